@@ -1,0 +1,42 @@
+package io.durableobjects.core;
+
+/**
+ * A Durable Object: a small stateful server addressed by a {@link DurableObjectId}.
+ *
+ * <p>Implement this interface and register the class under a namespace in configuration:
+ *
+ * <pre>{@code
+ * durable-objects.namespaces {
+ *   counter { class = "com.example.Counter" }
+ * }
+ * }</pre>
+ *
+ * <p>The class needs a public constructor that takes a {@link DurableObjectState}. At most one
+ * instance of an object lives in the whole cluster; it is created when the object receives its
+ * first request (after its storage has been recovered) and discarded when it is idle.
+ *
+ * <p><b>Serial execution.</b> {@link #fetch} is never called concurrently for one object: requests
+ * run one at a time, in arrival order, on the object's actor.
+ *
+ * <p><b>Transactions.</b> All storage writes made by one call to {@link #fetch} commit together,
+ * after it returns, as one journal event. If {@code fetch} throws, none of its writes is committed,
+ * the object's storage is exactly as before, and the caller receives a 500-class error. State that
+ * the object keeps in its own Java fields is not rolled back: keep durable state in {@link
+ * DurableObjectState#storage()}.
+ *
+ * <p><b>Output gate.</b> The response is released to the caller only after every write made before
+ * it, by this or an earlier request, is durable in the journal.
+ */
+public interface DurableObject {
+
+  /**
+   * Handles one request addressed to this object.
+   *
+   * @param request the request, with the path relative to the object (for example {@code
+   *     /increment})
+   * @return the response; must not be {@code null}
+   * @throws Exception any failure: the request's writes are discarded and the caller gets a 500
+   *     error
+   */
+  Response fetch(Request request) throws Exception;
+}

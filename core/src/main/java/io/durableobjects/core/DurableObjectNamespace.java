@@ -1,0 +1,26 @@
+package io.durableobjects.core;
+
+/**
+ * One configured namespace: the set of objects of one class. Obtain it with {@code
+ * DurableObjects.get(system).namespace("counter")}.
+ */
+public interface DurableObjectNamespace {
+
+  /** The namespace's name, as configured under {@code durable-objects.namespaces}. */
+  String name();
+
+  /**
+   * The ID derived from {@code name}: the same name gives the same ID on every node and after every
+   * restart. The ID remembers the name ({@link DurableObjectId#name()}).
+   *
+   * @throws IllegalArgumentException if {@code name} is null or empty
+   */
+  DurableObjectId idFromName(String name);
+
+  /**
+   * A stub that sends requests to the object with this ID, wherever in the cluster it lives.
+   *
+   * @throws IllegalArgumentException if the ID belongs to another namespace
+   */
+  DurableObjectStub get(DurableObjectId id);
+}

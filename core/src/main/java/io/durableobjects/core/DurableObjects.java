@@ -1,0 +1,82 @@
+package io.durableobjects.core;
+
+import io.durableobjects.core.internal.DurableObjectsSettings;
+import io.durableobjects.core.internal.ShardedNamespace;
+import io.durableobjects.core.internal.storage.ValueCodec;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
+
+/**
+ * The entry point to the objects of a node: a Pekko extension that starts Cluster Sharding for
+ * every namespace configured under {@code durable-objects.namespaces} and hands out {@link
+ * DurableObjectNamespace}s.
+ *
+ * <pre>{@code
+ * DurableObjectNamespace counters = DurableObjects.get(system).namespace("counter");
+ * counters.get(counters.idFromName("a")).fetch(Request.of("POST", "/increment"));
+ * }</pre>
+ *
+ * <p>The first call to {@link #get} validates the configuration and fails with a {@link
+ * com.typesafe.config.ConfigException} that names the bad key (an unknown class, a class that is not
+ * a {@link DurableObject}, a missing constructor) before any object runs.
+ */
+public final class DurableObjects implements Extension {
+
+  private static final ExtensionId<DurableObjects> ID =
+      new ExtensionId<>() {
+        @Override
+        public DurableObjects createExtension(ActorSystem<?> system) {
+          return new DurableObjects(system);
+        }
+      };
+
+  private final Map<String, DurableObjectNamespace> namespaces;
+
+  private DurableObjects(ActorSystem<?> system) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = DurableObjects.class.getClassLoader();
+    }
+    DurableObjectsSettings settings =
+        DurableObjectsSettings.fromConfig(system.settings().config(), loader);
+    // Values are stored as JSON with Pekko's configured mapper (Java time, Optional, records).
+    ValueCodec codec =
+        new ValueCodec(
+            JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", java.util.Optional.empty()));
+    Map<String, DurableObjectNamespace> byName = new TreeMap<>();
+    settings
+        .namespaces()
+        .values()
+        .forEach(ns -> byName.put(ns.name(), ShardedNamespace.start(system, ns, settings, codec)));
+    this.namespaces = Collections.unmodifiableMap(byName);
+  }
+
+  /** The extension of this actor system, started on first use. */
+  public static DurableObjects get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  /**
+   * The namespace of this name.
+   *
+   * @throws UnknownNamespaceException if it is not configured
+   */
+  public DurableObjectNamespace namespace(String name) {
+    DurableObjectNamespace namespace = namespaces.get(name);
+    if (namespace == null) {
+      throw new UnknownNamespaceException(name, namespaces.keySet());
+    }
+    return namespace;
+  }
+
+  /** The names of all configured namespaces, sorted. */
+  public Set<String> namespaceNames() {
+    return namespaces.keySet();
+  }
+}

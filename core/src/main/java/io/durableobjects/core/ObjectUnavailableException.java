@@ -1,0 +1,13 @@
+package io.durableobjects.core;
+
+/**
+ * The object could not handle the request now, for example because its journal failed or could
+ * not be reached (503). Nothing of the request was acknowledged; retrying later is safe.
+ */
+public final class ObjectUnavailableException extends DurableObjectException {
+  private static final long serialVersionUID = 1L;
+
+  public ObjectUnavailableException(String message) {
+    super(503, "unavailable", message);
+  }
+}

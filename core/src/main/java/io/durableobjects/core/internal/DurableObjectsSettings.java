@@ -1,0 +1,104 @@
+package io.durableobjects.core.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** INTERNAL API: the typed view of {@code durable-objects} in the node's configuration. */
+public final class DurableObjectsSettings {
+  private static final String ROOT = "durable-objects";
+
+  private final Map<String, NamespaceSettings> namespaces;
+  private final Duration askTimeout;
+  private final int snapshotEvery;
+  private final int keepSnapshots;
+  private final int stashCapacity;
+
+  private DurableObjectsSettings(
+      Map<String, NamespaceSettings> namespaces,
+      Duration askTimeout,
+      int snapshotEvery,
+      int keepSnapshots,
+      int stashCapacity) {
+    this.namespaces = namespaces;
+    this.askTimeout = askTimeout;
+    this.snapshotEvery = snapshotEvery;
+    this.keepSnapshots = keepSnapshots;
+    this.stashCapacity = stashCapacity;
+  }
+
+  /**
+   * Reads and validates the settings.
+   *
+   * @throws ConfigException with the path and a description of every kind of bad value
+   */
+  public static DurableObjectsSettings fromConfig(Config root, ClassLoader loader) {
+    Config config = root.getConfig(ROOT);
+    Duration askTimeout = positive(config, "ask-timeout");
+    int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
+    int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
+    int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
+
+    ConfigObject entries = config.getObject("namespaces");
+    Map<String, NamespaceSettings> namespaces = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> entry : entries.entrySet()) {
+      String path = ROOT + ".namespaces." + quoteIfNeeded(entry.getKey());
+      namespaces.put(
+          entry.getKey(),
+          NamespaceSettings.fromConfig(path, entry.getKey(), entry.getValue(), loader));
+    }
+    return new DurableObjectsSettings(
+        Collections.unmodifiableMap(namespaces),
+        askTimeout,
+        snapshotEvery,
+        keepSnapshots,
+        stashCapacity);
+  }
+
+  public Map<String, NamespaceSettings> namespaces() {
+    return namespaces;
+  }
+
+  public Duration askTimeout() {
+    return askTimeout;
+  }
+
+  public int snapshotEvery() {
+    return snapshotEvery;
+  }
+
+  public int keepSnapshots() {
+    return keepSnapshots;
+  }
+
+  public int stashCapacity() {
+    return stashCapacity;
+  }
+
+  private static Duration positive(Config config, String key) {
+    Duration value = config.getDuration(key);
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException.BadValue(
+          config.origin(), ROOT + "." + key, "must be a positive duration such as 10s, got " + value);
+    }
+    return value;
+  }
+
+  private static int atLeast(Config config, String key, int min) {
+    int value = config.getInt(key);
+    if (value < min) {
+      throw new ConfigException.BadValue(
+          config.origin(), ROOT + "." + key, "must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  private static String quoteIfNeeded(String key) {
+    return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
+  }
+}

@@ -1,0 +1,123 @@
+package io.durableobjects.core.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.DurableObjectState;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Modifier;
+import java.util.regex.Pattern;
+
+/**
+ * INTERNAL API: one entry of {@code durable-objects.namespaces}: a namespace name and the object
+ * class behind it, checked when the node starts so that a bad entry fails fast and clearly.
+ */
+public final class NamespaceSettings {
+  /** Lowercase letters, digits and dashes; starts with a letter; at most 63 characters. */
+  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+  private final String name;
+  private final Class<? extends DurableObject> objectClass;
+  private final MethodHandle constructor;
+
+  private NamespaceSettings(
+      String name, Class<? extends DurableObject> objectClass, MethodHandle constructor) {
+    this.name = name;
+    this.objectClass = objectClass;
+    this.constructor = constructor;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Class<? extends DurableObject> objectClass() {
+    return objectClass;
+  }
+
+  /** Creates an object instance; whatever its constructor throws is rethrown as is. */
+  public DurableObject newInstance(DurableObjectState state) throws Throwable {
+    return (DurableObject) constructor.invoke(state);
+  }
+
+  /**
+   * Reads the namespace {@code name} from {@code entry}, the value at {@code
+   * durable-objects.namespaces.<name>}.
+   *
+   * @throws ConfigException.BadValue with the config path and what is wrong
+   */
+  static NamespaceSettings fromConfig(String path, String name, ConfigValue entry, ClassLoader loader) {
+    if (!NAME.matcher(name).matches()) {
+      throw new ConfigException.BadValue(
+          entry.origin(),
+          path,
+          "namespace name '"
+              + name
+              + "' is invalid: use lowercase letters, digits and '-', starting with a letter,"
+              + " at most 63 characters");
+    }
+    if (entry.valueType() != ConfigValueType.OBJECT) {
+      throw new ConfigException.BadValue(
+          entry.origin(), path, "expected an object such as { class = \"com.example.MyObject\" }");
+    }
+    Config config = ((com.typesafe.config.ConfigObject) entry).toConfig();
+    if (!config.hasPath("class")) {
+      throw new ConfigException.BadValue(
+          entry.origin(), path + ".class", "missing: name the object class of namespace '" + name + "'");
+    }
+    String className = config.getString("class");
+    String classPath = path + ".class";
+    Class<?> loaded;
+    try {
+      loaded = Class.forName(className, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new ConfigException.BadValue(
+          config.getValue("class").origin(),
+          classPath,
+          "class '" + className + "' of namespace '" + name + "' was not found on the classpath",
+          e);
+    }
+    if (!DurableObject.class.isAssignableFrom(loaded)) {
+      throw new ConfigException.BadValue(
+          config.getValue("class").origin(),
+          classPath,
+          "class '"
+              + className
+              + "' of namespace '"
+              + name
+              + "' does not implement "
+              + DurableObject.class.getName());
+    }
+    if (loaded.isInterface() || Modifier.isAbstract(loaded.getModifiers())) {
+      throw new ConfigException.BadValue(
+          config.getValue("class").origin(),
+          classPath,
+          "class '" + className + "' of namespace '" + name + "' is abstract; name a concrete class");
+    }
+    MethodHandle constructor;
+    try {
+      constructor =
+          MethodHandles.publicLookup()
+              .findConstructor(loaded, MethodType.methodType(void.class, DurableObjectState.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new ConfigException.BadValue(
+          config.getValue("class").origin(),
+          classPath,
+          "class '"
+              + className
+              + "' of namespace '"
+              + name
+              + "' needs a public constructor taking a "
+              + DurableObjectState.class.getName()
+              + (Modifier.isPublic(loaded.getModifiers()) ? "" : " (and the class must be public)"),
+          e);
+    }
+    @SuppressWarnings("unchecked")
+    Class<? extends DurableObject> objectClass = (Class<? extends DurableObject>) loaded;
+    return new NamespaceSettings(name, objectClass, constructor);
+  }
+}

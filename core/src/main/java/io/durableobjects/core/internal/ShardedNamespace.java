@@ -1,0 +1,153 @@
+package io.durableobjects.core.internal;
+
+import io.durableobjects.core.DurableObjectException;
+import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.DurableObjectNamespace;
+import io.durableobjects.core.DurableObjectStub;
+import io.durableobjects.core.ObjectTimeoutException;
+import io.durableobjects.core.ObjectUnavailableException;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import io.durableobjects.core.internal.entity.FetchReply;
+import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.internal.entity.ObjectEntity;
+import io.durableobjects.core.internal.storage.ValueCodec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+
+/**
+ * INTERNAL API: a namespace backed by one Cluster Sharding entity type, {@code
+ * durable-object-<namespace>}; persistence IDs are {@code durable-object-<namespace>|<hex id>}.
+ */
+public final class ShardedNamespace implements DurableObjectNamespace {
+  private final String name;
+  private final ClusterSharding sharding;
+  private final EntityTypeKey<ObjectCommand> typeKey;
+  private final Duration askTimeout;
+  private final Executor executor;
+
+  private ShardedNamespace(
+      String name,
+      ClusterSharding sharding,
+      EntityTypeKey<ObjectCommand> typeKey,
+      Duration askTimeout,
+      Executor executor) {
+    this.name = name;
+    this.sharding = sharding;
+    this.typeKey = typeKey;
+    this.askTimeout = askTimeout;
+    this.executor = executor;
+  }
+
+  /** Starts sharding for this namespace on this node. */
+  public static ShardedNamespace start(
+      ActorSystem<?> system,
+      NamespaceSettings namespace,
+      DurableObjectsSettings settings,
+      ValueCodec codec) {
+    EntityTypeKey<ObjectCommand> typeKey =
+        EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace.name());
+    ObjectEntity.Config entityConfig =
+        new ObjectEntity.Config(
+            namespace,
+            codec,
+            settings.snapshotEvery(),
+            settings.keepSnapshots(),
+            settings.stashCapacity());
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(
+                typeKey,
+                ctx ->
+                    ObjectEntity.create(
+                        entityConfig,
+                        PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
+                        ctx.getEntityId()))
+            .withStopMessage(ObjectCommand.Stop.INSTANCE));
+    return new ShardedNamespace(
+        namespace.name(), sharding, typeKey, settings.askTimeout(), system.executionContext());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public DurableObjectId idFromName(String objectName) {
+    if (objectName == null || objectName.isEmpty()) {
+      throw new IllegalArgumentException("an object name must not be null or empty");
+    }
+    return DurableObjectId.internalCreate(name, ObjectIds.fromName(name, objectName), objectName);
+  }
+
+  @Override
+  public DurableObjectStub get(DurableObjectId id) {
+    if (!id.namespace().equals(name)) {
+      throw new IllegalArgumentException(
+          "ID " + id + " belongs to namespace '" + id.namespace() + "', not '" + name + "'");
+    }
+    return new Stub(id, sharding.entityRefFor(typeKey, id.toString()));
+  }
+
+  private final class Stub implements DurableObjectStub {
+    private final DurableObjectId id;
+    private final EntityRef<ObjectCommand> ref;
+
+    Stub(DurableObjectId id, EntityRef<ObjectCommand> ref) {
+      this.id = id;
+      this.ref = ref;
+    }
+
+    @Override
+    public DurableObjectId id() {
+      return id;
+    }
+
+    @Override
+    public CompletionStage<Response> fetch(Request request) {
+      String objectName = id.name().orElse(null);
+      CompletableFuture<Response> result = new CompletableFuture<>();
+      // Pekko's ask returns a Scala-backed stage whose plain callbacks run on the common pool;
+      // completing on the actor system's dispatcher keeps callers off that pool (2-core trap).
+      ref.<FetchReply>ask(
+              replyTo -> new ObjectCommand.Fetch(objectName, request, replyTo), askTimeout)
+          .whenCompleteAsync(
+              (reply, failure) -> {
+                if (failure != null) {
+                  result.completeExceptionally(translate(failure));
+                } else if (reply instanceof FetchReply.Ok ok) {
+                  result.complete(ok.response());
+                } else {
+                  FetchReply.Failed failed = (FetchReply.Failed) reply;
+                  result.completeExceptionally(
+                      new DurableObjectException(failed.status(), failed.code(), failed.message()));
+                }
+              },
+              executor);
+      return result;
+    }
+
+    private Throwable translate(Throwable failure) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause()
+          : failure;
+      if (cause instanceof TimeoutException) {
+        return new ObjectTimeoutException(
+            "object " + id + " in namespace '" + name + "' did not answer within " + askTimeout);
+      }
+      return new ObjectUnavailableException(
+          "object " + id + " in namespace '" + name + "' could not be reached: " + cause.getMessage());
+    }
+  }
+}

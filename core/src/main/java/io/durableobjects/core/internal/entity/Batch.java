@@ -1,0 +1,33 @@
+package io.durableobjects.core.internal.entity;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * INTERNAL API: transactions that go to the journal in one atomic write (group commit), and the
+ * replies that wait for that write to be durable.
+ */
+final class Batch {
+  final long id;
+  final List<TransactionCommitted> events = new ArrayList<>();
+  final List<PendingReply> waiters = new ArrayList<>();
+
+  Batch(long id) {
+    this.id = id;
+  }
+
+  boolean hasEvents() {
+    return !events.isEmpty();
+  }
+
+  boolean isEmpty() {
+    return events.isEmpty() && waiters.isEmpty();
+  }
+
+  record PendingReply(ActorRef<FetchReply> replyTo, FetchReply reply) {
+    void send() {
+      replyTo.tell(reply);
+    }
+  }
+}

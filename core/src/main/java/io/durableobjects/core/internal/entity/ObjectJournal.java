@@ -1,0 +1,102 @@
+package io.durableobjects.core.internal.entity;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * INTERNAL API: the journal actor, child of the object actor.
+ *
+ * <p>It recovers the committed state (snapshot + events) and hands it to its parent, then persists
+ * each batch of transactions as one atomic journal write and confirms it. It never sees a request:
+ * the parent runs the object and keeps the working state, so the next requests run while a write
+ * is in flight (which an {@link EventSourcedBehavior} alone cannot do, as it stashes commands
+ * during a persist). On a journal failure it stops; the parent notices and recovers again.
+ */
+final class ObjectJournal
+    extends EventSourcedBehavior<ObjectJournal.Command, TransactionCommitted, CommittedState> {
+
+  interface Command {}
+
+  /** Persist these transactions in one atomic write, then confirm {@code batchId}. */
+  record PersistBatch(long batchId, List<TransactionCommitted> events) implements Command {}
+
+  private final ActorContext<Command> context;
+  private final ActorRef<ObjectCommand> parent;
+  private final int snapshotEvery;
+  private final int keepSnapshots;
+
+  static Behavior<Command> create(
+      PersistenceId persistenceId,
+      ActorRef<ObjectCommand> parent,
+      int snapshotEvery,
+      int keepSnapshots) {
+    return Behaviors.setup(
+        ctx -> new ObjectJournal(ctx, persistenceId, parent, snapshotEvery, keepSnapshots));
+  }
+
+  private ObjectJournal(
+      ActorContext<Command> context,
+      PersistenceId persistenceId,
+      ActorRef<ObjectCommand> parent,
+      int snapshotEvery,
+      int keepSnapshots) {
+    super(persistenceId);
+    this.context = context;
+    this.parent = parent;
+    this.snapshotEvery = snapshotEvery;
+    this.keepSnapshots = keepSnapshots;
+  }
+
+  @Override
+  public CommittedState emptyState() {
+    return CommittedState.EMPTY;
+  }
+
+  @Override
+  public CommandHandler<Command, TransactionCommitted, CommittedState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(
+            PersistBatch.class,
+            batch ->
+                Effect()
+                    .persist(batch.events())
+                    .thenRun(state -> parent.tell(new ObjectCommand.BatchPersisted(batch.batchId()))))
+        .build();
+  }
+
+  @Override
+  public EventHandler<CommittedState, TransactionCommitted> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(TransactionCommitted.class, CommittedState::apply)
+        .build();
+  }
+
+  @Override
+  public SignalHandler<CommittedState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state ->
+                parent.tell(
+                    new ObjectCommand.JournalRecovered(state, lastSequenceNumber(context))))
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(snapshotEvery, keepSnapshots)
+        .withDeleteEventsOnSnapshot();
+  }
+}

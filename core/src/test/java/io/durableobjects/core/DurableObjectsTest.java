@@ -1,0 +1,253 @@
+package io.durableobjects.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.internal.entity.TransactionCommitted;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The object runtime end to end on a one-node cluster, with the testkit's in-memory journal. */
+class DurableObjectsTest {
+
+  /** A counter that can also fail in the ways the runtime must survive. */
+  public static final class TestCounter implements DurableObject {
+    private final DurableObjectState state;
+
+    public TestCounter(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      long count = state.storage().get("count", Long.class).orElse(0L);
+      switch (request.path()) {
+        case "/increment":
+          state.storage().put("count", count + 1);
+          return Response.text(Long.toString(count + 1));
+        case "/increment-then-throw":
+          state.storage().put("count", count + 1000);
+          throw new IllegalStateException("boom after writing");
+        case "/name":
+          return Response.text(state.id().name().orElse("?"));
+        case "/echo":
+          return Response.status(201)
+              .withHeader("X-Method", request.method())
+              .withHeader("X-Query", request.queryParam("q").orElse(""))
+              .withHeader("X-Header", request.header("x-test").orElse(""))
+              .withBody(request.body());
+        default:
+          return Response.text(Long.toString(count));
+      }
+    }
+  }
+
+  private static ActorTestKit testKit;
+  private static PersistenceTestKit journal;
+  private static DurableObjectNamespace counters;
+
+  @BeforeAll
+  static void startNode() {
+    Config config =
+        ConfigFactory.parseString(
+                """
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                pekko.loglevel = WARNING
+                durable-objects.ask-timeout = 5s
+                durable-objects.journal.snapshot-every = 10
+                durable-objects.namespaces.counter.class = "%s"
+                """
+                    .formatted(TestCounter.class.getName()))
+            .withFallback(PersistenceTestKitPlugin.getInstance().config())
+            .withFallback(PersistenceTestKitSnapshotPlugin.config());
+    testKit = ActorTestKit.create("DurableObjectsTest", config);
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
+    journal = PersistenceTestKit.create(testKit.system());
+    counters = DurableObjects.get(testKit.system()).namespace("counter");
+  }
+
+  @AfterAll
+  static void stopNode() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void resetJournalPolicy() {
+    journal.resetPolicy();
+  }
+
+  private static Response call(DurableObjectStub stub, String method, String path) throws Exception {
+    return stub.fetch(Request.of(method, path)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static DurableObjectException failure(CompletionStage<Response> stage) {
+    try {
+      stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(DurableObjectException.class);
+      return (DurableObjectException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected the request to fail");
+  }
+
+  @Test
+  void writesAreVisibleToTheNextRequestAndJournaledOneEventPerRequest() throws Exception {
+    DurableObjectId id = counters.idFromName("sequential");
+    DurableObjectStub stub = counters.get(id);
+    for (int i = 1; i <= 5; i++) {
+      assertThat(call(stub, "POST", "/increment").bodyText()).isEqualTo(Integer.toString(i));
+    }
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("5");
+    assertThat(call(stub, "GET", "/name").bodyText()).isEqualTo("sequential");
+    assertThat(journal.persistedInStorage("durable-object-counter|" + id))
+        .hasSize(5)
+        .allSatisfy(event -> assertThat(event).isInstanceOf(TransactionCommitted.class));
+  }
+
+  @Test
+  void requestAndResponseCarryMethodQueryHeadersAndBody() throws Exception {
+    DurableObjectStub stub = counters.get(counters.idFromName("echo"));
+    Request request =
+        Request.of("PUT", "/echo").withQuery("q=a%20b&x=1").withHeader("X-Test", "yes").withBody("hello");
+    Response response = stub.fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("x-method")).contains("PUT");
+    assertThat(response.header("x-query")).contains("a b");
+    assertThat(response.header("x-header")).contains("yes");
+    assertThat(response.bodyText()).isEqualTo("hello");
+  }
+
+  @Test
+  void aHandlerThatThrowsCommitsNothing() throws Exception {
+    DurableObjectId id = counters.idFromName("throws");
+    DurableObjectStub stub = counters.get(id);
+    call(stub, "POST", "/increment");
+
+    DurableObjectException error =
+        failure(stub.fetch(Request.of("POST", "/increment-then-throw")));
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.code()).isEqualTo("object_error");
+    assertThat(error.getMessage()).contains("IllegalStateException: boom after writing");
+
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("1");
+    assertThat(journal.persistedInStorage("durable-object-counter|" + id)).hasSize(1);
+  }
+
+  @Test
+  void concurrentRequestsAreSerialAndGroupCommitted() throws Exception {
+    DurableObjectId id = counters.idFromName("concurrent");
+    DurableObjectStub stub = counters.get(id);
+    List<CompletableFuture<Response>> futures = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      futures.add(stub.fetch(Request.of("POST", "/increment")).toCompletableFuture());
+    }
+    Set<String> answers = new HashSet<>();
+    for (CompletableFuture<Response> f : futures) {
+      answers.add(f.get(10, TimeUnit.SECONDS).bodyText());
+    }
+    // Every request saw a distinct count: no lost update, no duplicate.
+    assertThat(answers).hasSize(200).contains("1", "200");
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("200");
+  }
+
+  @Test
+  void aJournalFailureFailsTheRequestRetryablyAndRecoversTheDurableState() throws Exception {
+    DurableObjectId id = counters.idFromName("journal-failure");
+    DurableObjectStub stub = counters.get(id);
+    assertThat(call(stub, "POST", "/increment").bodyText()).isEqualTo("1");
+
+    journal.failNextPersisted();
+    DurableObjectException error = failure(stub.fetch(Request.of("POST", "/increment")));
+    assertThat(error.status()).isEqualTo(503);
+    assertThat(error.isRetryable()).isTrue();
+
+    // The unacknowledged increment is not visible: the object recovered from the journal.
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("1");
+    assertThat(call(stub, "POST", "/increment").bodyText()).isEqualTo("2");
+  }
+
+  @Test
+  void stateSurvivesSnapshotsAndRecovery() throws Exception {
+    DurableObjectId id = counters.idFromName("snapshots");
+    DurableObjectStub stub = counters.get(id);
+    for (int i = 0; i < 25; i++) {
+      call(stub, "POST", "/increment");
+    }
+    // Force a recovery (snapshot at 20 + 5 events) by failing a write.
+    journal.failNextPersisted();
+    failure(stub.fetch(Request.of("POST", "/increment")));
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("25");
+  }
+
+  @Test
+  void requestsAndRepliesSurviveTheClusterSerializer() throws Exception {
+    org.apache.pekko.serialization.Serialization serialization =
+        org.apache.pekko.serialization.SerializationExtension.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system()));
+    var probe = testKit.<io.durableobjects.core.internal.entity.FetchReply>createTestProbe();
+    Object[] messages = {
+      new io.durableobjects.core.internal.entity.ObjectCommand.Fetch(
+          "a",
+          Request.of("POST", "/x").withQuery("q=1").withHeader("A", "b").withBody(new byte[] {1, 2}),
+          probe.getRef()),
+      new io.durableobjects.core.internal.entity.FetchReply.Ok(
+          Response.text("hi").withStatus(202).withHeader("X", "y")),
+      new io.durableobjects.core.internal.entity.FetchReply.Failed(503, "unavailable", "later")
+    };
+    for (Object message : messages) {
+      var serializer = serialization.findSerializerFor(message);
+      assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
+      byte[] bytes = serialization.serialize(message).get();
+      String manifest =
+          org.apache.pekko.serialization.Serializers.manifestFor(serializer, message);
+      Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+      assertThat(back).usingRecursiveComparison().isEqualTo(message);
+    }
+  }
+
+  @Test
+  void unknownNamespacesAndForeignIdsAreRefused() {
+    assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
+        .isInstanceOf(UnknownNamespaceException.class)
+        .hasMessage("unknown namespace 'nope'; configured namespaces: [counter]");
+    DurableObjectId foreign = DurableObjectId.internalCreate("other", "00", null);
+    assertThatThrownBy(() -> counters.get(foreign))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("belongs to namespace 'other', not 'counter'");
+    assertThatThrownBy(() -> counters.idFromName(""))
+        .hasMessage("an object name must not be null or empty");
+  }
+}

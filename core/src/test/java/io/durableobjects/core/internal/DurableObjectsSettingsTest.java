@@ -1,0 +1,112 @@
+package io.durableobjects.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurableObjectsSettingsTest {
+
+  public static final class Good implements DurableObject {
+    public Good(DurableObjectState state) {}
+
+    @Override
+    public Response fetch(Request request) {
+      return Response.text("ok");
+    }
+  }
+
+  public static final class NoStateConstructor implements DurableObject {
+    public NoStateConstructor() {}
+
+    @Override
+    public Response fetch(Request request) {
+      return Response.text("ok");
+    }
+  }
+
+  public abstract static class Abstract implements DurableObject {
+    public Abstract(DurableObjectState state) {}
+  }
+
+  public static final class NotAnObject {
+    public NotAnObject(DurableObjectState state) {}
+  }
+
+  private static DurableObjectsSettings parse(String hocon) {
+    return DurableObjectsSettings.fromConfig(
+        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve(),
+        DurableObjectsSettingsTest.class.getClassLoader());
+  }
+
+  private static String ns(String name, Class<?> c) {
+    return "durable-objects.namespaces." + name + ".class = \"" + c.getName() + "\"";
+  }
+
+  @Test
+  void readsNamespacesAndDefaults() {
+    DurableObjectsSettings settings = parse(ns("counter", Good.class));
+    assertThat(settings.namespaces()).containsOnlyKeys("counter");
+    assertThat(settings.namespaces().get("counter").objectClass()).isEqualTo(Good.class);
+    assertThat(settings.askTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.snapshotEvery()).isEqualTo(100);
+    assertThat(settings.keepSnapshots()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingClassIsNamedWithItsConfigPath() {
+    assertThatThrownBy(
+            () -> parse("durable-objects.namespaces.counter.class = \"com.example.Missing\""))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.namespaces.counter.class")
+        .hasMessageContaining("class 'com.example.Missing' of namespace 'counter' was not found");
+  }
+
+  @Test
+  void aClassThatIsNotADurableObjectIsRefused() {
+    assertThatThrownBy(() -> parse(ns("counter", NotAnObject.class)))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("does not implement io.durableobjects.core.DurableObject");
+  }
+
+  @Test
+  void aClassWithoutTheStateConstructorIsRefused() {
+    assertThatThrownBy(() -> parse(ns("counter", NoStateConstructor.class)))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("needs a public constructor taking a io.durableobjects.core.DurableObjectState");
+  }
+
+  @Test
+  void anAbstractClassIsRefused() {
+    assertThatThrownBy(() -> parse(ns("counter", Abstract.class)))
+        .hasMessageContaining("is abstract");
+  }
+
+  @Test
+  void badNamespaceNamesAndShapesAreRefused() {
+    assertThatThrownBy(() -> parse(ns("Counter", Good.class)))
+        .hasMessageContaining("namespace name 'Counter' is invalid");
+    assertThatThrownBy(() -> parse("durable-objects.namespaces.counter = \"x\""))
+        .hasMessageContaining("expected an object such as { class =");
+    assertThatThrownBy(() -> parse("durable-objects.namespaces.counter { }"))
+        .hasMessageContaining("durable-objects.namespaces.counter.class")
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void badNumbersAndDurationsAreRefused() {
+    assertThatThrownBy(() -> parse("durable-objects.ask-timeout = 0s"))
+        .hasMessageContaining("durable-objects.ask-timeout")
+        .hasMessageContaining("must be a positive duration");
+    assertThatThrownBy(() -> parse("durable-objects.journal.snapshot-every = 0"))
+        .hasMessageContaining("durable-objects.journal.snapshot-every")
+        .hasMessageContaining("must be at least 1, got 0");
+  }
+}
