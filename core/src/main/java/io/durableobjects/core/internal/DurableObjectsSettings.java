@@ -18,18 +18,24 @@ public final class DurableObjectsSettings {
   private final int snapshotEvery;
   private final int keepSnapshots;
   private final int stashCapacity;
+  private final String journalPluginId;
+  private final String snapshotPluginId;
 
   private DurableObjectsSettings(
       Map<String, NamespaceSettings> namespaces,
       Duration askTimeout,
       int snapshotEvery,
       int keepSnapshots,
-      int stashCapacity) {
+      int stashCapacity,
+      String journalPluginId,
+      String snapshotPluginId) {
     this.namespaces = namespaces;
     this.askTimeout = askTimeout;
     this.snapshotEvery = snapshotEvery;
     this.keepSnapshots = keepSnapshots;
     this.stashCapacity = stashCapacity;
+    this.journalPluginId = journalPluginId;
+    this.snapshotPluginId = snapshotPluginId;
   }
 
   /**
@@ -57,7 +63,9 @@ public final class DurableObjectsSettings {
         askTimeout,
         snapshotEvery,
         keepSnapshots,
-        stashCapacity);
+        stashCapacity,
+        optionalString(config, "journal.plugin-id"),
+        optionalString(config, "journal.snapshot-plugin-id"));
   }
 
   public Map<String, NamespaceSettings> namespaces() {
@@ -78,6 +86,22 @@ public final class DurableObjectsSettings {
 
   public int stashCapacity() {
     return stashCapacity;
+  }
+
+  /** The journal plugin objects persist to; empty for Pekko's default journal plugin. */
+  public String journalPluginId() {
+    return journalPluginId;
+  }
+
+  /** The snapshot plugin objects use; empty for Pekko's default snapshot plugin. */
+  public String snapshotPluginId() {
+    return snapshotPluginId;
+  }
+
+  // Deliberately absent from core's reference.conf: a storage module's reference.conf sets them,
+  // and a key both files defined would be decided by classpath order.
+  private static String optionalString(Config config, String key) {
+    return config.hasPath(key) ? config.getString(key) : "";
   }
 
   private static Duration positive(Config config, String key) {

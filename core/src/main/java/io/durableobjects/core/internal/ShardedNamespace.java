@@ -63,7 +63,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             codec,
             settings.snapshotEvery(),
             settings.keepSnapshots(),
-            settings.stashCapacity());
+            settings.stashCapacity(),
+            settings.journalPluginId(),
+            settings.snapshotPluginId());
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(

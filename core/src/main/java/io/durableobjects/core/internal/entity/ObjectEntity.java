@@ -44,7 +44,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       ValueCodec codec,
       int snapshotEvery,
       int keepSnapshots,
-      int stashCapacity) {}
+      int stashCapacity,
+      String journalPluginId,
+      String snapshotPluginId) {}
 
   private final Config config;
   private final String hex;
@@ -106,8 +108,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     journal =
         getContext()
             .spawn(
-                ObjectJournal.create(
-                    persistenceId, getContext().getSelf(), config.snapshotEvery(), config.keepSnapshots()),
+                ObjectJournal.create(persistenceId, getContext().getSelf(), config),
                 "journal-" + incarnation);
     getContext().watchWith(journal, new ObjectCommand.JournalStopped(incarnation));
   }

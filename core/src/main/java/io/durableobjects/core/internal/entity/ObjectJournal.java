@@ -32,29 +32,32 @@ final class ObjectJournal
 
   private final ActorContext<Command> context;
   private final ActorRef<ObjectCommand> parent;
-  private final int snapshotEvery;
-  private final int keepSnapshots;
+  private final ObjectEntity.Config config;
 
   static Behavior<Command> create(
-      PersistenceId persistenceId,
-      ActorRef<ObjectCommand> parent,
-      int snapshotEvery,
-      int keepSnapshots) {
-    return Behaviors.setup(
-        ctx -> new ObjectJournal(ctx, persistenceId, parent, snapshotEvery, keepSnapshots));
+      PersistenceId persistenceId, ActorRef<ObjectCommand> parent, ObjectEntity.Config config) {
+    return Behaviors.setup(ctx -> new ObjectJournal(ctx, persistenceId, parent, config));
   }
 
   private ObjectJournal(
       ActorContext<Command> context,
       PersistenceId persistenceId,
       ActorRef<ObjectCommand> parent,
-      int snapshotEvery,
-      int keepSnapshots) {
+      ObjectEntity.Config config) {
     super(persistenceId);
     this.context = context;
     this.parent = parent;
-    this.snapshotEvery = snapshotEvery;
-    this.keepSnapshots = keepSnapshots;
+    this.config = config;
+  }
+
+  @Override
+  public String journalPluginId() {
+    return config.journalPluginId();
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return config.snapshotPluginId();
   }
 
   @Override
@@ -96,7 +99,7 @@ final class ObjectJournal
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(snapshotEvery, keepSnapshots)
+    return RetentionCriteria.snapshotEvery(config.snapshotEvery(), config.keepSnapshots())
         .withDeleteEventsOnSnapshot();
   }
 }

@@ -1,0 +1,41 @@
+package io.durableobjects.gateway.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durableobjects.core.DurableObjectException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * INTERNAL API: the gateway's one error shape, {@code {"error": code, "message": text}}, with the
+ * matching status (and {@code Retry-After} on retryable errors). Never a stack trace.
+ */
+public final class ErrorResponses {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ErrorResponses() {}
+
+  public static HttpResponse of(DurableObjectException e) {
+    return of(e.status(), e.code(), e.getMessage());
+  }
+
+  public static HttpResponse of(int status, String code, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", code);
+    body.put("message", message == null ? "" : message);
+    List<HttpHeader> headers = new ArrayList<>();
+    if (status == 503 || status == 429) {
+      headers.add(RawHeader.create("Retry-After", "1"));
+    }
+    return HttpResponse.create()
+        .withStatus(StatusCodes.get(status))
+        .withHeaders(headers)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+  }
+}

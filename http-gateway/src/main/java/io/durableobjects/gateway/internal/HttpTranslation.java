@@ -1,0 +1,107 @@
+package io.durableobjects.gateway.internal;
+
+import io.durableobjects.core.Header;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * INTERNAL API: turns an HTTP request into an object {@link Request} and an object {@link
+ * Response} back into HTTP.
+ */
+public final class HttpTranslation {
+  private HttpTranslation() {}
+
+  /** Headers that describe one HTTP hop or that the server adds; they never reach an object. */
+  private static final List<String> HOP_HEADERS =
+      List.of(
+          "Timeout-Access",
+          "Connection",
+          "Keep-Alive",
+          "Transfer-Encoding",
+          "TE",
+          "Upgrade",
+          "Proxy-Connection",
+          "Content-Length");
+
+  /**
+   * The object request for {@code http}, addressed to {@code objectPath} (the part of the URL path
+   * after the object's address).
+   *
+   * @throws IllegalArgumentException if a header cannot be represented (the gateway answers 400)
+   */
+  public static Request toObjectRequest(HttpRequest http, String objectPath, byte[] body) {
+    List<Header> headers = new ArrayList<>();
+    for (HttpHeader h : http.getHeaders()) {
+      if (!isHopHeader(h.name())) {
+        headers.add(new Header(h.name(), h.value()));
+      }
+    }
+    if (body.length > 0 || !http.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      ContentType contentType = http.entity().getContentType();
+      if (!contentType.equals(ContentTypes.NO_CONTENT_TYPE)) {
+        headers.add(new Header("Content-Type", contentType.toString()));
+      }
+    }
+    Request request =
+        Request.of(http.method().value(), objectPath.isEmpty() ? "/" : objectPath)
+            .withHeaders(headers)
+            .withBody(body);
+    Optional<String> query = http.getUri().rawQueryString();
+    return query.isPresent() ? request.withQuery(query.get()) : request;
+  }
+
+  /** The HTTP response for an object's response. */
+  public static HttpResponse toHttpResponse(Response response) {
+    ContentType contentType = ContentTypes.APPLICATION_OCTET_STREAM;
+    List<HttpHeader> headers = new ArrayList<>();
+    for (Header h : response.headers()) {
+      if (h.is("Content-Type")) {
+        contentType = parseContentType(h.value());
+      } else if (!isHopHeader(h.name())) {
+        headers.add(RawHeader.create(h.name(), h.value()));
+      }
+    }
+    byte[] body = response.body();
+    HttpResponse http = HttpResponse.create().withStatus(statusCode(response.status()));
+    if (!headers.isEmpty()) {
+      http = http.withHeaders(headers);
+    }
+    return body.length == 0 && contentType == ContentTypes.APPLICATION_OCTET_STREAM
+        ? http.withEntity(HttpEntities.EMPTY)
+        : http.withEntity(HttpEntities.create(contentType, body));
+  }
+
+  private static ContentType parseContentType(String value) {
+    try {
+      return ContentTypes.parse(value);
+    } catch (RuntimeException e) {
+      return ContentTypes.APPLICATION_OCTET_STREAM;
+    }
+  }
+
+  private static StatusCode statusCode(int status) {
+    return StatusCodes.lookup(status)
+        .orElseGet(() -> StatusCodes.custom(status, "Status " + status, "", status < 400, true));
+  }
+
+  private static boolean isHopHeader(String name) {
+    for (String hop : HOP_HEADERS) {
+      if (hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+/** INTERNAL API: translation between HTTP and object requests, and error shaping. */
+package io.durableobjects.gateway.internal;

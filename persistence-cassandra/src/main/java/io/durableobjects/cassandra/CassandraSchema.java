@@ -1,0 +1,141 @@
+package io.durableobjects.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.durableobjects.cassandra.internal.CqlValidation;
+import io.durableobjects.cassandra.internal.SchemaScript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Cassandra schema of the journal and snapshot store, from {@value #RESOURCE}.
+ *
+ * <p>The plugin's keyspace and table auto-creation is off in this module's {@code reference.conf}
+ * (concurrent schema changes from several nodes corrupt Cassandra's schema). The schema is created
+ * once, explicitly: by {@link CassandraSchemaTool} against an external cluster, or by {@link
+ * #create(CqlSession, CassandraSettings)} from one process (the embedded/dev setup and tests).
+ *
+ * <p>Every statement is {@code CREATE ... IF NOT EXISTS}, so creating the schema again is a no-op;
+ * an existing keyspace keeps its replication. The tables are exactly those pekko-persistence-
+ * cassandra 1.1.0 creates itself.
+ */
+public final class CassandraSchema {
+
+  /**
+   * Classpath resource of the CQL script (placeholders: journal/snapshot keyspace, replication).
+   */
+  public static final String RESOURCE = "io/durableobjects/cassandra/schema.cql";
+
+  private static final Logger log = LoggerFactory.getLogger(CassandraSchema.class);
+  private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(30);
+
+  private CassandraSchema() {}
+
+  /**
+   * The CQL statements, in execution order, for these keyspaces and replication.
+   *
+   * @param journalKeyspace keyspace of the journal tables
+   * @param snapshotKeyspace keyspace of the snapshots table (may equal {@code journalKeyspace})
+   * @param replication CQL replication map, e.g. {@code {'class': 'SimpleStrategy',
+   *     'replication_factor': 1}}
+   * @throws IllegalArgumentException if a keyspace name is not a valid unquoted Cassandra name (1
+   *     to 48 letters, digits, underscores; starting with a letter) or the replication is not a CQL
+   *     map with a {@code 'class'}
+   */
+  public static List<String> statements(
+      String journalKeyspace, String snapshotKeyspace, String replication) {
+    String journal = CqlValidation.keyspace("journal keyspace", journalKeyspace);
+    String snapshot = CqlValidation.keyspace("snapshot keyspace", snapshotKeyspace);
+    String map = CqlValidation.replication(replication);
+    List<String> result = new ArrayList<>();
+    for (String template : SchemaScript.load(RESOURCE)) {
+      result.add(
+          template
+              .replace("${journal_keyspace}", journal)
+              .replace("${snapshot_keyspace}", snapshot)
+              .replace("${replication}", map));
+    }
+    return List.copyOf(result);
+  }
+
+  /** {@link #statements(String, String, String)} for these settings. */
+  public static List<String> statements(CassandraSettings settings) {
+    return statements(
+        settings.journalKeyspace(), settings.snapshotKeyspace(), settings.replication());
+  }
+
+  /**
+   * Executes the statements in order, then waits until all nodes agree on the schema.
+   *
+   * <p>Speed: with the driver's default settings each DDL statement completes only after a schema
+   * metadata refresh that is debounced by 1 s, so the 9 statements take about 10 s on a fresh
+   * keyspace. Sessions from {@code EmbeddedCassandra.openSession()} and {@link CassandraSchemaTool}
+   * set {@code advanced.metadata.schema.debouncer.window = 0} (about 2 s). Statements that change
+   * nothing (second run) return at once.
+   *
+   * @throws IllegalArgumentException for invalid names or replication (nothing is executed)
+   * @throws IllegalStateException if a statement fails (the message names it; earlier statements
+   *     stay applied, which is harmless since all are idempotent) or the schema does not reach
+   *     agreement within 30 s
+   */
+  public static void create(
+      CqlSession session, String journalKeyspace, String snapshotKeyspace, String replication) {
+    List<String> statements = statements(journalKeyspace, snapshotKeyspace, replication);
+    long started = System.nanoTime();
+    boolean agreed = true;
+    for (String cql : statements) {
+      try {
+        ResultSet result =
+            session.execute(SimpleStatement.newInstance(cql).setTimeout(STATEMENT_TIMEOUT));
+        agreed &= result.getExecutionInfo().isSchemaInAgreement();
+      } catch (DriverException e) {
+        throw new IllegalStateException(
+            "schema statement failed: " + firstLine(cql) + " ... : " + e.getMessage(), e);
+      }
+    }
+    if (!agreed) {
+      awaitSchemaAgreement(session);
+    }
+    log.info(
+        "Schema ready in keyspaces {} and {} ({} statements, {} ms)",
+        journalKeyspace,
+        snapshotKeyspace,
+        statements.size(),
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** {@link #create(CqlSession, String, String, String)} for these settings. */
+  public static void create(CqlSession session, CassandraSettings settings) {
+    create(
+        session, settings.journalKeyspace(), settings.snapshotKeyspace(), settings.replication());
+  }
+
+  private static void awaitSchemaAgreement(CqlSession session) {
+    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
+    while (!session.checkSchemaAgreement()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the Cassandra nodes did not agree on the schema within "
+                + AGREEMENT_TIMEOUT.toSeconds()
+                + " s; check that all nodes are up (nodetool describecluster)");
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for schema agreement", e);
+      }
+    }
+  }
+
+  private static String firstLine(String cql) {
+    int newline = cql.indexOf('\n');
+    return newline < 0 ? cql : cql.substring(0, newline);
+  }
+}

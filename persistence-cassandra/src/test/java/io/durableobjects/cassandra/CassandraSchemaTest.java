@@ -1,0 +1,189 @@
+package io.durableobjects.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.persistence.cassandra.KeyspaceAndTableStatements;
+import org.apache.pekko.persistence.cassandra.PluginSettings;
+import org.apache.pekko.testkit.javadsl.TestKit;
+import org.junit.jupiter.api.Test;
+
+class CassandraSchemaTest {
+
+  private static final String SIMPLE = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+
+  @Test
+  void statementsFillInKeyspacesAndReplicationInOrder() {
+    List<String> statements = CassandraSchema.statements("jks", "sks", SIMPLE);
+
+    assertThat(statements).hasSize(9);
+    assertThat(statements.get(0))
+        .startsWith("CREATE KEYSPACE IF NOT EXISTS jks")
+        .endsWith("WITH REPLICATION = " + SIMPLE);
+    assertThat(statements.get(1)).startsWith("CREATE TABLE IF NOT EXISTS jks.messages (");
+    assertThat(statements.get(7)).startsWith("CREATE KEYSPACE IF NOT EXISTS sks");
+    assertThat(statements.get(8)).startsWith("CREATE TABLE IF NOT EXISTS sks.snapshots (");
+    assertThat(statements)
+        .allSatisfy(
+            s -> assertThat(s).doesNotContain("${").doesNotContain("--").doesNotEndWith(";"))
+        .allSatisfy(s -> assertThat(s).containsPattern("^CREATE (KEYSPACE|TABLE) IF NOT EXISTS "));
+  }
+
+  @Test
+  void rejectsInvalidKeyspaceNamesPrecisely() {
+    assertThatThrownBy(() -> CassandraSchema.statements("my-keyspace", "sks", SIMPLE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "journal keyspace \"my-keyspace\" is not a valid Cassandra keyspace name (1 to 48"
+                + " letters, digits or underscores, starting with a letter): it contains '-' at"
+                + " index 2");
+    assertThatThrownBy(() -> CassandraSchema.statements("jks", "1abc", SIMPLE))
+        .hasMessageStartingWith("snapshot keyspace \"1abc\"")
+        .hasMessageEndingWith("it starts with '1'");
+    assertThatThrownBy(() -> CassandraSchema.statements("a".repeat(49), "sks", SIMPLE))
+        .hasMessageEndingWith("it has 49 characters");
+    assertThatThrownBy(() -> CassandraSchema.statements("", "sks", SIMPLE))
+        .hasMessageEndingWith("it is empty");
+    assertThatThrownBy(() -> CassandraSchema.statements(null, "sks", SIMPLE))
+        .hasMessage("journal keyspace must not be null");
+    assertThat(CassandraSchema.statements("a".repeat(48), "S_1", SIMPLE)).hasSize(9);
+  }
+
+  @Test
+  void rejectsReplicationThatIsNotACqlMap() {
+    assertThatThrownBy(() -> CassandraSchema.statements("jks", "sks", "SimpleStrategy"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("it is not enclosed in { and }: SimpleStrategy");
+    assertThatThrownBy(() -> CassandraSchema.statements("jks", "sks", "{'replication_factor': 1}"))
+        .hasMessageContaining("it has no 'class' entry");
+    assertThatThrownBy(
+            () -> CassandraSchema.statements("jks", "sks", "{'class': 'X'}; DROP KEYSPACE x; {}"))
+        .hasMessageContaining("it contains ';' or a comment");
+    assertThatThrownBy(() -> CassandraSchema.statements("jks", "sks", "{'class: 'X'}"))
+        .hasMessageContaining("its single quotes are unbalanced");
+    assertThat(
+            CassandraSchema.statements(
+                "jks", "sks", " {'class': 'NetworkTopologyStrategy', 'dc1': 3} "))
+        .first()
+        .asString()
+        .endsWith("= {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
+  }
+
+  /** schema.cql must define exactly the tables, columns, keys and options the plugin creates. */
+  @Test
+  void tablesMatchThePluginsOwnStatements() {
+    ActorSystem system =
+        ActorSystem.create(
+            "CassandraSchemaTest",
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\n"
+                        + "pekko.loglevel = WARNING\n"
+                        + "pekko.persistence.cassandra.journal.keyspace = jks\n"
+                        + "pekko.persistence.cassandra.snapshot.keyspace = sks")
+                .withFallback(ConfigFactory.load()));
+    try {
+      KeyspaceAndTableStatements plugin =
+          new KeyspaceAndTableStatements(
+              system, "pekko.persistence.cassandra", PluginSettings.apply(system));
+      Map<String, Table> expected = new LinkedHashMap<>();
+      plugin.getCreateJournalTablesStatements().forEach(s -> put(expected, s));
+      plugin.getCreateSnapshotTablesStatements().forEach(s -> put(expected, s));
+
+      Map<String, Table> ours = new LinkedHashMap<>();
+      CassandraSchema.statements("jks", "sks", SIMPLE).stream()
+          .filter(s -> s.startsWith("CREATE TABLE"))
+          .forEach(s -> put(ours, s));
+
+      assertThat(expected.keySet())
+          .containsExactlyInAnyOrder(
+              "jks.messages",
+              "jks.tag_views",
+              "jks.tag_write_progress",
+              "jks.tag_scanning",
+              "jks.metadata",
+              "jks.all_persistence_ids",
+              "sks.snapshots");
+      assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+      expected.forEach((name, table) -> assertThat(ours.get(name)).as(name).isEqualTo(table));
+    } finally {
+      TestKit.shutdownActorSystem(system);
+    }
+  }
+
+  private static void put(Map<String, Table> tables, String statement) {
+    Table table = Table.parse(statement);
+    tables.put(table.name, table);
+  }
+
+  /** The parts of a CREATE TABLE statement that matter, normalized (case, whitespace). */
+  record Table(String name, Map<String, String> columns, String primaryKey, String options) {
+    private static final Pattern HEAD =
+        Pattern.compile("(?s)CREATE TABLE IF NOT EXISTS\\s+(\\w+\\.\\w+)\\s*\\(");
+
+    static Table parse(String statement) {
+      Matcher head = HEAD.matcher(statement);
+      assertThat(head.lookingAt()).as("CREATE TABLE statement: %s", statement).isTrue();
+      int open = head.end() - 1;
+      int close = matching(statement, open);
+      Map<String, String> columns = new LinkedHashMap<>();
+      String primaryKey = null;
+      for (String part : splitTopLevel(statement.substring(open + 1, close))) {
+        String normalized = part.strip().replaceAll("\\s+", " ");
+        if (normalized.toUpperCase().startsWith("PRIMARY KEY")) {
+          primaryKey = squash(normalized.substring("PRIMARY KEY".length()));
+        } else {
+          String[] words = normalized.split(" ", 2);
+          String type = words[1];
+          if (type.toUpperCase().endsWith(" PRIMARY KEY")) {
+            type = type.substring(0, type.length() - " PRIMARY KEY".length());
+            primaryKey = "(" + words[0] + ")";
+          }
+          columns.put(words[0], squash(type));
+        }
+      }
+      return new Table(head.group(1), columns, primaryKey, squash(statement.substring(close + 1)));
+    }
+
+    private static String squash(String text) {
+      return text.replaceAll("\\s+", "").toLowerCase();
+    }
+
+    private static int matching(String text, int open) {
+      int depth = 0;
+      for (int i = open; i < text.length(); i++) {
+        if (text.charAt(i) == '(') {
+          depth++;
+        } else if (text.charAt(i) == ')' && --depth == 0) {
+          return i;
+        }
+      }
+      throw new AssertionError("unbalanced parentheses in " + text);
+    }
+
+    private static List<String> splitTopLevel(String body) {
+      List<String> parts = new java.util.ArrayList<>();
+      int depth = 0;
+      int start = 0;
+      for (int i = 0; i < body.length(); i++) {
+        char c = body.charAt(i);
+        if (c == '(' || c == '<') {
+          depth++;
+        } else if (c == ')' || c == '>') {
+          depth--;
+        } else if (c == ',' && depth == 0) {
+          parts.add(body.substring(start, i));
+          start = i + 1;
+        }
+      }
+      parts.add(body.substring(start));
+      return parts;
+    }
+  }
+}
