@@ -1,6 +1,5 @@
 package io.durableobjects.examples;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.CassandraSchema;
@@ -49,7 +48,8 @@ public final class DemoMain {
     Config config = DurableObjectsServer.loadConfig(cassandraConfig);
     EmbeddedCassandra startedCassandra = cassandra;
     try {
-      createSchema(config, contactPoints, datacenter);
+      // The explicit schema step of a development setup (idempotent); nodes never create it.
+      CassandraSchema.create(contactPoints, CassandraSettings.fromConfig(config));
       DurableObjectsServer server = DurableObjectsServer.start(config);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -74,18 +74,6 @@ public final class DemoMain {
     }
   }
 
-  /** The explicit schema step of a development setup; idempotent. */
-  private static void createSchema(Config config, List<InetSocketAddress> contactPoints, String datacenter) {
-    CassandraSettings settings = CassandraSettings.fromConfig(config);
-    try (CqlSession session =
-        CqlSession.builder()
-            .addContactPoints(contactPoints)
-            .withLocalDatacenter(datacenter)
-            .build()) {
-      CassandraSchema.create(
-          session, settings.journalKeyspace(), settings.snapshotKeyspace(), settings.replication());
-    }
-  }
 
   private static Path dataDirectory() {
     String dir = System.getenv("DO_DATA_DIR");

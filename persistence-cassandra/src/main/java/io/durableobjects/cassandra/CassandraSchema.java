@@ -1,11 +1,15 @@
 package io.durableobjects.cassandra;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.durableobjects.cassandra.internal.CqlValidation;
 import io.durableobjects.cassandra.internal.SchemaScript;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,5 +141,42 @@ public final class CassandraSchema {
   private static String firstLine(String cql) {
     int newline = cql.indexOf('\n');
     return newline < 0 ? cql : cql.substring(0, newline);
+  }
+
+  /**
+   * Connects to {@code contactPoints}, creates the schema of {@code settings} (idempotent) and
+   * disconnects: the explicit schema step of a development setup or of an operator's script.
+   *
+   * @throws IllegalStateException if Cassandra cannot be reached or a statement fails
+   */
+  public static void create(List<InetSocketAddress> contactPoints, CassandraSettings settings) {
+    try (CqlSession session = connect(contactPoints, settings.localDatacenter())) {
+      create(session, settings);
+    } catch (AllNodesFailedException e) {
+      throw new IllegalStateException(
+          "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens a session meant for creating the schema: it fails at once when Cassandra is unreachable
+   * (instead of retrying forever) and does not wait a debounce window after each DDL statement.
+   */
+  static CqlSession connect(List<InetSocketAddress> contactPoints, String datacenter) {
+    List<String> points = new ArrayList<>();
+    for (InetSocketAddress point : contactPoints) {
+      String host = point.getHostString();
+      points.add((host.contains(":") ? "[" + host + "]" : host) + ":" + point.getPort());
+    }
+    DriverConfigLoader loader =
+        DriverConfigLoader.programmaticBuilder()
+            .withStringList(DefaultDriverOption.CONTACT_POINTS, points)
+            .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, datacenter)
+            // A one-shot tool fails when Cassandra is unreachable instead of retrying forever.
+            .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+            // Without this each DDL statement waits for a schema refresh debounced by 1 s.
+            .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
+            .build();
+    return CqlSession.builder().withConfigLoader(loader).build();
   }
 }

@@ -1,8 +1,6 @@
 package io.durableobjects.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -86,7 +84,7 @@ public final class CassandraSchemaTool {
       }
       return 0;
     }
-    try (CqlSession session = connect(contactPoints, settings.localDatacenter())) {
+    try (CqlSession session = CassandraSchema.connect(contactPoints, settings.localDatacenter())) {
       CassandraSchema.create(session, settings);
       out.println(
           "Schema ready: journal keyspace "
@@ -143,23 +141,5 @@ public final class CassandraSchemaTool {
       settings = settings.withLocalDatacenter(options.get("--datacenter"));
     }
     return settings;
-  }
-
-  private static CqlSession connect(List<InetSocketAddress> contactPoints, String datacenter) {
-    List<String> points = new ArrayList<>();
-    for (InetSocketAddress point : contactPoints) {
-      String host = point.getHostString();
-      points.add((host.contains(":") ? "[" + host + "]" : host) + ":" + point.getPort());
-    }
-    DriverConfigLoader loader =
-        DriverConfigLoader.programmaticBuilder()
-            .withStringList(DefaultDriverOption.CONTACT_POINTS, points)
-            .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, datacenter)
-            // A one-shot tool fails when Cassandra is unreachable instead of retrying forever.
-            .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
-            // Without this each DDL statement waits for a schema refresh debounced by 1 s.
-            .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
-            .build();
-    return CqlSession.builder().withConfigLoader(loader).build();
   }
 }

@@ -17,8 +17,9 @@ import java.util.Objects;
  * journal and snapshots live, the replication used when the schema is created, and the driver's
  * local data center.
  *
- * <p>This module's {@code reference.conf} wires these values into the Pekko Persistence Cassandra
- * plugin and the DataStax driver through substitutions, which take effect when the configuration is
+ * <p>This module's {@code reference.conf} wires these values into its own instance of the Pekko
+ * Persistence Cassandra plugin ({@value #PLUGIN_PATH}) and its driver section ({@value
+ * #DRIVER_PATH}) through substitutions, which take effect when the configuration is
  * loaded with {@code ConfigFactory.load()} (application.conf, {@code -D} properties). When a {@link
  * Config} is layered in code on top of an already resolved configuration, substitutions are not
  * re-evaluated: use {@link #pluginConfig()} as the overlay instead, it sets the plugin and driver
@@ -37,6 +38,12 @@ public final class CassandraSettings {
 
   /** The configuration section read by {@link #fromConfig(Config)}. */
   public static final String CONFIG_PATH = "durable-objects.cassandra";
+
+  /** The plugin instance the objects journal to (its journal and snapshot store are below it). */
+  public static final String PLUGIN_PATH = CONFIG_PATH + ".plugin";
+
+  /** The DataStax driver settings of that plugin's session. */
+  public static final String DRIVER_PATH = CONFIG_PATH + ".driver";
 
   /** Environment variable an application may read contact points from ({@code host:port,...}). */
   public static final String CONTACT_POINTS_ENV = "DO_CASSANDRA_CONTACT_POINTS";
@@ -123,8 +130,9 @@ public final class CassandraSettings {
 
   /**
    * A configuration overlay with these settings and the plugin/driver keys derived from them
-   * ({@code pekko.persistence.cassandra.journal.keyspace}, {@code ...snapshot.keyspace}, {@code
-   * datastax-java-driver.basic.load-balancing-policy.local-datacenter}), for layering with {@code
+   * ({@code durable-objects.cassandra.plugin.journal.keyspace}, {@code ...snapshot.keyspace},
+   * {@code durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter}), for
+   * layering with {@code
    * withFallback} on top of an already resolved configuration.
    */
   public Config pluginConfig() {
@@ -133,10 +141,9 @@ public final class CassandraSettings {
     values.put(CONFIG_PATH + ".snapshot-keyspace", snapshotKeyspace);
     values.put(CONFIG_PATH + ".replication", replication);
     values.put(CONFIG_PATH + ".local-datacenter", localDatacenter);
-    values.put("pekko.persistence.cassandra.journal.keyspace", journalKeyspace);
-    values.put("pekko.persistence.cassandra.snapshot.keyspace", snapshotKeyspace);
-    values.put(
-        "datastax-java-driver.basic.load-balancing-policy.local-datacenter", localDatacenter);
+    values.put(PLUGIN_PATH + ".journal.keyspace", journalKeyspace);
+    values.put(PLUGIN_PATH + ".snapshot.keyspace", snapshotKeyspace);
+    values.put(DRIVER_PATH + ".basic.load-balancing-policy.local-datacenter", localDatacenter);
     return ConfigFactory.parseMap(values, "CassandraSettings.pluginConfig");
   }
 
@@ -161,7 +168,8 @@ public final class CassandraSettings {
   }
 
   /**
-   * An overlay that sets {@code datastax-java-driver.basic.contact-points}.
+   * An overlay that sets {@code datastax-java-driver.basic.contact-points} and the same key of the
+   * objects' driver section ({@value #DRIVER_PATH}).
    *
    * @throws IllegalArgumentException if the list is empty or has a port outside 1..65535
    */
@@ -178,8 +186,11 @@ public final class CassandraSettings {
       String host = address.getHostString();
       values.add((host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
     }
+    // Both the driver's usual section and ours, so the overlay works before and after resolution.
     return ConfigFactory.parseMap(
-        Map.of("datastax-java-driver.basic.contact-points", values),
+        Map.of(
+            "datastax-java-driver.basic.contact-points", values,
+            DRIVER_PATH + ".basic.contact-points", values),
         "CassandraSettings.contactPointsConfig");
   }
 

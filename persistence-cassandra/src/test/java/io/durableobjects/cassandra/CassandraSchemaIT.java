@@ -89,11 +89,12 @@ class CassandraSchemaIT {
                         "pekko.actor.provider", "local",
                         "pekko.loglevel", "INFO",
                         // The objects name their plugins by id; this plain behavior uses the default.
-                        "pekko.persistence.journal.plugin", "pekko.persistence.cassandra.journal",
+                        "pekko.persistence.journal.plugin",
+                            "durable-objects.cassandra.plugin.journal",
                         "pekko.persistence.snapshot-store.plugin",
-                            "pekko.persistence.cassandra.snapshot")))
+                            "durable-objects.cassandra.plugin.snapshot")))
             .withFallback(ConfigFactory.load());
-    assertThat(config.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate"))
+    assertThat(config.getBoolean("durable-objects.cassandra.plugin.journal.tables-autocreate"))
         .isFalse();
     PersistenceId id = PersistenceId.ofUniqueId("notes-1");
 

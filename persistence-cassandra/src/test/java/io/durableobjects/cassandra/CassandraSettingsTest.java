@@ -23,26 +23,26 @@ class CassandraSettingsTest {
     assertThat(settings.localDatacenter()).isEqualTo("datacenter1");
 
     assertThat(config.getString("durable-objects.journal.plugin-id"))
-        .isEqualTo("pekko.persistence.cassandra.journal");
+        .isEqualTo("durable-objects.cassandra.plugin.journal");
     assertThat(config.getString("durable-objects.journal.snapshot-plugin-id"))
-        .isEqualTo("pekko.persistence.cassandra.snapshot");
+        .isEqualTo("durable-objects.cassandra.plugin.snapshot");
     for (String part : List.of("journal", "snapshot")) {
-      String path = "pekko.persistence.cassandra." + part;
+      String path = "durable-objects.cassandra.plugin." + part;
       assertThat(config.getBoolean(path + ".keyspace-autocreate")).as(path).isFalse();
       assertThat(config.getBoolean(path + ".tables-autocreate")).as(path).isFalse();
     }
-    assertThat(config.getString("pekko.persistence.cassandra.journal.keyspace"))
+    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace"))
         .isEqualTo("durable_objects");
-    assertThat(config.getString("pekko.persistence.cassandra.snapshot.keyspace"))
+    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace"))
         .isEqualTo("durable_objects_snapshot");
-    assertThat(config.getString("pekko.persistence.cassandra.datastax-java-driver-config"))
-        .isEqualTo("datastax-java-driver");
+    assertThat(config.getString("durable-objects.cassandra.plugin.datastax-java-driver-config"))
+        .isEqualTo("durable-objects.cassandra.driver");
     assertThat(
-            config.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("datacenter1");
-    assertThat(config.getBoolean("datastax-java-driver.advanced.reconnect-on-init")).isTrue();
+    assertThat(config.getBoolean("durable-objects.cassandra.driver.advanced.reconnect-on-init")).isTrue();
     // Contact points keep the driver's default (unset: 127.0.0.1:9042).
-    assertThat(config.hasPath("datastax-java-driver.basic.contact-points")).isFalse();
+    assertThat(config.hasPath("durable-objects.cassandra.driver.basic.contact-points")).isFalse();
   }
 
   @Test
@@ -53,10 +53,10 @@ class CassandraSettingsTest {
                 "durable-objects.cassandra { journal-keyspace = j1, snapshot-keyspace = s1,"
                     + " local-datacenter = dc7 }"));
 
-    assertThat(config.getString("pekko.persistence.cassandra.journal.keyspace")).isEqualTo("j1");
-    assertThat(config.getString("pekko.persistence.cassandra.snapshot.keyspace")).isEqualTo("s1");
+    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace")).isEqualTo("j1");
+    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace")).isEqualTo("s1");
     assertThat(
-            config.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("dc7");
   }
 
@@ -70,10 +70,10 @@ class CassandraSettingsTest {
 
     Config config = settings.pluginConfig().withFallback(ConfigFactory.load());
 
-    assertThat(config.getString("pekko.persistence.cassandra.journal.keyspace")).isEqualTo("j2");
-    assertThat(config.getString("pekko.persistence.cassandra.snapshot.keyspace")).isEqualTo("s2");
+    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace")).isEqualTo("j2");
+    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace")).isEqualTo("s2");
     assertThat(
-            config.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("dc2");
     assertThat(CassandraSettings.fromConfig(config)).isEqualTo(settings);
   }
@@ -143,7 +143,7 @@ class CassandraSettingsTest {
   void contactPointsConfigSetsTheDriverList() {
     Config overlay = CassandraSettings.contactPointsConfig("10.0.0.1:9042,[::1]:9043");
 
-    assertThat(overlay.getStringList("datastax-java-driver.basic.contact-points"))
+    assertThat(overlay.getStringList("durable-objects.cassandra.driver.basic.contact-points"))
         .containsExactly("10.0.0.1:9042", "[::1]:9043");
     assertThatThrownBy(() -> CassandraSettings.contactPointsConfig(List.of()))
         .hasMessage("contact points must not be empty");
