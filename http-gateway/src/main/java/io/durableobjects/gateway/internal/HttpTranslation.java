@@ -48,11 +48,10 @@ public final class HttpTranslation {
         headers.add(new Header(h.name(), h.value()));
       }
     }
-    if (body.length > 0 || !http.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
-      ContentType contentType = http.entity().getContentType();
-      if (!contentType.equals(ContentTypes.NO_CONTENT_TYPE)) {
-        headers.add(new Header("Content-Type", contentType.toString()));
-      }
+    // Pekko HTTP moves Content-Type out of the headers into the entity; the object sees it again.
+    ContentType contentType = http.entity().getContentType();
+    if (!contentType.equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.add(new Header("Content-Type", contentType.toString()));
     }
     Request request =
         Request.of(http.method().value(), objectPath.isEmpty() ? "/" : objectPath)

@@ -245,7 +245,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         new ObjectUnavailableException(
             recovering
                 ? "the object's state could not be recovered from the journal; retry later"
-                : "the object's journal failed to write; the request was not applied, retry later");
+                : "the object's journal did not confirm the write; it was not acknowledged, retry later");
     if (recovering) {
       log.error("Recovery of object {} failed; stopping it", hex);
       failStashed(error);
