@@ -1,10 +1,12 @@
 package io.durableobjects.examples;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.CassandraSchema;
 import io.durableobjects.cassandra.CassandraSettings;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
+import io.durableobjects.cassandra.embedded.EmbeddedCassandraException;
 import io.durableobjects.gateway.DurableObjectsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -24,6 +26,17 @@ public final class DemoMain {
 
   public static void main(String[] args) throws Exception {
     DurableObjectsServer.avoidCommonPoolTrap();
+    try {
+      run();
+    } catch (ConfigException
+        | IllegalStateException
+        | IllegalArgumentException
+        | EmbeddedCassandraException e) {
+      DurableObjectsServer.exitWithStartupError(e);
+    }
+  }
+
+  private static void run() throws Exception {
     String external = System.getenv("DO_CASSANDRA_CONTACT_POINTS");
     EmbeddedCassandra cassandra = null;
     List<InetSocketAddress> contactPoints;

@@ -1,6 +1,7 @@
 package io.durableobjects.gateway;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObjects;
 import java.net.InetSocketAddress;
@@ -160,8 +161,24 @@ public final class DurableObjectsServer implements AutoCloseable {
    */
   public static void main(String[] args) throws Exception {
     avoidCommonPoolTrap();
-    DurableObjectsServer server = start(loadConfig());
+    DurableObjectsServer server;
+    try {
+      server = start(loadConfig());
+    } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
+      exitWithStartupError(e);
+      return;
+    }
     server.system().getWhenTerminated().toCompletableFuture().get();
+  }
+
+  /**
+   * Reports why a node could not start in one line an operator can act on (the detail goes to
+   * the log) and exits with status 2.
+   */
+  public static void exitWithStartupError(Exception e) {
+    log.debug("Startup failed", e);
+    System.err.println("durable-objects: cannot start: " + e.getMessage());
+    System.exit(2);
   }
 
   /**

@@ -26,13 +26,7 @@ public record GatewaySettings(String host, int port, Duration entityTimeout, lon
     if (host.isBlank()) {
       throw new ConfigException.BadValue(c.origin(), "durable-objects.http.host", "must not be empty");
     }
-    int port = c.getInt("port");
-    if (port < 0 || port > 65535) {
-      throw new ConfigException.BadValue(
-          c.getValue("port").origin(),
-          "durable-objects.http.port",
-          "must be a port number in 0..65535, got " + port);
-    }
+    int port = port(c);
     Duration entityTimeout = c.getDuration("entity-timeout");
     if (entityTimeout.isZero() || entityTimeout.isNegative()) {
       throw new ConfigException.BadValue(
@@ -44,5 +38,22 @@ public record GatewaySettings(String host, int port, Duration entityTimeout, lon
           c.origin(), "durable-objects.http.max-body-size", "must not be negative");
     }
     return new GatewaySettings(host, port, entityTimeout, maxBody);
+  }
+
+  private static int port(Config c) {
+    String raw = String.valueOf(c.getValue("port").unwrapped()).strip();
+    int port;
+    try {
+      port = Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new ConfigException.BadValue(
+          c.getValue("port").origin(),
+          "durable-objects.http.port",
+          "must be a port number in 0..65535 (0 picks a free port), got '" + raw + "'");
+    }
+    return port;
   }
 }
