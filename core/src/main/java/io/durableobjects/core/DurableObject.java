@@ -1,5 +1,8 @@
 package io.durableobjects.core;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * A Durable Object: a small stateful server addressed by a {@link DurableObjectId}.
  *
@@ -30,13 +33,34 @@ package io.durableobjects.core;
 public interface DurableObject {
 
   /**
-   * Handles one request addressed to this object.
+   * Handles one request addressed to this object. Implement this method, or {@link #fetchAsync}
+   * when the answer comes later; a class must implement one of the two (checked when the node
+   * starts).
    *
    * @param request the request, with the path relative to the object (for example {@code
    *     /increment})
    * @return the response; must not be {@code null}
    * @throws Exception any failure: the request's writes are discarded and the caller gets a 500
-   *     error
+   *     error (or the status of a {@link DurableObjectException} it throws)
    */
-  Response fetch(Request request) throws Exception;
+  default Response fetch(Request request) throws Exception {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " implements neither fetch nor fetchAsync");
+  }
+
+  /**
+   * Handles one request whose response is produced asynchronously.
+   *
+   * <p>The input gate stays closed until the returned stage completes: no other request of this
+   * object runs in the meantime, and the continuation may read and write {@link
+   * DurableObjectState#storage()} as part of this request's transaction. If the stage does not
+   * complete within {@code durable-objects.entity.request-timeout}, the caller gets a 504, the
+   * request's writes are discarded, and the object instance is replaced by a fresh one (its
+   * storage stays as committed); the late continuation can no longer use storage.
+   *
+   * <p>The default runs {@link #fetch} and completes at once.
+   */
+  default CompletionStage<Response> fetchAsync(Request request) throws Exception {
+    return CompletableFuture.completedFuture(fetch(request));
+  }
 }

@@ -17,6 +17,16 @@ public interface DurableObjectNamespace {
    */
   DurableObjectId idFromName(String name);
 
+  /** A new, random ID in this namespace; no other call ever returns the same ID. */
+  DurableObjectId newUniqueId();
+
+  /**
+   * Parses the 64-hex-character form of an ID of this namespace ({@link DurableObjectId#toString()}).
+   *
+   * @throws InvalidObjectIdException if {@code hex} is malformed or an ID of another namespace
+   */
+  DurableObjectId idFromString(String hex);
+
   /**
    * A stub that sends requests to the object with this ID, wherever in the cluster it lives.
    *

@@ -1,5 +1,8 @@
 package io.durableobjects.core;
 
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
 /**
  * What an object receives in its constructor: its identity and its storage.
  *
@@ -13,4 +16,17 @@ public interface DurableObjectState {
 
   /** The object's transactional, strongly consistent key-value storage. */
   Storage storage();
+
+  /**
+   * Keeps every request out until {@code body}'s stage completes: for initialisation that must
+   * finish before the object serves anything, such as loading state into fields. Call it from the
+   * constructor; the object's first request waits for it. Storage may be used until the stage
+   * completes; the writes commit with the activation. If it fails or does not complete within
+   * {@code durable-objects.entity.request-timeout}, the activation fails and waiting requests get
+   * an error.
+   *
+   * @return the stage {@code body} returned
+   * @throws IllegalStateException if called outside the constructor
+   */
+  <T> CompletionStage<T> blockConcurrencyWhile(Supplier<? extends CompletionStage<T>> body);
 }

@@ -62,6 +62,63 @@ class DurableObjectsTest {
     }
   }
 
+  /** Answers later, from another thread, and uses storage in the continuation. */
+  public static final class AsyncObject implements DurableObject {
+    static final java.util.concurrent.atomic.AtomicReference<Throwable> lateWrite =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private final DurableObjectState state;
+
+    public AsyncObject(DurableObjectState state) {
+      this.state = state;
+      state.blockConcurrencyWhile(
+          () ->
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    state.storage().put("initialised", true);
+                    return null;
+                  },
+                  CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
+    }
+
+    @Override
+    public CompletionStage<Response> fetchAsync(Request request) {
+      java.util.concurrent.Executor later =
+          CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS);
+      switch (request.path()) {
+        case "/increment":
+          return CompletableFuture.supplyAsync(
+              () -> {
+                long next = state.storage().get("count", Long.class).orElse(0L) + 1;
+                state.storage().put("count", next);
+                return Response.text(Long.toString(next));
+              },
+              later);
+        case "/hang":
+          state.storage().put("count", 1_000_000L);
+          return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  state.storage().put("count", 2_000_000L);
+                  lateWrite.set(new AssertionError("a late write was accepted"));
+                } catch (RuntimeException e) {
+                  lateWrite.set(e);
+                }
+                return Response.text("too late");
+              },
+              CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
+        case "/fail":
+          state.storage().put("count", -1L);
+          return CompletableFuture.failedFuture(new IllegalArgumentException("async failure"));
+        default:
+          return CompletableFuture.completedFuture(
+              Response.text(
+                  state.storage().get("count", Long.class).orElse(0L)
+                      + " "
+                      + state.storage().get("initialised", Boolean.class).orElse(false)));
+      }
+    }
+  }
+
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
   private static DurableObjectNamespace counters;
@@ -77,9 +134,11 @@ class DurableObjectsTest {
                 pekko.loglevel = WARNING
                 durable-objects.ask-timeout = 5s
                 durable-objects.journal.snapshot-every = 10
+                durable-objects.entity.request-timeout = 1s
                 durable-objects.namespaces.counter.class = "%s"
+                durable-objects.namespaces.async.class = "%s"
                 """
-                    .formatted(TestCounter.class.getName()))
+                    .formatted(TestCounter.class.getName(), AsyncObject.class.getName()))
             .withFallback(PersistenceTestKitPlugin.getInstance().config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config());
     testKit = ActorTestKit.create("DurableObjectsTest", config);
@@ -239,10 +298,100 @@ class DurableObjectsTest {
   }
 
   @Test
+  void asynchronousContinuationsKeepTheInputGateClosed() throws Exception {
+    DurableObjectNamespace async = DurableObjects.get(testKit.system()).namespace("async");
+    DurableObjectStub stub = async.get(async.idFromName("gate"));
+    List<CompletableFuture<Response>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      futures.add(stub.fetch(Request.of("POST", "/increment")).toCompletableFuture());
+    }
+    List<String> answers = new ArrayList<>();
+    for (CompletableFuture<Response> f : futures) {
+      answers.add(f.get(10, TimeUnit.SECONDS).bodyText());
+    }
+    // Serial, in arrival order, although each continuation ran on another thread later.
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 50; i++) {
+      expected.add(Integer.toString(i));
+    }
+    assertThat(answers).containsExactlyElementsOf(expected);
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("50 true");
+  }
+
+  @Test
+  void blockConcurrencyWhileRunsBeforeTheFirstRequest() throws Exception {
+    DurableObjectNamespace async = DurableObjects.get(testKit.system()).namespace("async");
+    assertThat(call(async.get(async.idFromName("init")), "GET", "/").bodyText())
+        .isEqualTo("0 true");
+  }
+
+  @Test
+  void aRequestThatOutlivesItsTimeoutFailsWith504AndTheObjectKeepsWorking() throws Exception {
+    DurableObjectNamespace async = DurableObjects.get(testKit.system()).namespace("async");
+    DurableObjectStub stub = async.get(async.idFromName("timeout"));
+    call(stub, "POST", "/increment");
+
+    DurableObjectException error = failure(stub.fetch(Request.of("POST", "/hang")));
+    assertThat(error.status()).isEqualTo(504);
+    assertThat(error.code()).isEqualTo("object_timeout");
+
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("1 true");
+    assertThat(call(stub, "POST", "/increment").bodyText()).isEqualTo("2");
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(AsyncObject.lateWrite.get())
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessageContaining("storage can only be used");
+              return null;
+            });
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("2 true");
+  }
+
+  @Test
+  void aFailedStageCommitsNothing() throws Exception {
+    DurableObjectNamespace async = DurableObjects.get(testKit.system()).namespace("async");
+    DurableObjectStub stub = async.get(async.idFromName("failed-stage"));
+    call(stub, "POST", "/increment");
+    DurableObjectException error = failure(stub.fetch(Request.of("POST", "/fail")));
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.getMessage()).contains("IllegalArgumentException: async failure");
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("1 true");
+  }
+
+  @Test
+  void uniqueIdsAndIdsFromStringsAreCheckedAgainstTheirNamespace() throws Exception {
+    DurableObjectId unique = counters.newUniqueId();
+    assertThat(unique.name()).isEmpty();
+    assertThat(counters.idFromString(unique.toString())).isEqualTo(unique);
+    assertThat(counters.newUniqueId()).isNotEqualTo(unique);
+    assertThat(call(counters.get(unique), "POST", "/increment").bodyText()).isEqualTo("1");
+    assertThat(call(counters.get(counters.idFromString(unique.toString())), "GET", "/").bodyText())
+        .isEqualTo("1");
+
+    DurableObjectId byName = counters.idFromName("a");
+    assertThat(counters.idFromString(byName.toString())).isEqualTo(byName);
+
+    DurableObjectNamespace async = DurableObjects.get(testKit.system()).namespace("async");
+    assertThatThrownBy(() -> async.idFromString(unique.toString()))
+        .isInstanceOf(InvalidObjectIdException.class)
+        .hasMessageContaining("does not belong to namespace 'async'")
+        .satisfies(e -> assertThat(((DurableObjectException) e).status()).isEqualTo(400));
+    assertThatThrownBy(() -> counters.idFromString("xyz"))
+        .isInstanceOf(InvalidObjectIdException.class)
+        .hasMessageContaining("an ID has 64 hex characters, got 3");
+    assertThatThrownBy(() -> counters.idFromString(null))
+        .isInstanceOf(InvalidObjectIdException.class)
+        .hasMessageContaining("the ID is missing");
+  }
+
+  @Test
   void unknownNamespacesAndForeignIdsAreRefused() {
     assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
         .isInstanceOf(UnknownNamespaceException.class)
-        .hasMessage("unknown namespace 'nope'; configured namespaces: [counter]");
+        .hasMessage("unknown namespace 'nope'; configured namespaces: [async, counter]");
     DurableObjectId foreign = DurableObjectId.internalCreate("other", "00", null);
     assertThatThrownBy(() -> counters.get(foreign))
         .isInstanceOf(IllegalArgumentException.class)

@@ -53,6 +53,16 @@ class GatewayRoutesTest {
     }
 
     @Override
+    public DurableObjectId newUniqueId() {
+      throw new UnsupportedOperationException("not used by these routes");
+    }
+
+    @Override
+    public DurableObjectId idFromString(String hex) {
+      throw new UnsupportedOperationException("not used by these routes");
+    }
+
+    @Override
     public DurableObjectStub get(DurableObjectId id) {
       return new DurableObjectStub() {
         @Override

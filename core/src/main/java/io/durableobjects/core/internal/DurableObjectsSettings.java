@@ -18,6 +18,7 @@ public final class DurableObjectsSettings {
   private final int snapshotEvery;
   private final int keepSnapshots;
   private final int stashCapacity;
+  private final Duration requestTimeout;
   private final String journalPluginId;
   private final String snapshotPluginId;
 
@@ -27,6 +28,7 @@ public final class DurableObjectsSettings {
       int snapshotEvery,
       int keepSnapshots,
       int stashCapacity,
+      Duration requestTimeout,
       String journalPluginId,
       String snapshotPluginId) {
     this.namespaces = namespaces;
@@ -34,6 +36,7 @@ public final class DurableObjectsSettings {
     this.snapshotEvery = snapshotEvery;
     this.keepSnapshots = keepSnapshots;
     this.stashCapacity = stashCapacity;
+    this.requestTimeout = requestTimeout;
     this.journalPluginId = journalPluginId;
     this.snapshotPluginId = snapshotPluginId;
   }
@@ -49,6 +52,7 @@ public final class DurableObjectsSettings {
     int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
     int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
+    Duration requestTimeout = positive(config, "entity.request-timeout");
 
     ConfigObject entries = config.getObject("namespaces");
     Map<String, NamespaceSettings> namespaces = new TreeMap<>();
@@ -64,6 +68,7 @@ public final class DurableObjectsSettings {
         snapshotEvery,
         keepSnapshots,
         stashCapacity,
+        requestTimeout,
         optionalString(config, "journal.plugin-id"),
         optionalString(config, "journal.snapshot-plugin-id"));
   }
@@ -86,6 +91,11 @@ public final class DurableObjectsSettings {
 
   public int stashCapacity() {
     return stashCapacity;
+  }
+
+  /** How long an object's asynchronous request (or activation) may take before it fails. */
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 
   /** The journal plugin objects persist to; empty for Pekko's default journal plugin. */

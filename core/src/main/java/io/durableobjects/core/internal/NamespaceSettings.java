@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.Request;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -98,6 +99,12 @@ public final class NamespaceSettings {
           classPath,
           "class '" + className + "' of namespace '" + name + "' is abstract; name a concrete class");
     }
+    if (!overrides(loaded, "fetch") && !overrides(loaded, "fetchAsync")) {
+      throw new ConfigException.BadValue(
+          config.getValue("class").origin(),
+          classPath,
+          "class '" + className + "' of namespace '" + name + "' implements neither fetch nor fetchAsync");
+    }
     MethodHandle constructor;
     try {
       constructor =
@@ -119,5 +126,13 @@ public final class NamespaceSettings {
     @SuppressWarnings("unchecked")
     Class<? extends DurableObject> objectClass = (Class<? extends DurableObject>) loaded;
     return new NamespaceSettings(name, objectClass, constructor);
+  }
+
+  private static boolean overrides(Class<?> type, String method) {
+    try {
+      return type.getMethod(method, Request.class).getDeclaringClass() != DurableObject.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 }

@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjectStub;
+import io.durableobjects.core.InvalidObjectIdException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Request;
@@ -64,6 +65,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.snapshotEvery(),
             settings.keepSnapshots(),
             settings.stashCapacity(),
+            settings.requestTimeout(),
             settings.journalPluginId(),
             settings.snapshotPluginId());
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -91,6 +93,22 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       throw new IllegalArgumentException("an object name must not be null or empty");
     }
     return DurableObjectId.internalCreate(name, ObjectIds.fromName(name, objectName), objectName);
+  }
+
+  @Override
+  public DurableObjectId newUniqueId() {
+    return DurableObjectId.internalCreate(name, ObjectIds.unique(name), null);
+  }
+
+  @Override
+  public DurableObjectId idFromString(String hex) {
+    String problem = ObjectIds.problem(name, hex);
+    if (problem != null) {
+      String shown = hex == null || hex.length() <= 80 ? String.valueOf(hex) : hex.substring(0, 80) + "...";
+      throw new InvalidObjectIdException(
+          "'" + shown + "' is not an ID of namespace '" + name + "': " + problem);
+    }
+    return DurableObjectId.internalCreate(name, hex, null);
   }
 
   @Override

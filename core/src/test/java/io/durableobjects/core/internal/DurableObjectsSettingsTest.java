@@ -32,6 +32,10 @@ class DurableObjectsSettingsTest {
     }
   }
 
+  public static final class NoFetch implements DurableObject {
+    public NoFetch(DurableObjectState state) {}
+  }
+
   public abstract static class Abstract implements DurableObject {
     public Abstract(DurableObjectState state) {}
   }
@@ -81,6 +85,13 @@ class DurableObjectsSettingsTest {
     assertThatThrownBy(() -> parse(ns("counter", NoStateConstructor.class)))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("needs a public constructor taking a io.durableobjects.core.DurableObjectState");
+  }
+
+  @Test
+  void aClassWithoutFetchIsRefused() {
+    assertThatThrownBy(() -> parse(ns("counter", NoFetch.class)))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("implements neither fetch nor fetchAsync");
   }
 
   @Test

@@ -31,4 +31,11 @@ public interface ObjectCommand {
 
   /** The journal child stopped: recovery or a write failed. */
   record JournalStopped(int incarnation) implements ObjectCommand {}
+
+  /** An asynchronous request (or activation) {@code token} completed. */
+  record AsyncCompleted(long token, io.durableobjects.core.Response response, Throwable failure)
+      implements ObjectCommand {}
+
+  /** The asynchronous request (or activation) {@code token} ran out of time. */
+  record RequestTimedOut(long token) implements ObjectCommand {}
 }

@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.ObjectFailedException;
+import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.NamespaceSettings;
@@ -11,6 +12,10 @@ import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -18,23 +23,29 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.slf4j.Logger;
 
 /**
  * INTERNAL API: the object actor, one per object ID, run as a Cluster Sharding entity.
  *
- * <p>It owns the user's object instance, the input gate (an actor handles one message at a time),
- * the working state (committed state plus writes not yet durable) and the output gate. Each
- * request runs against the working state in its own transaction; its writes become one event. The
- * first event goes to the journal child at once; events of requests that run while it is in flight
- * are collected and written together as the next batch (group commit). Replies are released only
- * when the batch that holds the writes they may have seen is durable.
+ * <p>It owns the user's object instance, the input gate, the working state (committed state plus
+ * writes not yet durable) and the output gate. Each request runs against the working state in its
+ * own transaction; its writes become one event. The first event goes to the journal child at once;
+ * events of requests that run while it is in flight are collected and written together as the
+ * next batch (group commit). Replies are released only when the batch that holds the writes they
+ * may have seen is durable.
  *
- * <p>Phases: <i>recovering</i> (the journal child replays the committed state; requests are
- * stashed) and <i>running</i>. A journal failure fails every waiting reply with a retryable error
- * and returns to recovering with a fresh object instance, so nothing that was not durable is ever
- * visible afterwards.
+ * <p><b>Input gate.</b> One request at a time, including its asynchronous continuation: while a
+ * request's stage is pending, later requests are stashed. A request that does not complete within
+ * the request timeout fails with 504; its writes are dropped and the instance is replaced (the
+ * late continuation keeps a storage handle that no longer accepts calls).
+ *
+ * <p>Phases: <i>activating</i> (the journal child replays the committed state, then the constructor
+ * and any {@code blockConcurrencyWhile} run; requests are stashed) and <i>running</i>. A journal
+ * failure fails every waiting reply with a retryable error and activates again from the durable
+ * state, so nothing that was not durable is ever visible afterwards.
  */
 public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
@@ -45,40 +56,53 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       int snapshotEvery,
       int keepSnapshots,
       int stashCapacity,
+      Duration requestTimeout,
       String journalPluginId,
       String snapshotPluginId) {}
+
+  /** A request (or the activation, when {@code fetch} is null) whose stage has not completed. */
+  private record Pending(long token, ObjectCommand.Fetch fetch, TransactionalStorage tx) {}
+
+  private static final String TIMEOUT_TIMER = "request-timeout";
 
   private final Config config;
   private final String hex;
   private final PersistenceId persistenceId;
   private final StashBuffer<ObjectCommand> stash;
+  private final TimerScheduler<ObjectCommand> timers;
   private final Logger log;
 
   private String objectName;
   private int incarnation;
   private ActorRef<ObjectJournal.Command> journal;
-  private boolean recovering = true;
+  private boolean activating = true;
   private boolean stopping;
 
   private DurableObject instance;
   private ObjectStorage storage;
   private KeyValueState working;
+  private Pending pending;
+  private long nextToken = 1;
 
   private long nextBatchId = 1;
   private Batch open = new Batch(nextBatchId++);
   private Batch inFlight;
 
-  public static Behavior<ObjectCommand> create(Config config, PersistenceId persistenceId, String hex) {
+  public static Behavior<ObjectCommand> create(
+      Config config, PersistenceId persistenceId, String hex) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withStash(
-                config.stashCapacity(),
-                stash -> new ObjectEntity(ctx, stash, config, persistenceId, hex)));
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.withStash(
+                        config.stashCapacity(),
+                        stash -> new ObjectEntity(ctx, stash, timers, config, persistenceId, hex))));
   }
 
   private ObjectEntity(
       ActorContext<ObjectCommand> context,
       StashBuffer<ObjectCommand> stash,
+      TimerScheduler<ObjectCommand> timers,
       Config config,
       PersistenceId persistenceId,
       String hex) {
@@ -87,6 +111,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     this.hex = hex;
     this.persistenceId = persistenceId;
     this.stash = stash;
+    this.timers = timers;
     this.log = context.getLog();
     startJournal();
   }
@@ -96,15 +121,19 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     return newReceiveBuilder()
         .onMessage(ObjectCommand.Fetch.class, this::onFetch)
         .onMessage(ObjectCommand.JournalRecovered.class, this::onRecovered)
+        .onMessage(ObjectCommand.AsyncCompleted.class, this::onAsyncCompleted)
+        .onMessage(ObjectCommand.RequestTimedOut.class, this::onRequestTimedOut)
         .onMessage(ObjectCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(ObjectCommand.JournalStopped.class, this::onJournalStopped)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
         .build();
   }
 
+  // ---- activation -------------------------------------------------------------------------
+
   private void startJournal() {
     incarnation++;
-    recovering = true;
+    activating = true;
     journal =
         getContext()
             .spawn(
@@ -113,71 +142,172 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     getContext().watchWith(journal, new ObjectCommand.JournalStopped(incarnation));
   }
 
+  private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
+    working = recovered.state().data();
+    log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
+    return activate();
+  }
+
+  /** Creates a fresh instance over the working state; requests stay stashed until it is ready. */
+  private Behavior<ObjectCommand> activate() {
+    activating = true;
+    storage = new ObjectStorage(config.codec());
+    DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
+    ObjectStateImpl state = new ObjectStateImpl(id, storage);
+    TransactionalStorage tx = storage.begin(working);
+    CompletableFuture<Void> blockers;
+    try {
+      instance = config.namespace().newInstance(state);
+      blockers = state.endConstruction();
+    } catch (Throwable t) {
+      rethrowIfFatal(t);
+      storage.end();
+      log.error(
+          "Constructor of {} failed for object {}", config.namespace().objectClass().getName(), hex, t);
+      return failActivation(new ObjectFailedException("the object's constructor threw " + describe(t)));
+    }
+    if (blockers.isDone()) {
+      storage.end();
+      return finishActivation(tx, failureOf(blockers));
+    }
+    pending = new Pending(nextToken++, null, tx);
+    awaitCompletion(pending.token(), blockers.thenApply(v -> null));
+    return this;
+  }
+
+  private Behavior<ObjectCommand> finishActivation(TransactionalStorage tx, Throwable failure) {
+    if (failure != null) {
+      log.error("blockConcurrencyWhile failed for object {}", hex, failure);
+      return failActivation(
+          new ObjectFailedException("the object's blockConcurrencyWhile failed: " + describe(failure)));
+    }
+    if (tx.hasChanges()) {
+      working = tx.result();
+      open.events.add(tx.toEvent());
+      if (inFlight == null) {
+        flush();
+      }
+    }
+    activating = false;
+    return afterRequest();
+  }
+
+  private Behavior<ObjectCommand> failActivation(DurableObjectException error) {
+    failStashed(error);
+    return Behaviors.stopped();
+  }
+
+  // ---- requests ---------------------------------------------------------------------------
+
   private Behavior<ObjectCommand> onFetch(ObjectCommand.Fetch fetch) {
     learnName(fetch.objectName());
-    if (recovering) {
+    if (activating || pending != null) {
       if (stash.isFull()) {
         fetch
             .replyTo()
             .tell(
                 FetchReply.Failed.of(
-                    new ObjectUnavailableException(
-                        "object is still starting and has too many waiting requests")));
+                    new ObjectUnavailableException("the object has too many waiting requests")));
       } else {
         stash.stash(fetch);
       }
       return this;
     }
-    handle(fetch);
+    start(fetch);
     return this;
   }
 
   private void learnName(String name) {
-    if (objectName == null && name != null && ObjectIds.fromName(config.namespace().name(), name).equals(hex)) {
+    if (objectName == null
+        && name != null
+        && ObjectIds.fromName(config.namespace().name(), name).equals(hex)) {
       objectName = name;
     }
   }
 
-  private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
-    working = recovered.state().data();
-    storage = new ObjectStorage(config.codec());
-    DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
+  private void start(ObjectCommand.Fetch fetch) {
     TransactionalStorage tx = storage.begin(working);
+    CompletableFuture<Response> future;
     try {
-      instance = config.namespace().newInstance(new ObjectStateImpl(id, storage));
-    } catch (Throwable t) {
-      rethrowIfFatal(t);
-      log.error("Constructor of {} failed for object {}", config.namespace().objectClass().getName(), hex, t);
-      failStashed(new ObjectFailedException("the object's constructor threw " + describe(t)));
-      return Behaviors.stopped();
-    } finally {
-      storage.end();
-    }
-    if (tx.hasChanges()) {
-      working = tx.result();
-      open.events.add(tx.toEvent());
-      flush();
-    }
-    recovering = false;
-    log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
-    return stash.unstashAll(this);
-  }
-
-  private void handle(ObjectCommand.Fetch fetch) {
-    TransactionalStorage tx = storage.begin(working);
-    Response response;
-    try {
-      response = instance.fetch(fetch.request());
-      if (response == null) {
-        throw new ObjectFailedException("fetch returned null instead of a Response");
+      CompletionStage<Response> stage = instance.fetchAsync(fetch.request());
+      if (stage == null) {
+        throw new ObjectFailedException("fetchAsync returned null instead of a CompletionStage");
       }
+      future = stage.toCompletableFuture();
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      // The transaction is simply dropped: the working state is exactly as before the request.
+      storage.end(); // the transaction is simply dropped: the working state is as before
       replyFailure(fetch, t);
       return;
-    } finally {
+    }
+    if (future.isDone()) {
       storage.end();
+      Throwable failure = failureOf(future);
+      finish(fetch, tx, failure == null ? future.getNow(null) : null, failure);
+      return;
+    }
+    pending = new Pending(nextToken++, fetch, tx);
+    awaitCompletion(pending.token(), future);
+  }
+
+  private void awaitCompletion(long token, CompletableFuture<Response> future) {
+    timers.startSingleTimer(
+        TIMEOUT_TIMER, new ObjectCommand.RequestTimedOut(token), config.requestTimeout());
+    ActorRef<ObjectCommand> self = getContext().getSelf();
+    future.whenComplete(
+        (response, failure) ->
+            self.tell(new ObjectCommand.AsyncCompleted(token, response, unwrap(failure))));
+  }
+
+  private Behavior<ObjectCommand> onAsyncCompleted(ObjectCommand.AsyncCompleted completed) {
+    if (pending == null || pending.token() != completed.token()) {
+      return this; // a continuation that already timed out
+    }
+    timers.cancel(TIMEOUT_TIMER);
+    Pending done = pending;
+    pending = null;
+    storage.end();
+    if (done.fetch() == null) {
+      return finishActivation(done.tx(), completed.failure());
+    }
+    finish(done.fetch(), done.tx(), completed.response(), completed.failure());
+    return afterRequest();
+  }
+
+  private Behavior<ObjectCommand> onRequestTimedOut(ObjectCommand.RequestTimedOut timedOut) {
+    if (pending == null || pending.token() != timedOut.token()) {
+      return this;
+    }
+    Pending late = pending;
+    pending = null;
+    storage.end(); // the old instance's storage handle is never used again
+    if (late.fetch() == null) {
+      log.error("Activation of object {} did not finish within {}", hex, config.requestTimeout());
+      return failActivation(
+          new ObjectUnavailableException(
+              "the object's blockConcurrencyWhile did not finish within " + config.requestTimeout()));
+    }
+    log.warn(
+        "Object {} did not answer {} within {}; its instance is replaced",
+        hex,
+        late.fetch().request(),
+        config.requestTimeout());
+    replyFailure(
+        late.fetch(),
+        new ObjectTimeoutException(
+            "the object did not answer within " + config.requestTimeout() + "; the request was not applied"));
+    instance = null;
+    return activate();
+  }
+
+  private void finish(
+      ObjectCommand.Fetch fetch, TransactionalStorage tx, Response response, Throwable failure) {
+    if (failure == null && response == null) {
+      failure = new ObjectFailedException("fetch returned null instead of a Response");
+    }
+    if (failure != null) {
+      replyFailure(fetch, failure);
+      return;
     }
     Batch.PendingReply reply = new Batch.PendingReply(fetch.replyTo(), new FetchReply.Ok(response));
     if (tx.hasChanges()) {
@@ -187,12 +317,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       if (inFlight == null) {
         flush();
       }
-    } else if (open.hasEvents()) {
-      open.waiters.add(reply); // it read writes that are not durable yet
-    } else if (inFlight != null) {
-      inFlight.waiters.add(reply);
     } else {
-      reply.send();
+      releaseInOrder(reply); // it may have read writes that are not durable yet
     }
   }
 
@@ -205,16 +331,28 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       error = new ObjectFailedException("the object's code threw " + describe(t));
       log.warn("Object {} failed to handle {}", hex, fetch.request(), t);
     }
-    FetchReply reply = FetchReply.Failed.of(error);
     // A failure reveals nothing unconfirmed, but keep replies in order behind pending ones.
+    releaseInOrder(new Batch.PendingReply(fetch.replyTo(), FetchReply.Failed.of(error)));
+  }
+
+  private void releaseInOrder(Batch.PendingReply reply) {
     if (open.hasEvents()) {
-      open.waiters.add(new Batch.PendingReply(fetch.replyTo(), reply));
+      open.waiters.add(reply);
     } else if (inFlight != null) {
-      inFlight.waiters.add(new Batch.PendingReply(fetch.replyTo(), reply));
+      inFlight.waiters.add(reply);
     } else {
-      fetch.replyTo().tell(reply);
+      reply.send();
     }
   }
+
+  private Behavior<ObjectCommand> afterRequest() {
+    if (stopping && isIdle()) {
+      return Behaviors.stopped();
+    }
+    return stash.unstashAll(this);
+  }
+
+  // ---- journal ----------------------------------------------------------------------------
 
   private void flush() {
     inFlight = open;
@@ -231,7 +369,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (open.hasEvents()) {
       flush();
     }
-    if (stopping && inFlight == null) {
+    if (stopping && isIdle()) {
       return Behaviors.stopped();
     }
     return this;
@@ -241,43 +379,59 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (stopped.incarnation() != incarnation) {
       return this;
     }
+    boolean recovering = activating && working == null;
     ObjectUnavailableException error =
         new ObjectUnavailableException(
             recovering
                 ? "the object's state could not be recovered from the journal; retry later"
                 : "the object's journal did not confirm the write; it was not acknowledged, retry later");
+    FetchReply reply = FetchReply.Failed.of(error);
     if (recovering) {
       log.error("Recovery of object {} failed; stopping it", hex);
       failStashed(error);
       return Behaviors.stopped();
     }
     log.error("Journal of object {} failed; failing waiting requests and recovering again", hex);
-    FetchReply reply = FetchReply.Failed.of(error);
     if (inFlight != null) {
       inFlight.waiters.forEach(w -> w.replyTo().tell(reply));
     }
     open.waiters.forEach(w -> w.replyTo().tell(reply));
+    if (pending != null) {
+      timers.cancel(TIMEOUT_TIMER);
+      storage.end();
+      if (pending.fetch() != null) {
+        pending.fetch().replyTo().tell(reply);
+      }
+      pending = null;
+    }
     inFlight = null;
     open = new Batch(nextBatchId++);
     instance = null;
     working = null;
     if (stopping) {
+      failStashed(error);
       return Behaviors.stopped();
     }
     startJournal();
     return this;
   }
 
+  // ---- passivation ------------------------------------------------------------------------
+
   private Behavior<ObjectCommand> onStop() {
-    if (recovering) {
+    if (activating && pending == null && working == null) {
       failStashed(new ObjectUnavailableException("the object was stopped while starting; retry"));
       return Behaviors.stopped();
     }
-    if (inFlight == null && open.isEmpty()) {
+    if (isIdle()) {
       return Behaviors.stopped();
     }
-    stopping = true; // finish the writes in flight first, so that their replies are sent
+    stopping = true; // finish the request and the writes in flight first, so their replies go out
     return this;
+  }
+
+  private boolean isIdle() {
+    return pending == null && inFlight == null && open.isEmpty();
   }
 
   private void failStashed(DurableObjectException error) {
@@ -289,6 +443,26 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
           }
         });
     stash.clear();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private static Throwable failureOf(CompletableFuture<?> future) {
+    if (!future.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      future.join();
+      return null;
+    } catch (CompletionException e) {
+      return unwrap(e);
+    } catch (RuntimeException e) {
+      return e; // cancelled
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   private static String describe(Throwable t) {

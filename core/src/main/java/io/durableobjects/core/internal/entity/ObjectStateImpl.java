@@ -3,11 +3,21 @@ package io.durableobjects.core.internal.entity;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Storage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
-/** INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. */
+/**
+ * INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. It collects the
+ * stages of {@link #blockConcurrencyWhile} so the entity can hold requests back until they end.
+ */
 final class ObjectStateImpl implements DurableObjectState {
   private final DurableObjectId id;
   private final ObjectStorage storage;
+  private final List<CompletableFuture<?>> blockers = new ArrayList<>();
+  private boolean constructing = true;
 
   ObjectStateImpl(DurableObjectId id, ObjectStorage storage) {
     this.id = id;
@@ -22,5 +32,26 @@ final class ObjectStateImpl implements DurableObjectState {
   @Override
   public Storage storage() {
     return storage;
+  }
+
+  @Override
+  public <T> CompletionStage<T> blockConcurrencyWhile(
+      Supplier<? extends CompletionStage<T>> body) {
+    if (!constructing) {
+      throw new IllegalStateException(
+          "blockConcurrencyWhile can only be called from the object's constructor");
+    }
+    CompletionStage<T> stage = body.get();
+    if (stage == null) {
+      throw new IllegalArgumentException("blockConcurrencyWhile: the body returned null");
+    }
+    blockers.add(stage.toCompletableFuture());
+    return stage;
+  }
+
+  /** Ends the constructor phase; the stage completes when every blocker has. */
+  CompletableFuture<Void> endConstruction() {
+    constructing = false;
+    return CompletableFuture.allOf(blockers.toArray(new CompletableFuture<?>[0]));
   }
 }
