@@ -132,6 +132,7 @@ class DurableObjectsTest {
                 pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 pekko.loglevel = WARNING
+                pekko.actor.serialize-messages = on
                 durable-objects.ask-timeout = 5s
                 durable-objects.journal.snapshot-every = 10
                 durable-objects.entity.request-timeout = 1s

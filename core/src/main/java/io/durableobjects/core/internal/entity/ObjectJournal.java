@@ -1,6 +1,7 @@
 package io.durableobjects.core.internal.entity;
 
 import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -28,7 +29,8 @@ final class ObjectJournal
   interface Command {}
 
   /** Persist these transactions in one atomic write, then confirm {@code batchId}. */
-  record PersistBatch(long batchId, List<TransactionCommitted> events) implements Command {}
+  record PersistBatch(long batchId, List<TransactionCommitted> events)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private final ActorContext<Command> context;
   private final ActorRef<ObjectCommand> parent;

@@ -1,0 +1,193 @@
+package io.durableobjects.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.JournalOperation;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingPolicy;
+import org.apache.pekko.persistence.testkit.ProcessingResult;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The output gate and group commit under concurrency, with every message through the cluster
+ * serializer ({@code serialize-messages = on}).
+ */
+class GroupCommitTest {
+  private static ActorTestKit testKit;
+  private static PersistenceTestKit journal;
+  private static DurableObjectNamespace counters;
+
+  @BeforeAll
+  static void startNode() {
+    testKit =
+        ActorTestKit.create(
+            "GroupCommitTest",
+            ConfigFactory.parseString(
+                    """
+                    pekko.actor.provider = cluster
+                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
+                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                    pekko.loglevel = WARNING
+                    pekko.actor.serialize-messages = on
+                    durable-objects.ask-timeout = 20s
+                    durable-objects.journal.snapshot-every = 500
+                    durable-objects.namespaces.counter.class = "%s"
+                    """
+                        .formatted(DurableObjectsTest.TestCounter.class.getName()))
+                .withFallback(PersistenceTestKitPlugin.getInstance().config())
+                .withFallback(PersistenceTestKitSnapshotPlugin.config()));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
+    journal = PersistenceTestKit.create(testKit.system());
+    counters = DurableObjects.get(testKit.system()).namespace("counter");
+  }
+
+  @AfterAll
+  static void stopNode() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A journal that takes 20 ms per write and counts the writes and their events. */
+  private static final class SlowCountingJournal implements ProcessingPolicy<JournalOperation> {
+    final AtomicInteger writes = new AtomicInteger();
+    final AtomicInteger events = new AtomicInteger();
+
+    @Override
+    public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
+      if (operation instanceof WriteEvents write) {
+        writes.incrementAndGet();
+        events.addAndGet(write.getBatch().size());
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return ProcessingSuccess.getInstance();
+    }
+  }
+
+  @Test
+  void queuedRequestsShareJournalWritesAndNoResponseOvertakesItsWrite() throws Exception {
+    SlowCountingJournal slow = new SlowCountingJournal();
+    journal.withPolicy(slow);
+    try {
+      DurableObjectId id = counters.idFromName("group-commit");
+      String persistenceId = "durable-object-counter|" + id;
+      DurableObjectStub stub = counters.get(id);
+      List<CompletableFuture<Long>> answers = new ArrayList<>();
+      AtomicLong releasedTooEarly = new AtomicLong();
+      for (int i = 0; i < 200; i++) {
+        answers.add(
+            stub.fetch(Request.of("POST", "/increment"))
+                .thenApply(
+                    response -> {
+                      long count = Long.parseLong(response.bodyText());
+                      // The event that made the count `count` must already be in the journal.
+                      if (journal.persistedInStorage(persistenceId).size() < count) {
+                        releasedTooEarly.incrementAndGet();
+                      }
+                      return count;
+                    })
+                .toCompletableFuture());
+      }
+      List<Long> counts = new ArrayList<>();
+      for (CompletableFuture<Long> answer : answers) {
+        counts.add(answer.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(counts).doesNotHaveDuplicates().contains(1L, 200L);
+      assertThat(releasedTooEarly.get()).isZero();
+      assertThat(slow.events.get()).isEqualTo(200);
+      assertThat(slow.writes.get()).isLessThan(200 / 4);
+    } finally {
+      journal.resetPolicy();
+    }
+  }
+
+  @Test
+  void sixtyFourCallersTimesTwoHundredIncrementsGiveExactly12800EvenAcrossRestarts()
+      throws Exception {
+    DurableObjectStub stub = counters.get(counters.idFromName("many-callers"));
+    int callers = 64;
+    int perCaller = 200;
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger retries = new AtomicInteger();
+    List<CompletableFuture<List<Long>>> results = new ArrayList<>();
+    for (int c = 0; c < callers; c++) {
+      results.add(increments(stub, perCaller, new ArrayList<>(), done, retries));
+    }
+    // Restart the entity twice while the callers run: a failed write makes it recover from the
+    // journal; callers retry what was refused (503: not acknowledged).
+    for (int threshold : new int[] {callers * perCaller / 3, 2 * callers * perCaller / 3}) {
+      testKit
+          .createTestProbe()
+          .awaitAssert(
+              Duration.ofSeconds(60),
+              Duration.ofMillis(5),
+              () -> {
+                assertThat(done.get()).isGreaterThanOrEqualTo(threshold);
+                return null;
+              });
+      journal.failNextPersisted();
+    }
+    for (CompletableFuture<List<Long>> result : results) {
+      List<Long> seen = result.get(120, TimeUnit.SECONDS);
+      assertThat(seen).hasSize(perCaller).isSorted().doesNotHaveDuplicates();
+    }
+    Response total = stub.fetch(Request.of("GET", "/")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(total.bodyText()).isEqualTo(Integer.toString(callers * perCaller));
+    assertThat(retries.get()).as("the injected journal failures were seen").isPositive();
+  }
+
+  /** One caller: {@code remaining} increments one after another, retrying refused ones. */
+  private static CompletableFuture<List<Long>> increments(
+      DurableObjectStub stub, int remaining, List<Long> seen, AtomicInteger done, AtomicInteger retries) {
+    if (remaining == 0) {
+      return CompletableFuture.completedFuture(seen);
+    }
+    return stub.fetch(Request.of("POST", "/increment"))
+        .toCompletableFuture()
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (cause instanceof DurableObjectException e && e.isRetryable()) {
+                  retries.incrementAndGet();
+                  return increments(stub, remaining, seen, done, retries);
+                }
+                return CompletableFuture.<List<Long>>failedFuture(cause);
+              }
+              seen.add(Long.parseLong(response.bodyText()));
+              done.incrementAndGet();
+              return increments(stub, remaining - 1, seen, done, retries);
+            })
+        .thenCompose(f -> f);
+  }
+}
