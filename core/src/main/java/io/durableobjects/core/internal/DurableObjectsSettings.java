@@ -19,6 +19,8 @@ public final class DurableObjectsSettings {
   private final int keepSnapshots;
   private final int stashCapacity;
   private final Duration requestTimeout;
+  private final Duration idleTimeout;
+  private final int activeObjectLimit;
   private final String journalPluginId;
   private final String snapshotPluginId;
 
@@ -29,6 +31,8 @@ public final class DurableObjectsSettings {
       int keepSnapshots,
       int stashCapacity,
       Duration requestTimeout,
+      Duration idleTimeout,
+      int activeObjectLimit,
       String journalPluginId,
       String snapshotPluginId) {
     this.namespaces = namespaces;
@@ -37,6 +41,8 @@ public final class DurableObjectsSettings {
     this.keepSnapshots = keepSnapshots;
     this.stashCapacity = stashCapacity;
     this.requestTimeout = requestTimeout;
+    this.idleTimeout = idleTimeout;
+    this.activeObjectLimit = activeObjectLimit;
     this.journalPluginId = journalPluginId;
     this.snapshotPluginId = snapshotPluginId;
   }
@@ -53,6 +59,8 @@ public final class DurableObjectsSettings {
     int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
     Duration requestTimeout = positive(config, "entity.request-timeout");
+    Duration idleTimeout = positive(config, "passivation.idle-timeout");
+    int activeObjectLimit = atLeast(config, "passivation.active-object-limit", 1);
 
     ConfigObject entries = config.getObject("namespaces");
     Map<String, NamespaceSettings> namespaces = new TreeMap<>();
@@ -69,6 +77,8 @@ public final class DurableObjectsSettings {
         keepSnapshots,
         stashCapacity,
         requestTimeout,
+        idleTimeout,
+        activeObjectLimit,
         optionalString(config, "journal.plugin-id"),
         optionalString(config, "journal.snapshot-plugin-id"));
   }
@@ -96,6 +106,16 @@ public final class DurableObjectsSettings {
   /** How long an object's asynchronous request (or activation) may take before it fails. */
   public Duration requestTimeout() {
     return requestTimeout;
+  }
+
+  /** How long an object may be idle before it is evicted from memory. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** The most objects a node keeps active; beyond it the least recently used are evicted. */
+  public int activeObjectLimit() {
+    return activeObjectLimit;
   }
 
   /** The journal plugin objects persist to; empty for Pekko's default journal plugin. */

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -68,6 +69,14 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.requestTimeout(),
             settings.journalPluginId(),
             settings.snapshotPluginId());
+    ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
+    shardingSettings =
+        shardingSettings.withPassivationStrategy(
+            shardingSettings
+                .passivationStrategySettings()
+                .withIdleEntityPassivation(settings.idleTimeout())
+                .withActiveEntityLimit(settings.activeObjectLimit())
+                .withLeastRecentlyUsedReplacement());
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
@@ -77,7 +86,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
                         entityConfig,
                         PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
                         ctx.getEntityId()))
-            .withStopMessage(ObjectCommand.Stop.INSTANCE));
+            .withStopMessage(ObjectCommand.Stop.INSTANCE)
+            .withSettings(shardingSettings));
     return new ShardedNamespace(
         namespace.name(), sharding, typeKey, settings.askTimeout(), system.executionContext());
   }
