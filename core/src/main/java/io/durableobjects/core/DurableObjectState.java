@@ -18,6 +18,13 @@ public interface DurableObjectState {
   Storage storage();
 
   /**
+   * The namespaces of this node, for calling other objects (or this one) from within an object:
+   * {@code state.env().namespace("counter").get(id).fetch(request)}. Await such calls with {@link
+   * DurableObject#fetchAsync} rather than blocking: a blocked object cannot take its own calls.
+   */
+  DurableObjects env();
+
+  /**
    * Keeps every request out until {@code body}'s stage completes: for initialisation that must
    * finish before the object serves anything, such as loading state into fields. Call it from the
    * constructor; the object's first request waits for it. Storage may be used until the stage

@@ -19,4 +19,18 @@ public interface DurableObjectStub {
    * {@link ObjectTimeoutException} if it did not answer in time.
    */
   CompletionStage<Response> fetch(Request request);
+
+  /**
+   * A proxy of {@code rpcInterface} whose method calls run on the object: the object's class must
+   * implement the interface, and every method of it must return a {@link CompletionStage}.
+   * Arguments and results travel as JSON (Jackson), so they must be serializable; the method runs
+   * like a fetch (one at a time, as a transaction, its result released once its writes are
+   * durable). A call completes exceptionally with a {@link DurableObjectException}: {@link
+   * ObjectFailedException} if the method threw, {@link ObjectUnavailableException}, or {@link
+   * ObjectTimeoutException}.
+   *
+   * @throws IllegalArgumentException if {@code rpcInterface} is not an interface or one of its
+   *     methods does not return a {@code CompletionStage}
+   */
+  <T> T rpc(Class<T> rpcInterface);
 }

@@ -4,7 +4,9 @@ import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import java.util.Collections;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,14 +48,18 @@ public final class DurableObjects implements Extension {
     DurableObjectsSettings settings =
         DurableObjectsSettings.fromConfig(system.settings().config(), loader);
     // Values are stored as JSON with Pekko's configured mapper (Java time, Optional, records).
-    ValueCodec codec =
-        new ValueCodec(
-            JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", java.util.Optional.empty()));
+    ObjectMapper mapper =
+        JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
+    ValueCodec codec = new ValueCodec(mapper);
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
     settings
         .namespaces()
         .values()
-        .forEach(ns -> byName.put(ns.name(), ShardedNamespace.start(system, ns, settings, codec)));
+        .forEach(
+            ns ->
+                byName.put(
+                    ns.name(),
+                    ShardedNamespace.start(system, ns, settings, codec, mapper, () -> this)));
     this.namespaces = Collections.unmodifiableMap(byName);
   }
 

@@ -119,6 +119,60 @@ class DurableObjectsTest {
     }
   }
 
+  /** An RPC interface: every method returns a CompletionStage. */
+  public interface CounterApi {
+    CompletionStage<Long> add(long amount);
+
+    CompletionStage<Long> get();
+
+    CompletionStage<Void> fail(String why);
+
+    CompletionStage<Long> addTo(String otherObject, long amount);
+  }
+
+  public interface NotAnRpcInterface {
+    long get();
+  }
+
+  /** A counter driven by RPC, that can also call another counter through env(). */
+  public static final class RpcCounter implements DurableObject, CounterApi {
+    private final DurableObjectState state;
+
+    public RpcCounter(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      return Response.status(404);
+    }
+
+    @Override
+    public CompletionStage<Long> add(long amount) {
+      long next = state.storage().get("count", Long.class).orElse(0L) + amount;
+      state.storage().put("count", next);
+      return CompletableFuture.completedFuture(next);
+    }
+
+    @Override
+    public CompletionStage<Long> get() {
+      return CompletableFuture.completedFuture(state.storage().get("count", Long.class).orElse(0L));
+    }
+
+    @Override
+    public CompletionStage<Void> fail(String why) {
+      state.storage().put("count", -1L);
+      throw new IllegalStateException(why);
+    }
+
+    @Override
+    public CompletionStage<Long> addTo(String otherObject, long amount) {
+      DurableObjectNamespace rpc = state.env().namespace("rpc");
+      state.storage().put("forwarded", amount);
+      return rpc.get(rpc.idFromName(otherObject)).rpc(CounterApi.class).add(amount);
+    }
+  }
+
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
   private static DurableObjectNamespace counters;
@@ -138,8 +192,12 @@ class DurableObjectsTest {
                 durable-objects.entity.request-timeout = 1s
                 durable-objects.namespaces.counter.class = "%s"
                 durable-objects.namespaces.async.class = "%s"
+                durable-objects.namespaces.rpc.class = "%s"
                 """
-                    .formatted(TestCounter.class.getName(), AsyncObject.class.getName()))
+                    .formatted(
+                        TestCounter.class.getName(),
+                        AsyncObject.class.getName(),
+                        RpcCounter.class.getName()))
             .withFallback(PersistenceTestKitPlugin.getInstance().config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config());
     testKit = ActorTestKit.create("DurableObjectsTest", config);
@@ -389,10 +447,50 @@ class DurableObjectsTest {
   }
 
   @Test
+  void rpcMethodsRunOnTheObjectAsTransactions() throws Exception {
+    DurableObjectNamespace rpc = DurableObjects.get(testKit.system()).namespace("rpc");
+    CounterApi counter = rpc.get(rpc.idFromName("rpc-a")).rpc(CounterApi.class);
+    assertThat(counter.add(5).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+    assertThat(counter.add(2).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
+
+    DurableObjectException error = failure(counter.fail("no way").thenApply(v -> Response.status(200)));
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.getMessage()).contains("IllegalStateException: no way");
+    assertThat(counter.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
+  }
+
+  @Test
+  void objectsCallOtherObjectsThroughEnv() throws Exception {
+    DurableObjectNamespace rpc = DurableObjects.get(testKit.system()).namespace("rpc");
+    CounterApi a = rpc.get(rpc.idFromName("env-a")).rpc(CounterApi.class);
+    CounterApi b = rpc.get(rpc.idFromName("env-b")).rpc(CounterApi.class);
+    assertThat(a.addTo("env-b", 3).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(3L);
+    assertThat(a.addTo("env-b", 4).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
+    assertThat(b.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
+    assertThat(a.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(0L);
+  }
+
+  @Test
+  void rpcProxiesAreCheckedAndObjectsMustImplementTheInterface() {
+    DurableObjectNamespace rpc = DurableObjects.get(testKit.system()).namespace("rpc");
+    assertThatThrownBy(() -> rpc.get(rpc.idFromName("x")).rpc(NotAnRpcInterface.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RPC methods must return CompletionStage")
+        .hasMessageContaining("[get]");
+    assertThatThrownBy(() -> rpc.get(rpc.idFromName("x")).rpc(RpcCounter.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not an interface");
+    CounterApi wrong = counters.get(counters.idFromName("not-rpc")).rpc(CounterApi.class);
+    DurableObjectException error = failure(wrong.get().thenApply(v -> Response.status(200)));
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.getMessage()).contains("does not implement").contains("CounterApi");
+  }
+
+  @Test
   void unknownNamespacesAndForeignIdsAreRefused() {
     assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
         .isInstanceOf(UnknownNamespaceException.class)
-        .hasMessage("unknown namespace 'nope'; configured namespaces: [async, counter]");
+        .hasMessage("unknown namespace 'nope'; configured namespaces: [async, counter, rpc]");
     DurableObjectId foreign = DurableObjectId.internalCreate("other", "00", null);
     assertThatThrownBy(() -> counters.get(foreign))
         .isInstanceOf(IllegalArgumentException.class)

@@ -71,6 +71,11 @@ class GatewayRoutesTest {
         }
 
         @Override
+        public <T> T rpc(Class<T> rpcInterface) {
+          throw new UnsupportedOperationException("not used by these routes");
+        }
+
+        @Override
         public CompletionStage<Response> fetch(Request request) {
           lastRequest.set(request);
           lastId.set(id);

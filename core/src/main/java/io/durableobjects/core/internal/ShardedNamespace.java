@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjectStub;
+import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.InvalidObjectIdException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
@@ -12,7 +13,13 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.entity.ObjectEntity;
+import io.durableobjects.core.internal.rpc.RpcDispatch;
+import io.durableobjects.core.internal.rpc.RpcProxies;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,18 +44,21 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final EntityTypeKey<ObjectCommand> typeKey;
   private final Duration askTimeout;
   private final Executor executor;
+  private final ObjectMapper mapper;
 
   private ShardedNamespace(
       String name,
       ClusterSharding sharding,
       EntityTypeKey<ObjectCommand> typeKey,
       Duration askTimeout,
-      Executor executor) {
+      Executor executor,
+      ObjectMapper mapper) {
     this.name = name;
     this.sharding = sharding;
     this.typeKey = typeKey;
     this.askTimeout = askTimeout;
     this.executor = executor;
+    this.mapper = mapper;
   }
 
   /** Starts sharding for this namespace on this node. */
@@ -56,7 +66,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       ActorSystem<?> system,
       NamespaceSettings namespace,
       DurableObjectsSettings settings,
-      ValueCodec codec) {
+      ValueCodec codec,
+      ObjectMapper mapper,
+      Supplier<DurableObjects> env) {
     EntityTypeKey<ObjectCommand> typeKey =
         EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace.name());
     ObjectEntity.Config entityConfig =
@@ -68,7 +80,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.stashCapacity(),
             settings.requestTimeout(),
             settings.journalPluginId(),
-            settings.snapshotPluginId());
+            settings.snapshotPluginId(),
+            new RpcDispatch(mapper),
+            env);
     ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
     shardingSettings =
         shardingSettings.withPassivationStrategy(
@@ -89,7 +103,12 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             .withStopMessage(ObjectCommand.Stop.INSTANCE)
             .withSettings(shardingSettings));
     return new ShardedNamespace(
-        namespace.name(), sharding, typeKey, settings.askTimeout(), system.executionContext());
+        namespace.name(),
+        sharding,
+        typeKey,
+        settings.askTimeout(),
+        system.executionContext(),
+        mapper);
   }
 
   @Override
@@ -147,21 +166,31 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     @Override
     public CompletionStage<Response> fetch(Request request) {
       String objectName = id.name().orElse(null);
-      CompletableFuture<Response> result = new CompletableFuture<>();
+      return send(replyTo -> new ObjectCommand.Fetch(objectName, request, replyTo))
+          .thenApply(reply -> ((FetchReply.Ok) reply).response());
+    }
+
+    @Override
+    public <T> T rpc(Class<T> rpcInterface) {
+      return RpcProxies.create(rpcInterface, id.name().orElse(null), mapper, this::send);
+    }
+
+    /** Asks the object; completes with its reply, or exceptionally with a DurableObjectException. */
+    private CompletableFuture<FetchReply> send(
+        Function<ActorRef<FetchReply>, ObjectCommand.Call> call) {
+      CompletableFuture<FetchReply> result = new CompletableFuture<>();
       // Pekko's ask returns a Scala-backed stage whose plain callbacks run on the common pool;
       // completing on the actor system's dispatcher keeps callers off that pool (2-core trap).
-      ref.<FetchReply>ask(
-              replyTo -> new ObjectCommand.Fetch(objectName, request, replyTo), askTimeout)
+      ref.<FetchReply>ask(call::apply, askTimeout)
           .whenCompleteAsync(
               (reply, failure) -> {
                 if (failure != null) {
                   result.completeExceptionally(translate(failure));
-                } else if (reply instanceof FetchReply.Ok ok) {
-                  result.complete(ok.response());
-                } else {
-                  FetchReply.Failed failed = (FetchReply.Failed) reply;
+                } else if (reply instanceof FetchReply.Failed failed) {
                   result.completeExceptionally(
                       new DurableObjectException(failed.status(), failed.code(), failed.message()));
+                } else {
+                  result.complete(reply);
                 }
               },
               executor);
@@ -169,9 +198,10 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     }
 
     private Throwable translate(Throwable failure) {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause()
-          : failure;
+      Throwable cause =
+          failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
       if (cause instanceof TimeoutException) {
         return new ObjectTimeoutException(
             "object " + id + " in namespace '" + name + "' did not answer within " + askTimeout);

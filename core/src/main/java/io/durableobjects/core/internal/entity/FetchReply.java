@@ -10,12 +10,16 @@ import io.durableobjects.core.internal.serialization.DurableObjectsSerializable;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = FetchReply.Ok.class, name = "ok"),
+  @JsonSubTypes.Type(value = FetchReply.Returned.class, name = "returned"),
   @JsonSubTypes.Type(value = FetchReply.Failed.class, name = "failed")
 })
 public sealed interface FetchReply extends DurableObjectsSerializable {
 
   /** The object answered; the response's writes are durable. */
   record Ok(Response response) implements FetchReply {}
+
+  /** An RPC returned; {@code value} is the result as JSON ({@code null} for a void result). */
+  record Returned(byte[] value) implements FetchReply {}
 
   /** The request failed; the fields map onto a {@link DurableObjectException}. */
   record Failed(int status, String code, String message) implements FetchReply {

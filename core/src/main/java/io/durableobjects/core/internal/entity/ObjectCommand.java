@@ -12,13 +12,38 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public interface ObjectCommand {
 
+  /** A call from a caller that waits for a {@link FetchReply}: a fetch or an RPC. */
+  sealed interface Call extends ObjectCommand, DurableObjectsSerializable permits Fetch, Invoke {
+    /** The name the ID was derived from, if the caller knows it; otherwise null. */
+    String objectName();
+
+    ActorRef<FetchReply> replyTo();
+  }
+
+  /** An HTTP-style request for the object, sent through sharding from any node. */
+  record Fetch(String objectName, Request request, ActorRef<FetchReply> replyTo) implements Call {}
+
   /**
-   * A request for the object, sent through sharding from any node.
+   * A method call through a stub's RPC proxy.
    *
-   * @param objectName the name the ID was derived from, if the caller knows it; otherwise null
+   * @param interfaceName the interface the caller's proxy implements (the object must implement it)
+   * @param method the method name
+   * @param parameterTypes the method's parameter types, by class name, to find the overload
+   * @param arguments the arguments as a JSON array
    */
-  record Fetch(String objectName, Request request, ActorRef<FetchReply> replyTo)
-      implements ObjectCommand, DurableObjectsSerializable {}
+  record Invoke(
+      String objectName,
+      String interfaceName,
+      String method,
+      java.util.List<String> parameterTypes,
+      byte[] arguments,
+      ActorRef<FetchReply> replyTo)
+      implements Call {
+    @Override
+    public String toString() {
+      return "Invoke[" + interfaceName + "." + method + "]";
+    }
+  }
 
   /**
    * Sent by sharding to passivate the object: it finishes the writes in flight, then stops. Only
@@ -41,7 +66,7 @@ public interface ObjectCommand {
       implements ObjectCommand, NoSerializationVerificationNeeded {}
 
   /** An asynchronous request (or activation) {@code token} completed. */
-  record AsyncCompleted(long token, io.durableobjects.core.Response response, Throwable failure)
+  record AsyncCompleted(long token, FetchReply reply, Throwable failure)
       implements ObjectCommand, NoSerializationVerificationNeeded {}
 
   /** The asynchronous request (or activation) {@code token} ran out of time. */

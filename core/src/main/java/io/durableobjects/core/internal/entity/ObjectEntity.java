@@ -3,6 +3,7 @@ package io.durableobjects.core.internal.entity;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
@@ -12,10 +13,12 @@ import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.core.internal.rpc.RpcDispatch;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -58,10 +61,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       int stashCapacity,
       Duration requestTimeout,
       String journalPluginId,
-      String snapshotPluginId) {}
+      String snapshotPluginId,
+      RpcDispatch rpc,
+      Supplier<DurableObjects> env) {}
 
-  /** A request (or the activation, when {@code fetch} is null) whose stage has not completed. */
-  private record Pending(long token, ObjectCommand.Fetch fetch, TransactionalStorage tx) {}
+  /** A call (or the activation, when {@code call} is null) whose stage has not completed. */
+  private record Pending(long token, ObjectCommand.Call call, TransactionalStorage tx) {}
 
   private static final String TIMEOUT_TIMER = "request-timeout";
 
@@ -119,7 +124,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   @Override
   public Receive<ObjectCommand> createReceive() {
     return newReceiveBuilder()
-        .onMessage(ObjectCommand.Fetch.class, this::onFetch)
+        .onMessage(ObjectCommand.Call.class, this::onCall)
         .onMessage(ObjectCommand.JournalRecovered.class, this::onRecovered)
         .onMessage(ObjectCommand.AsyncCompleted.class, this::onAsyncCompleted)
         .onMessage(ObjectCommand.RequestTimedOut.class, this::onRequestTimedOut)
@@ -153,7 +158,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     activating = true;
     storage = new ObjectStorage(config.codec());
     DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
-    ObjectStateImpl state = new ObjectStateImpl(id, storage);
+    ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env());
     TransactionalStorage tx = storage.begin(working);
     CompletableFuture<Void> blockers;
     try {
@@ -199,21 +204,21 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   // ---- requests ---------------------------------------------------------------------------
 
-  private Behavior<ObjectCommand> onFetch(ObjectCommand.Fetch fetch) {
-    learnName(fetch.objectName());
+  private Behavior<ObjectCommand> onCall(ObjectCommand.Call call) {
+    learnName(call.objectName());
     if (activating || pending != null) {
       if (stash.isFull()) {
-        fetch
+        call
             .replyTo()
             .tell(
                 FetchReply.Failed.of(
                     new ObjectUnavailableException("the object has too many waiting requests")));
       } else {
-        stash.stash(fetch);
+        stash.stash(call);
       }
       return this;
     }
-    start(fetch);
+    start(call);
     return this;
   }
 
@@ -225,38 +230,55 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     }
   }
 
-  private void start(ObjectCommand.Fetch fetch) {
+  private void start(ObjectCommand.Call call) {
     TransactionalStorage tx = storage.begin(working);
-    CompletableFuture<Response> future;
+    CompletableFuture<FetchReply> future;
     try {
-      CompletionStage<Response> stage = instance.fetchAsync(fetch.request());
-      if (stage == null) {
-        throw new ObjectFailedException("fetchAsync returned null instead of a CompletionStage");
-      }
-      future = stage.toCompletableFuture();
+      future = run(call);
     } catch (Throwable t) {
       rethrowIfFatal(t);
       storage.end(); // the transaction is simply dropped: the working state is as before
-      replyFailure(fetch, t);
+      replyFailure(call, t);
       return;
     }
     if (future.isDone()) {
       storage.end();
       Throwable failure = failureOf(future);
-      finish(fetch, tx, failure == null ? future.getNow(null) : null, failure);
+      finish(call, tx, failure == null ? future.getNow(null) : null, failure);
       return;
     }
-    pending = new Pending(nextToken++, fetch, tx);
+    pending = new Pending(nextToken++, call, tx);
     awaitCompletion(pending.token(), future);
   }
 
-  private void awaitCompletion(long token, CompletableFuture<Response> future) {
+  /** Runs the user's code for a call; the result is the reply to send once it is durable. */
+  private CompletableFuture<FetchReply> run(ObjectCommand.Call call) throws Exception {
+    if (call instanceof ObjectCommand.Invoke invoke) {
+      return config.rpc().invoke(instance, invoke);
+    }
+    ObjectCommand.Fetch fetch = (ObjectCommand.Fetch) call;
+    CompletionStage<Response> stage = instance.fetchAsync(fetch.request());
+    if (stage == null) {
+      throw new ObjectFailedException("fetchAsync returned null instead of a CompletionStage");
+    }
+    return stage
+        .toCompletableFuture()
+        .thenApply(
+            response -> {
+              if (response == null) {
+                throw new ObjectFailedException("fetch returned null instead of a Response");
+              }
+              return new FetchReply.Ok(response);
+            });
+  }
+
+  private void awaitCompletion(long token, CompletableFuture<? extends FetchReply> future) {
     timers.startSingleTimer(
         TIMEOUT_TIMER, new ObjectCommand.RequestTimedOut(token), config.requestTimeout());
     ActorRef<ObjectCommand> self = getContext().getSelf();
     future.whenComplete(
-        (response, failure) ->
-            self.tell(new ObjectCommand.AsyncCompleted(token, response, unwrap(failure))));
+        (reply, failure) ->
+            self.tell(new ObjectCommand.AsyncCompleted(token, reply, unwrap(failure))));
   }
 
   private Behavior<ObjectCommand> onAsyncCompleted(ObjectCommand.AsyncCompleted completed) {
@@ -267,10 +289,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     Pending done = pending;
     pending = null;
     storage.end();
-    if (done.fetch() == null) {
+    if (done.call() == null) {
       return finishActivation(done.tx(), completed.failure());
     }
-    finish(done.fetch(), done.tx(), completed.response(), completed.failure());
+    finish(done.call(), done.tx(), completed.reply(), completed.failure());
     return afterRequest();
   }
 
@@ -281,7 +303,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     Pending late = pending;
     pending = null;
     storage.end(); // the old instance's storage handle is never used again
-    if (late.fetch() == null) {
+    if (late.call() == null) {
       log.error("Activation of object {} did not finish within {}", hex, config.requestTimeout());
       return failActivation(
           new ObjectUnavailableException(
@@ -290,10 +312,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     log.warn(
         "Object {} did not answer {} within {}; its instance is replaced",
         hex,
-        late.fetch().request(),
+        late.call(),
         config.requestTimeout());
     replyFailure(
-        late.fetch(),
+        late.call(),
         new ObjectTimeoutException(
             "the object did not answer within " + config.requestTimeout() + "; the request was not applied"));
     instance = null;
@@ -301,15 +323,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private void finish(
-      ObjectCommand.Fetch fetch, TransactionalStorage tx, Response response, Throwable failure) {
-    if (failure == null && response == null) {
-      failure = new ObjectFailedException("fetch returned null instead of a Response");
-    }
+      ObjectCommand.Call call, TransactionalStorage tx, FetchReply success, Throwable failure) {
     if (failure != null) {
-      replyFailure(fetch, failure);
+      replyFailure(call, failure);
       return;
     }
-    Batch.PendingReply reply = new Batch.PendingReply(fetch.replyTo(), new FetchReply.Ok(response));
+    Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
     if (tx.hasChanges()) {
       working = tx.result();
       open.events.add(tx.toEvent());
@@ -322,17 +341,17 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     }
   }
 
-  private void replyFailure(ObjectCommand.Fetch fetch, Throwable t) {
+  private void replyFailure(ObjectCommand.Call call, Throwable t) {
     DurableObjectException error;
     if (t instanceof DurableObjectException e) {
       error = e;
-      log.info("Object {} refused {}: {}", hex, fetch.request(), e.getMessage());
+      log.info("Object {} refused {}: {}", hex, call, e.getMessage());
     } else {
       error = new ObjectFailedException("the object's code threw " + describe(t));
-      log.warn("Object {} failed to handle {}", hex, fetch.request(), t);
+      log.warn("Object {} failed to handle {}", hex, call, t);
     }
     // A failure reveals nothing unconfirmed, but keep replies in order behind pending ones.
-    releaseInOrder(new Batch.PendingReply(fetch.replyTo(), FetchReply.Failed.of(error)));
+    releaseInOrder(new Batch.PendingReply(call.replyTo(), FetchReply.Failed.of(error)));
   }
 
   private void releaseInOrder(Batch.PendingReply reply) {
@@ -399,8 +418,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (pending != null) {
       timers.cancel(TIMEOUT_TIMER);
       storage.end();
-      if (pending.fetch() != null) {
-        pending.fetch().replyTo().tell(reply);
+      if (pending.call() != null) {
+        pending.call().replyTo().tell(reply);
       }
       pending = null;
     }
@@ -438,8 +457,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     FetchReply reply = FetchReply.Failed.of(error);
     stash.forEach(
         message -> {
-          if (message instanceof ObjectCommand.Fetch fetch) {
-            fetch.replyTo().tell(reply);
+          if (message instanceof ObjectCommand.Call call) {
+            call.replyTo().tell(reply);
           }
         });
     stash.clear();

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Storage;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +17,19 @@ import java.util.function.Supplier;
 final class ObjectStateImpl implements DurableObjectState {
   private final DurableObjectId id;
   private final ObjectStorage storage;
+  private final Supplier<DurableObjects> env;
   private final List<CompletableFuture<?>> blockers = new ArrayList<>();
   private boolean constructing = true;
 
-  ObjectStateImpl(DurableObjectId id, ObjectStorage storage) {
+  ObjectStateImpl(DurableObjectId id, ObjectStorage storage, Supplier<DurableObjects> env) {
     this.id = id;
     this.storage = storage;
+    this.env = env;
+  }
+
+  @Override
+  public DurableObjects env() {
+    return env.get();
   }
 
   @Override
