@@ -2,6 +2,7 @@ package io.durableobjects.core;
 
 import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.ShardedNamespace;
+import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import java.util.Collections;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,8 @@ public final class DurableObjects implements Extension {
     // Values are stored as JSON with Pekko's configured mapper (Java time, Optional, records).
     ObjectMapper mapper =
         JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
-    ValueCodec codec = new ValueCodec(mapper);
+    ValueCodec codec =
+        new ValueCodec(mapper, StorageSettings.fromConfig(system.settings().config()));
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
     settings
         .namespaces()

@@ -13,9 +13,12 @@ public record CommittedState(KeyValueState data) {
 
   public static final CommittedState EMPTY = new CommittedState(KeyValueState.empty());
 
-  /** The state after {@code event}; the event handler and recovery both use this. */
+  /**
+   * The state after {@code event}; the event handler and recovery both use this. A delete-all
+   * applies first, then the event's changes.
+   */
   public CommittedState apply(TransactionCommitted event) {
-    KeyValueState next = data;
+    KeyValueState next = event.deleteAll() ? KeyValueState.empty() : data;
     for (TransactionCommitted.Change change : event.changes()) {
       next = change.isDelete() ? next.remove(change.key()) : next.put(change.key(), change.value());
     }

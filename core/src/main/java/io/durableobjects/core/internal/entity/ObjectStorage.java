@@ -1,30 +1,44 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * INTERNAL API: the {@link Storage} an object holds for its whole life. It forwards to the
  * transaction of the request being handled and refuses use between requests (for example from a
  * thread the object started), which would bypass the input gate.
  */
-final class ObjectStorage implements Storage {
+public final class ObjectStorage implements Storage {
   private final ValueCodec codec;
+  private final long maxObjectBytes;
   private TransactionalStorage current;
 
-  ObjectStorage(ValueCodec codec) {
-    this.codec = codec;
+  /** Storage with the codec's limits ({@code durable-objects.storage}). */
+  public ObjectStorage(ValueCodec codec) {
+    this(codec, codec.settings().maxObjectBytes());
   }
 
-  TransactionalStorage begin(KeyValueState working) {
-    current = new TransactionalStorage(working, codec);
+  /** Storage with another limit on the object's total size, in bytes. */
+  public ObjectStorage(ValueCodec codec, long maxObjectBytes) {
+    this.codec = codec;
+    this.maxObjectBytes = maxObjectBytes;
+  }
+
+  /** Starts a request's transaction over the working state. */
+  public TransactionalStorage begin(KeyValueState working) {
+    current = new TransactionalStorage(working, codec, maxObjectBytes);
     return current;
   }
 
-  void end() {
+  /** Ends the request: until the next {@link #begin}, every method throws. */
+  public void end() {
     current = null;
   }
 
@@ -43,12 +57,44 @@ final class ObjectStorage implements Storage {
   }
 
   @Override
+  public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
+    return current().get(keys, type);
+  }
+
+  @Override
   public void put(String key, Object value) {
     current().put(key, value);
   }
 
   @Override
+  public void put(Map<String, ?> entries) {
+    current().put(entries);
+  }
+
+  @Override
   public boolean delete(String key) {
     return current().delete(key);
+  }
+
+  @Override
+  public int delete(Collection<String> keys) {
+    return current().delete(keys);
+  }
+
+  @Override
+  public void deleteAll() {
+    current().deleteAll();
+  }
+
+  @Override
+  public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+    return current().list(options, type);
+  }
+
+  @Override
+  public <R> R transaction(Function<Storage, R> body) {
+    // The body gets this handle, not the transaction, so that it too stops working after the
+    // request.
+    return current().transaction(this, body);
   }
 }

@@ -1,22 +1,35 @@
 package io.durableobjects.core.internal.entity;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * INTERNAL API: the journal event of one committed transaction: every key it put (with its encoded
- * value) or deleted, in the order of the last write to each key.
+ * INTERNAL API: the journal event of one committed transaction: whether it deleted every key first,
+ * then every key it put (with its encoded value) or deleted after that, each key once.
+ *
+ * <p>Applying it ({@link CommittedState#apply}): if {@link #deleteAll()}, start from an empty
+ * key-value map; then apply the changes in order.
  *
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
- * transaction-committed} with a version byte. Never rename or reorder; add versions instead.
+ * transaction-committed} with a version byte and a flags byte ({@code deleteAll} is bit 0). Never
+ * rename or reorder; add versions or flags instead.
+ *
+ * @param deleteAll whether every key was deleted before the changes
+ * @param changes the keys written after that, each once
  */
-public record TransactionCommitted(List<Change> changes) {
+public record TransactionCommitted(boolean deleteAll, List<Change> changes) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
   }
 
+  /** A transaction that did not delete all keys. */
+  public TransactionCommitted(List<Change> changes) {
+    this(false, changes);
+  }
+
   /**
-   * One key's change.
+   * One key's change. Equality compares the value's bytes.
    *
    * @param key the key
    * @param value the encoded value, or {@code null} if the key was deleted
@@ -24,6 +37,25 @@ public record TransactionCommitted(List<Change> changes) {
   public record Change(String key, byte[] value) {
     public boolean isDelete() {
       return value == null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Change other
+          && key.equals(other.key)
+          && Arrays.equals(value, other.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * key.hashCode() + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return isDelete()
+          ? "Change(" + key + " deleted)"
+          : "Change(" + key + " = " + value.length + " bytes)";
     }
   }
 }

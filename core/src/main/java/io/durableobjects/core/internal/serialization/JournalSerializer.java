@@ -21,8 +21,16 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * INTERNAL API: the persistent binary format of journal events and snapshots.
  *
  * <p>Compact and explicit, because it is stored forever: each payload starts with a format version
- * byte that the reader checks, and the manifests are stable type names. Strings are
- * length-prefixed UTF-8; a value length of -1 marks a deleted key.
+ * byte that the reader checks, and the manifests are stable type names. Strings are length-prefixed
+ * UTF-8; a value length of -1 marks a deleted key.
+ *
+ * <pre>
+ * transaction-committed, version 1:
+ *   byte version = 1, byte flags (bit 0: delete all keys first; other bits 0),
+ *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value)
+ * object-snapshot, version 1:
+ *   byte version = 1, int count, count × (int keyLength, UTF-8 key, int valueLength, value)
+ * </pre>
  */
 public final class JournalSerializer extends SerializerWithStringManifest {
   /** Registered in reference.conf; must never change. */
@@ -32,6 +40,18 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final String SNAPSHOT_MANIFEST = "object-snapshot";
   static final byte TRANSACTION_VERSION = 1;
   static final byte SNAPSHOT_VERSION = 1;
+
+  /**
+   * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
+   * first written with the flags byte always 0 (reserved), so every payload written then reads the
+   * same now: adding a flag keeps the version at 1. A reader refuses flags it does not know.
+   */
+  static final byte FLAG_DELETE_ALL = 0x01;
+
+  private static final int KNOWN_TRANSACTION_FLAGS = FLAG_DELETE_ALL;
+
+  /** An entry has at least its two length fields. */
+  private static final int MIN_ENTRY_BYTES = 8;
 
   @Override
   public int identifier() {
@@ -88,7 +108,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(TRANSACTION_VERSION);
-    out.writeByte(0); // flags, reserved
+    out.writeByte(tx.deleteAll() ? FLAG_DELETE_ALL : 0);
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
@@ -96,22 +116,32 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     return bytes.toByteArray();
   }
 
-  private static TransactionCommitted transactionFromBinary(DataInputStream in)
-      throws IOException {
+  private static TransactionCommitted transactionFromBinary(DataInputStream in) throws IOException {
     checkVersion(in.readByte(), TRANSACTION_VERSION, TRANSACTION_MANIFEST);
-    in.readByte(); // flags
+    byte flags = in.readByte();
+    if ((flags & ~KNOWN_TRANSACTION_FLAGS) != 0) {
+      // A later writer's flag this node cannot apply: refuse rather than replay a wrong state.
+      throw new IOException(
+          String.format(
+              "%s has unknown flags 0x%02x; this node knows 0x%02x",
+              TRANSACTION_MANIFEST, flags & 0xff, KNOWN_TRANSACTION_FLAGS));
+    }
     int count = in.readInt();
+    if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
+      throw new IOException("bad change count " + count);
+    }
     List<TransactionCommitted.Change> changes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       String key = readString(in);
       changes.add(new TransactionCommitted.Change(key, readValue(in)));
     }
-    return new TransactionCommitted(changes);
+    return new TransactionCommitted((flags & FLAG_DELETE_ALL) != 0, changes);
   }
 
   private static byte[] snapshotToBinary(CommittedState state) throws IOException {
     KeyValueState data = state.data();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(data.bytes() + 64, 1 << 30));
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream((int) Math.min(data.bytes() + 64, 1 << 30));
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(SNAPSHOT_VERSION);
     out.writeInt(data.size());
@@ -125,6 +155,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   private static CommittedState snapshotFromBinary(DataInputStream in) throws IOException {
     checkVersion(in.readByte(), SNAPSHOT_VERSION, SNAPSHOT_MANIFEST);
     int count = in.readInt();
+    if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
+      throw new IOException("bad entry count " + count);
+    }
     KeyValueState data = KeyValueState.empty();
     for (int i = 0; i < count; i++) {
       String key = readString(in);

@@ -1,7 +1,9 @@
 package io.durableobjects.core.internal.storage;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import scala.Option;
 import scala.Tuple2;
@@ -12,16 +14,16 @@ import scala.math.Ordering;
  * INTERNAL API: an object's key-value data, immutable, ordered by the keys' UTF-8 bytes.
  *
  * <p>Backed by a persistent red-black tree with structural sharing: an update is O(log n) and
- * shares everything else with the previous version, so the committed state, the working state and
- * a snapshot are pointers to versions, not copies. Values are the encoded bytes ({@link
- * ValueCodec}); callers must never mutate an array they put or get.
+ * shares everything else with the previous version, so the committed state, the working state and a
+ * snapshot are pointers to versions, not copies. Values are the encoded bytes ({@link ValueCodec});
+ * callers must never mutate an array they put or get.
  */
 public final class KeyValueState {
 
   /** Orders strings by Unicode code point, which is the order of their UTF-8 bytes. */
   public static final java.util.Comparator<String> UTF8_ORDER = KeyValueState::compareUtf8;
 
-  private static final Ordering<String> ORDERING = Ordering.comparatorToOrdering(UTF8_ORDER);
+  static final Ordering<String> ORDERING = Ordering.comparatorToOrdering(UTF8_ORDER);
   private static final KeyValueState EMPTY = new KeyValueState(new TreeMap<>(ORDERING), 0L);
 
   private final TreeMap<String, byte[]> entries;
@@ -68,6 +70,10 @@ public final class KeyValueState {
     return entries.size();
   }
 
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
   /** Total stored bytes: UTF-8 keys plus encoded values. */
   public long bytes() {
     return bytes;
@@ -75,19 +81,148 @@ public final class KeyValueState {
 
   /** All entries in key order. */
   public Iterator<Map.Entry<String, byte[]>> iterator() {
-    scala.collection.Iterator<Tuple2<String, byte[]>> it = entries.iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
+    return scan(null, true, null, false);
+  }
 
-      @Override
-      public Map.Entry<String, byte[]> next() {
-        Tuple2<String, byte[]> t = it.next();
-        return Map.entry(t._1(), t._2());
+  /**
+   * The entries whose keys lie between two bounds, lazily, in ascending or descending key order.
+   *
+   * <p>Cost: ascending, O(log n) to find the first entry and then O(1) amortized per entry;
+   * descending, O(log n) per entry (the tree has no reverse iterator, so each step is a {@code
+   * maxBefore} search). Either way, reading k entries of a range never walks the entries outside
+   * it.
+   *
+   * @param lower the lowest key, or {@code null} for no lower bound
+   * @param lowerInclusive whether a key equal to {@code lower} is included
+   * @param upper the key the range ends before (exclusive), or {@code null} for no upper bound
+   * @param descending whether to go from the highest key down
+   */
+  public Iterator<Map.Entry<String, byte[]>> scan(
+      String lower, boolean lowerInclusive, String upper, boolean descending) {
+    return descending
+        ? new Descending(lower, lowerInclusive, upper)
+        : new Ascending(lower, lowerInclusive, upper);
+  }
+
+  /** Same keys with equal value bytes. O(n); meant for tests and checks, not for hot paths. */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof KeyValueState other) || size() != other.size() || bytes != other.bytes) {
+      return false;
+    }
+    Iterator<Map.Entry<String, byte[]>> mine = iterator();
+    Iterator<Map.Entry<String, byte[]>> theirs = other.iterator();
+    while (mine.hasNext()) {
+      Map.Entry<String, byte[]> a = mine.next();
+      Map.Entry<String, byte[]> b = theirs.next();
+      if (!a.getKey().equals(b.getKey()) || !Arrays.equals(a.getValue(), b.getValue())) {
+        return false;
       }
-    };
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = 1;
+    for (Iterator<Map.Entry<String, byte[]>> it = iterator(); it.hasNext(); ) {
+      Map.Entry<String, byte[]> e = it.next();
+      hash = 31 * hash + (e.getKey().hashCode() ^ Arrays.hashCode(e.getValue()));
+    }
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return "KeyValueState(" + size() + " keys, " + bytes + " bytes)";
+  }
+
+  private final class Ascending implements Iterator<Map.Entry<String, byte[]>> {
+    private final scala.collection.Iterator<Tuple2<String, byte[]>> it;
+    private final String upper;
+    private Tuple2<String, byte[]> next;
+
+    Ascending(String lower, boolean lowerInclusive, String upper) {
+      this.it = lower == null ? entries.iterator() : entries.iteratorFrom(lower);
+      this.upper = upper;
+      advance();
+      if (next != null && !lowerInclusive && next._1().equals(lower)) {
+        advance();
+      }
+    }
+
+    private void advance() {
+      next = null;
+      if (it.hasNext()) {
+        Tuple2<String, byte[]> candidate = it.next();
+        if (upper == null || compareUtf8(candidate._1(), upper) < 0) {
+          next = candidate;
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Map.Entry<String, byte[]> next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Tuple2<String, byte[]> current = next;
+      advance();
+      return Map.entry(current._1(), current._2());
+    }
+  }
+
+  private final class Descending implements Iterator<Map.Entry<String, byte[]>> {
+    private final String lower;
+    private final boolean lowerInclusive;
+    private Tuple2<String, byte[]> next;
+
+    Descending(String lower, boolean lowerInclusive, String upper) {
+      this.lower = lower;
+      this.lowerInclusive = lowerInclusive;
+      if (upper == null) {
+        accept(entries.isEmpty() ? null : entries.last());
+      } else {
+        accept(orNull(entries.maxBefore(upper)));
+      }
+    }
+
+    private void accept(Tuple2<String, byte[]> candidate) {
+      if (candidate != null && lower != null) {
+        int c = compareUtf8(candidate._1(), lower);
+        if (c < 0 || (c == 0 && !lowerInclusive)) {
+          candidate = null;
+        }
+      }
+      next = candidate;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Map.Entry<String, byte[]> next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Tuple2<String, byte[]> current = next;
+      accept(orNull(entries.maxBefore(current._1())));
+      return Map.entry(current._1(), current._2());
+    }
+  }
+
+  private static <A> A orNull(Option<A> option) {
+    return option.isDefined() ? option.get() : null;
   }
 
   private static int compareUtf8(String a, String b) {

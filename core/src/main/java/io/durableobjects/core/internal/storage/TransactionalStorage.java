@@ -1,30 +1,65 @@
 package io.durableobjects.core.internal.storage;
 
+import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
+import io.durableobjects.core.StorageException;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import scala.Tuple2;
 
 /**
  * INTERNAL API: the {@link Storage} an object uses while it handles one request.
  *
- * <p>Reads see the working state plus this request's own writes. Writes update a private version
- * of the state and are recorded as changes; nothing is visible outside until the runtime takes the
- * {@link #result()} and the {@link #changes()} after the handler returned. If the handler throws,
- * the runtime just drops this instance: rollback is free.
+ * <p>Reads see the working state plus this request's own writes. Writes update a private version of
+ * the state and are recorded as changes (per key, the last value or a deletion, and whether the
+ * request deleted all keys first); nothing is visible outside until the runtime takes the {@link
+ * #result()} and the {@link #toEvent()} after the handler returned. If the handler throws, the
+ * runtime just drops this instance: rollback is free.
+ *
+ * <p>Invariant: applying {@link #toEvent()} to the state this transaction started from gives {@link
+ * #result()}.
+ *
+ * <p>A nested {@link #transaction} takes a savepoint in O(1) — the state and the change set are
+ * both persistent maps — and restores it if its body throws.
+ *
+ * <p>Not thread-safe: the object's input gate runs one request at a time.
  */
 public final class TransactionalStorage implements Storage {
-  private final ValueCodec codec;
-  private KeyValueState state;
-  private final Map<String, byte[]> changes = new LinkedHashMap<>();
+  private static final scala.collection.immutable.TreeMap<String, byte[]> NO_CHANGES =
+      new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
 
+  private final ValueCodec codec;
+  private final long maxObjectBytes;
+  private KeyValueState state;
+
+  /** The value each written key ends with, {@code null} for a deleted key; in UTF-8 key order. */
+  private scala.collection.immutable.TreeMap<String, byte[]> changes = NO_CHANGES;
+
+  /** Whether the changes apply to an empty state rather than to the state this started from. */
+  private boolean deleteAll;
+
+  /** A transaction with the codec's limits. */
   public TransactionalStorage(KeyValueState state, ValueCodec codec) {
+    this(state, codec, codec.settings().maxObjectBytes());
+  }
+
+  /** A transaction with another object limit (UTF-8 keys plus encoded values, in bytes). */
+  public TransactionalStorage(KeyValueState state, ValueCodec codec, long maxObjectBytes) {
     this.state = state;
     this.codec = codec;
+    this.maxObjectBytes = maxObjectBytes;
   }
+
+  // ---- reads -------------------------------------------------------------------------------
 
   @Override
   public <T> Optional<T> get(String key, Class<T> type) {
@@ -34,25 +69,167 @@ public final class TransactionalStorage implements Storage {
   }
 
   @Override
+  public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
+    TreeSet<String> sorted = validated(keys);
+    Map<String, T> result = new LinkedHashMap<>();
+    for (String key : sorted) {
+      Optional<byte[]> encoded = state.get(key);
+      if (encoded.isPresent()) {
+        result.put(key, codec.decode(key, encoded.get(), type));
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  @Override
+  public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+    if (options == null) {
+      throw new StorageException("list options must not be null; use ListOptions.all()");
+    }
+    if (type == null) {
+      throw new StorageException("the type to list values as must not be null");
+    }
+    String lower = null;
+    boolean lowerInclusive = true;
+    if (options.start().isPresent()) {
+      lower = options.start().get();
+    } else if (options.startAfter().isPresent()) {
+      lower = options.startAfter().get();
+      lowerInclusive = false;
+    }
+    String upper = options.end().orElse(null);
+    String prefix = options.prefix().orElse("");
+    if (!prefix.isEmpty()) {
+      // The keys with a prefix are the range [prefix, prefixEnd(prefix)): intersect with it.
+      if (lower == null || KeyValueState.UTF8_ORDER.compare(prefix, lower) > 0) {
+        lower = prefix;
+        lowerInclusive = true;
+      }
+      String prefixEnd = Keys.prefixEnd(prefix);
+      if (prefixEnd != null
+          && (upper == null || KeyValueState.UTF8_ORDER.compare(prefixEnd, upper) < 0)) {
+        upper = prefixEnd;
+      }
+    }
+    int limit = options.limit().orElse(Integer.MAX_VALUE);
+    Map<String, T> result = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, byte[]>> it =
+        state.scan(lower, lowerInclusive, upper, options.reverse());
+    while (result.size() < limit && it.hasNext()) {
+      Map.Entry<String, byte[]> entry = it.next();
+      result.put(entry.getKey(), codec.decode(entry.getKey(), entry.getValue(), type));
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  @Override
   public void put(String key, Object value) {
     Keys.validate(key);
     byte[] encoded = codec.encode(key, value);
-    state = state.put(key, encoded);
-    changes.put(key, encoded);
+    KeyValueState next = state.put(key, encoded);
+    checkObjectSize(next, "storing key '" + key + "'");
+    state = next;
+    changes = changes.updated(key, encoded);
+  }
+
+  @Override
+  public void put(Map<String, ?> entries) {
+    if (entries == null) {
+      throw new StorageException("the entries to store must not be null");
+    }
+    // Validate and encode everything before writing anything.
+    List<String> keys = new ArrayList<>(entries.size());
+    List<byte[]> values = new ArrayList<>(entries.size());
+    for (Map.Entry<String, ?> entry : entries.entrySet()) {
+      String key = Keys.validate(entry.getKey());
+      keys.add(key);
+      values.add(codec.encode(key, entry.getValue()));
+    }
+    KeyValueState next = state;
+    scala.collection.immutable.TreeMap<String, byte[]> nextChanges = changes;
+    for (int i = 0; i < keys.size(); i++) {
+      next = next.put(keys.get(i), values.get(i));
+      nextChanges = nextChanges.updated(keys.get(i), values.get(i));
+    }
+    checkObjectSize(
+        next,
+        keys.size() == 1
+            ? "storing key '" + keys.get(0) + "'"
+            : "storing these " + keys.size() + " entries");
+    state = next;
+    changes = nextChanges;
   }
 
   @Override
   public boolean delete(String key) {
     Keys.validate(key);
-    boolean existed = state.contains(key);
+    if (!state.contains(key)) {
+      return false; // nothing to record: the key is absent whether or not the event says so
+    }
     state = state.remove(key);
-    changes.put(key, null);
-    return existed;
+    changes = changes.updated(key, null);
+    return true;
   }
+
+  @Override
+  public int delete(Collection<String> keys) {
+    TreeSet<String> sorted = validated(keys);
+    int deleted = 0;
+    for (String key : sorted) {
+      if (state.contains(key)) {
+        state = state.remove(key);
+        changes = changes.updated(key, null);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  @Override
+  public void deleteAll() {
+    if (state.isEmpty() && changes.isEmpty() && !deleteAll) {
+      return; // the object was empty and stays so: nothing to record
+    }
+    state = KeyValueState.empty();
+    changes = NO_CHANGES;
+    deleteAll = true;
+  }
+
+  // ---- nested transactions -----------------------------------------------------------------
+
+  @Override
+  public <R> R transaction(Function<Storage, R> body) {
+    return transaction(this, body);
+  }
+
+  /**
+   * Runs {@code body} with {@code facade} (the storage the object holds, which forwards here) as a
+   * nested transaction: on any throwable, restores the state and changes as they were before.
+   */
+  public <R> R transaction(Storage facade, Function<Storage, R> body) {
+    if (body == null) {
+      throw new StorageException("the transaction body must not be null");
+    }
+    KeyValueState savedState = state;
+    scala.collection.immutable.TreeMap<String, byte[]> savedChanges = changes;
+    boolean savedDeleteAll = deleteAll;
+    try {
+      return body.apply(facade);
+    } catch (Throwable t) {
+      state = savedState;
+      changes = savedChanges;
+      deleteAll = savedDeleteAll;
+      throw t;
+    }
+  }
+
+  // ---- results -----------------------------------------------------------------------------
 
   /** Whether the request wrote anything. */
   public boolean hasChanges() {
-    return !changes.isEmpty();
+    return deleteAll || !changes.isEmpty();
   }
 
   /** The state with this request's writes applied. */
@@ -60,10 +237,43 @@ public final class TransactionalStorage implements Storage {
     return state;
   }
 
-  /** This request's changes as one event. */
+  /**
+   * This request's changes as one event: whether it deleted all keys first, then per key written
+   * since, the final value or a deletion, in UTF-8 key order.
+   */
   public TransactionCommitted toEvent() {
     List<TransactionCommitted.Change> list = new ArrayList<>(changes.size());
-    changes.forEach((k, v) -> list.add(new TransactionCommitted.Change(k, v)));
-    return new TransactionCommitted(list);
+    scala.collection.Iterator<Tuple2<String, byte[]>> it = changes.iterator();
+    while (it.hasNext()) {
+      Tuple2<String, byte[]> change = it.next();
+      list.add(new TransactionCommitted.Change(change._1(), change._2()));
+    }
+    return new TransactionCommitted(deleteAll, list);
+  }
+
+  // ---- checks ------------------------------------------------------------------------------
+
+  private static TreeSet<String> validated(Collection<String> keys) {
+    if (keys == null) {
+      throw new StorageException("the collection of storage keys must not be null");
+    }
+    TreeSet<String> sorted = new TreeSet<>(KeyValueState.UTF8_ORDER);
+    for (String key : keys) {
+      sorted.add(Keys.validate(key));
+    }
+    return sorted;
+  }
+
+  /** Refuses a state above the object limit, unless the write does not grow the object. */
+  private void checkObjectSize(KeyValueState next, String what) {
+    if (next.bytes() > maxObjectBytes && next.bytes() > state.bytes()) {
+      throw StorageException.limitExceeded(
+          what
+              + " would make the object's storage "
+              + next.bytes()
+              + " bytes; the limit is "
+              + maxObjectBytes
+              + " bytes");
+    }
   }
 }

@@ -2,27 +2,61 @@ package io.durableobjects.core.internal.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durableobjects.core.Storage;
 import io.durableobjects.core.StorageException;
 import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * INTERNAL API: turns stored values into bytes and back.
+ * INTERNAL API: turns stored values into bytes and back, and carries the storage limits ({@link
+ * StorageSettings}) that apply to them.
  *
- * <p>The first byte says how the rest is encoded: {@link #JSON} (Jackson) or {@link #RAW} (a
- * {@code byte[]} stored as is). This byte is part of the persistent format.
+ * <p>The first byte says how the rest is encoded: {@link #JSON} (Jackson) or {@link #RAW} (a {@code
+ * byte[]} stored as is). This byte is part of the persistent format.
  */
 public final class ValueCodec {
   static final byte JSON = 1;
   static final byte RAW = 2;
 
   private final ObjectMapper mapper;
+  private final StorageSettings settings;
 
+  /** A codec with the default limits ({@link StorageSettings#DEFAULTS}). */
   public ValueCodec(ObjectMapper mapper) {
-    this.mapper = mapper;
+    this(mapper, StorageSettings.DEFAULTS);
   }
 
+  /**
+   * A codec with this value limit ({@code durable-objects.storage.max-value-size}) and the default
+   * object limit.
+   */
+  public ValueCodec(ObjectMapper mapper, int maxValueBytes) {
+    this(mapper, new StorageSettings(maxValueBytes, StorageSettings.DEFAULTS.maxObjectBytes()));
+  }
+
+  /**
+   * A codec with both limits, as read by {@link StorageSettings#fromConfig}; the object limit is
+   * the one every {@link TransactionalStorage} made with this codec enforces.
+   */
+  public ValueCodec(ObjectMapper mapper, StorageSettings settings) {
+    this.mapper = mapper;
+    this.settings = settings;
+  }
+
+  public StorageSettings settings() {
+    return settings;
+  }
+
+  /** The largest serialized value, in bytes (without the tag byte). */
+  public int maxValueBytes() {
+    return settings.maxValueBytes();
+  }
+
+  /**
+   * Encodes a value: a tag byte, then the raw bytes or the JSON.
+   *
+   * @throws StorageException if the value is null, cannot be serialized, or is larger than {@link
+   *     #maxValueBytes()} serialized
+   */
   public byte[] encode(String key, Object value) {
     if (value == null) {
       throw new StorageException(
@@ -30,6 +64,7 @@ public final class ValueCodec {
     }
     byte[] encoded;
     if (value instanceof byte[] raw) {
+      checkSize(key, raw.length);
       encoded = new byte[raw.length + 1];
       encoded[0] = RAW;
       System.arraycopy(raw, 0, encoded, 1, raw.length);
@@ -47,23 +82,33 @@ public final class ValueCodec {
                 + e.getOriginalMessage(),
             e);
       }
+      checkSize(key, json.length);
       encoded = new byte[json.length + 1];
       encoded[0] = JSON;
       System.arraycopy(json, 0, encoded, 1, json.length);
     }
-    if (encoded.length - 1 > Storage.MAX_VALUE_BYTES) {
-      throw new StorageException(
-          "value for key '"
-              + key
-              + "' is "
-              + (encoded.length - 1)
-              + " bytes serialized; the limit is "
-              + Storage.MAX_VALUE_BYTES
-              + " bytes");
-    }
     return encoded;
   }
 
+  private void checkSize(String key, int length) {
+    if (length > settings.maxValueBytes()) {
+      throw StorageException.limitExceeded(
+          "value for key '"
+              + key
+              + "' is "
+              + length
+              + " bytes serialized; the limit is "
+              + settings.maxValueBytes()
+              + " bytes");
+    }
+  }
+
+  /**
+   * Decodes a value. Raw bytes are read as {@code byte[]} (or {@code Object}), always as a fresh
+   * copy; JSON is read by Jackson into {@code type}.
+   *
+   * @throws StorageException if {@code type} is null or the value cannot be read as {@code type}
+   */
   public <T> T decode(String key, byte[] encoded, Class<T> type) {
     if (type == null) {
       throw new StorageException("the type to read key '" + key + "' as must not be null");

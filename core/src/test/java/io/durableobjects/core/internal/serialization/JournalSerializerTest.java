@@ -5,32 +5,69 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.durableobjects.core.internal.entity.TransactionCommitted.Change;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import java.io.NotSerializableException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JournalSerializerTest {
   private final JournalSerializer serializer = new JournalSerializer();
 
+  private Object roundTrip(Object o) throws NotSerializableException {
+    return serializer.fromBinary(serializer.toBinary(o), serializer.manifest(o));
+  }
+
   @Test
   void transactionsRoundTripIncludingDeletesAndEmptyValues() throws Exception {
     TransactionCommitted tx =
         new TransactionCommitted(
             List.of(
-                new TransactionCommitted.Change("a", new byte[] {1, 2}),
-                new TransactionCommitted.Change("gone", null),
-                new TransactionCommitted.Change("ключ", new byte[0])));
-    byte[] bytes = serializer.toBinary(tx);
-    TransactionCommitted back =
-        (TransactionCommitted) serializer.fromBinary(bytes, serializer.manifest(tx));
+                new Change("a", new byte[] {1, 2}),
+                new Change("gone", null),
+                new Change("ключ", new byte[0]),
+                new Change("\uD83D\uDE00", new byte[] {3})));
+    TransactionCommitted back = (TransactionCommitted) roundTrip(tx);
 
     assertThat(serializer.manifest(tx)).isEqualTo("transaction-committed");
-    assertThat(back.changes()).hasSize(3);
+    assertThat(back).isEqualTo(tx);
+    assertThat(back.deleteAll()).isFalse();
     assertThat(back.changes().get(0).value()).containsExactly(1, 2);
     assertThat(back.changes().get(1).isDelete()).isTrue();
     assertThat(back.changes().get(2).key()).isEqualTo("ключ");
     assertThat(back.changes().get(2).value()).isEmpty();
+  }
+
+  @Test
+  void deleteAllRoundTripsAsBitZeroOfTheFlags() throws Exception {
+    TransactionCommitted alone = new TransactionCommitted(true, List.of());
+    assertThat(serializer.toBinary(alone)).containsExactly(1, 0x01, 0, 0, 0, 0);
+    assertThat(roundTrip(alone)).isEqualTo(alone);
+
+    TransactionCommitted withChanges =
+        new TransactionCommitted(
+            true, List.of(new Change("a", new byte[] {9}), new Change("b", null)));
+    TransactionCommitted back = (TransactionCommitted) roundTrip(withChanges);
+    assertThat(back.deleteAll()).isTrue();
+    assertThat(back).isEqualTo(withChanges);
+  }
+
+  @Test
+  void readsVersionOnePayloadsWrittenBeforeTheDeleteAllFlag() throws Exception {
+    // Exactly what the first version-1 writer produced (flags byte always 0): put "a" = {1, 2},
+    // delete "b".
+    byte[] legacy = {
+      1, 0, 0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 2, 1, 2, 0, 0, 0, 1, 'b', -1, -1, -1, -1
+    };
+    TransactionCommitted read =
+        (TransactionCommitted) serializer.fromBinary(legacy, "transaction-committed");
+    assertThat(read)
+        .isEqualTo(
+            new TransactionCommitted(
+                false, List.of(new Change("a", new byte[] {1, 2}), new Change("b", null))));
+    // ... and the current writer still produces the same bytes for it.
+    assertThat(serializer.toBinary(read)).isEqualTo(legacy);
   }
 
   @Test
@@ -39,12 +76,45 @@ class JournalSerializerTest {
     for (int i = 0; i < 1000; i++) {
       data = data.put("key-" + i, new byte[] {(byte) i});
     }
+    data = data.put("\uD83D\uDE00", new byte[0]).put("\uFFFD", new byte[] {1});
     CommittedState state = new CommittedState(data);
-    CommittedState back =
-        (CommittedState) serializer.fromBinary(serializer.toBinary(state), "object-snapshot");
-    assertThat(back.data().size()).isEqualTo(1000);
+    CommittedState back = (CommittedState) roundTrip(state);
+    assertThat(serializer.manifest(state)).isEqualTo("object-snapshot");
+    assertThat(back.data().size()).isEqualTo(1002);
     assertThat(back.data().bytes()).isEqualTo(data.bytes());
     assertThat(back.data().get("key-999").orElseThrow()).containsExactly((byte) 999);
+    assertThat(back).isEqualTo(state);
+    assertThat(roundTrip(CommittedState.EMPTY)).isEqualTo(CommittedState.EMPTY);
+  }
+
+  @Test
+  void snapshotsKeepTheirVersionOneLayout() throws Exception {
+    CommittedState state =
+        new CommittedState(KeyValueState.empty().put("b", new byte[] {2}).put("a", new byte[0]));
+    byte[] expected = {1, 0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 0, 0, 0, 0, 1, 'b', 0, 0, 0, 1, 2};
+    assertThat(serializer.toBinary(state)).isEqualTo(expected);
+    assertThat(serializer.fromBinary(expected, "object-snapshot")).isEqualTo(state);
+  }
+
+  @Test
+  void replayingRoundTrippedEventsOnARoundTrippedSnapshotGivesTheSameState() throws Exception {
+    CommittedState state = CommittedState.EMPTY;
+    state = state.apply(new TransactionCommitted(List.of(new Change("a", new byte[] {1}))));
+    CommittedState snapshot = (CommittedState) roundTrip(state);
+    List<TransactionCommitted> events =
+        List.of(
+            new TransactionCommitted(
+                List.of(new Change("b", new byte[] {2}), new Change("c", new byte[] {3}))),
+            new TransactionCommitted(true, List.of(new Change("d", new byte[] {4}))),
+            new TransactionCommitted(List.of(new Change("d", null), new Change("e", new byte[0]))));
+    CommittedState direct = state;
+    CommittedState replayed = snapshot;
+    for (TransactionCommitted event : events) {
+      direct = direct.apply(event);
+      replayed = replayed.apply((TransactionCommitted) roundTrip(event));
+    }
+    assertThat(replayed).isEqualTo(direct);
+    assertThat(keys(direct.data())).containsExactly("e");
   }
 
   @Test
@@ -53,21 +123,63 @@ class JournalSerializerTest {
     bytes[0] = 9;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("format version 9; this node reads version 1");
+        .hasMessage(
+            "corrupt transaction-committed: transaction-committed has format version 9; this node"
+                + " reads version 1");
+    byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
+    snapshot[0] = 2;
+    assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining("object-snapshot has format version 2; this node reads version 1");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
+    assertThatThrownBy(() -> serializer.manifest("a string"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void truncatedPayloadsAreRefused() {
+  void unknownFlagsAreRefusedRatherThanIgnored() {
+    byte[] bytes = serializer.toBinary(new TransactionCommitted(true, List.of()));
+    bytes[1] = 0x03;
+    assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessage(
+            "corrupt transaction-committed: transaction-committed has unknown flags 0x03; this"
+                + " node knows 0x01");
+    bytes[1] = (byte) 0x80;
+    assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
+        .hasMessageContaining("unknown flags 0x80");
+  }
+
+  @Test
+  void truncatedOrInconsistentPayloadsAreRefused() {
     byte[] bytes =
         serializer.toBinary(
-            new TransactionCommitted(
-                List.of(new TransactionCommitted.Change("a", new byte[] {1, 2, 3}))));
-    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 2);
-    assertThatThrownBy(() -> serializer.fromBinary(truncated, "transaction-committed"))
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("corrupt transaction-committed");
+            new TransactionCommitted(List.of(new Change("a", new byte[] {1, 2, 3}))));
+    for (int length = 0; length < bytes.length; length++) {
+      byte[] truncated = Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> serializer.fromBinary(truncated, "transaction-committed"))
+          .as("truncated to %d bytes", length)
+          .isInstanceOf(NotSerializableException.class)
+          .hasMessageStartingWith("corrupt transaction-committed");
+    }
+    byte[] hugeCount = bytes.clone();
+    hugeCount[2] = 0x7f; // claims 2 billion changes: refused before allocating anything
+    assertThatThrownBy(() -> serializer.fromBinary(hugeCount, "transaction-committed"))
+        .hasMessageContaining("bad change count");
+    byte[] negativeCount = serializer.toBinary(CommittedState.EMPTY);
+    negativeCount[1] = (byte) 0xff;
+    assertThatThrownBy(() -> serializer.fromBinary(negativeCount, "object-snapshot"))
+        .hasMessageContaining("bad entry count -");
+    byte[] deletedInSnapshot = {1, 0, 0, 0, 1, 0, 0, 0, 1, 'a', -1, -1, -1, -1};
+    assertThatThrownBy(() -> serializer.fromBinary(deletedInSnapshot, "object-snapshot"))
+        .hasMessageContaining("snapshot entry 'a' has no value");
+  }
+
+  private static List<String> keys(KeyValueState state) {
+    List<String> keys = new java.util.ArrayList<>();
+    state.iterator().forEachRemaining(e -> keys.add(e.getKey()));
+    return keys;
   }
 }

@@ -1,0 +1,69 @@
+package io.durableobjects.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.DurableObjectNamespace;
+import io.durableobjects.core.DurableObjects;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+
+/**
+ * A one-node cluster with the demo's namespaces (application.conf) on the in-memory journal, for
+ * the examples' unit tests; every message goes through the cluster serializer.
+ */
+final class ExampleNode implements AutoCloseable {
+  private final ActorTestKit testKit;
+
+  ExampleNode(String name) {
+    testKit =
+        ActorTestKit.create(
+            name,
+            ConfigFactory.parseString(
+                    """
+                    pekko.actor.provider = cluster
+                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
+                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                    pekko.loglevel = WARNING
+                    pekko.actor.serialize-messages = on
+                    # The in-memory journal below instead of the Cassandra plugin.
+                    durable-objects.journal.plugin-id = ""
+                    durable-objects.journal.snapshot-plugin-id = ""
+                    """)
+                .withFallback(PersistenceTestKitPlugin.getInstance().config())
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.load()));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
+  }
+
+  DurableObjectNamespace namespace(String name) {
+    return DurableObjects.get(testKit.system()).namespace(name);
+  }
+
+  Response call(String namespace, String object, Request request) throws Exception {
+    DurableObjectNamespace ns = namespace(namespace);
+    return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+  }
+}
