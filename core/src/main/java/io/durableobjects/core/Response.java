@@ -72,6 +72,11 @@ public final class Response {
     return new Response(status, Headers.with(headers, name, value), body);
   }
 
+  /** A copy with exactly these headers, in this order (repeated names allowed). */
+  public Response withHeaders(List<Header> newHeaders) {
+    return new Response(status, newHeaders, body);
+  }
+
   /** A copy with this text as its UTF-8 body (headers unchanged). */
   public Response withBody(String text) {
     return new Response(status, headers, text.getBytes(StandardCharsets.UTF_8));
@@ -109,9 +114,28 @@ public final class Response {
     return body;
   }
 
+  /** The body's length in bytes. */
+  public int bodyLength() {
+    return body.length;
+  }
+
   /** The body decoded as UTF-8 text. */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** Responses are equal when their status, headers (in order) and body bytes are. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Response other
+        && other.status == status
+        && other.headers.equals(headers)
+        && java.util.Arrays.equals(other.body, body);
+  }
+
+  @Override
+  public int hashCode() {
+    return (31 * status + headers.hashCode()) * 31 + java.util.Arrays.hashCode(body);
   }
 
   @Override

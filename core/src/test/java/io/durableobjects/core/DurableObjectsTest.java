@@ -487,6 +487,42 @@ class DurableObjectsTest {
   }
 
   @Test
+  void aRetriedRequestWithTheSameIdempotencyKeyIsAppliedOnce() throws Exception {
+    DurableObjectId id = counters.idFromName("idempotent");
+    DurableObjectStub stub = counters.get(id);
+    Request increment = Request.of("POST", "/increment");
+    List<CompletableFuture<Response>> sameKey = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sameKey.add(stub.fetch(increment.withHeader("Idempotency-Key", "k-1")).toCompletableFuture());
+    }
+    Response first = sameKey.get(0).get(10, TimeUnit.SECONDS);
+    assertThat(first.bodyText()).isEqualTo("1");
+    assertThat(first.header("Idempotent-Replayed")).isEmpty();
+    for (CompletableFuture<Response> retry : sameKey.subList(1, 5)) {
+      Response replay = retry.get(10, TimeUnit.SECONDS);
+      assertThat(replay.bodyText()).isEqualTo("1");
+      assertThat(replay.header("Idempotent-Replayed")).contains("true");
+    }
+    Response other =
+        stub.fetch(increment.withHeader("Idempotency-Key", "k-2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(other.bodyText()).isEqualTo("2");
+
+    // The remembered responses are committed state: they survive a recovery from the journal.
+    journal.failNextPersisted();
+    failure(stub.fetch(increment));
+    Response afterRecovery =
+        stub.fetch(increment.withHeader("Idempotency-Key", "k-1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(afterRecovery.bodyText()).isEqualTo("1");
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("2");
+
+    DurableObjectException invalid =
+        failure(stub.fetch(increment.withHeader("Idempotency-Key", "x".repeat(256))));
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.code()).isEqualTo("invalid_idempotency_key");
+    assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("2");
+  }
+
+  @Test
   void unknownNamespacesAndForeignIdsAreRefused() {
     assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
         .isInstanceOf(UnknownNamespaceException.class)

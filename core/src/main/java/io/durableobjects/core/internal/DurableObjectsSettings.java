@@ -21,6 +21,7 @@ public final class DurableObjectsSettings {
   private final Duration requestTimeout;
   private final Duration idleTimeout;
   private final int activeObjectLimit;
+  private final IdempotencySettings idempotency;
   private final String journalPluginId;
   private final String snapshotPluginId;
 
@@ -33,6 +34,7 @@ public final class DurableObjectsSettings {
       Duration requestTimeout,
       Duration idleTimeout,
       int activeObjectLimit,
+      IdempotencySettings idempotency,
       String journalPluginId,
       String snapshotPluginId) {
     this.namespaces = namespaces;
@@ -43,6 +45,7 @@ public final class DurableObjectsSettings {
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
     this.activeObjectLimit = activeObjectLimit;
+    this.idempotency = idempotency;
     this.journalPluginId = journalPluginId;
     this.snapshotPluginId = snapshotPluginId;
   }
@@ -61,6 +64,11 @@ public final class DurableObjectsSettings {
     Duration requestTimeout = positive(config, "entity.request-timeout");
     Duration idleTimeout = positive(config, "passivation.idle-timeout");
     int activeObjectLimit = atLeast(config, "passivation.active-object-limit", 1);
+    IdempotencySettings idempotency =
+        new IdempotencySettings(
+            positive(config, "idempotency.retention"),
+            atLeast(config, "idempotency.max-keys", 1),
+            config.getBytes("idempotency.max-response-size"));
 
     ConfigObject entries = config.getObject("namespaces");
     Map<String, NamespaceSettings> namespaces = new TreeMap<>();
@@ -79,6 +87,7 @@ public final class DurableObjectsSettings {
         requestTimeout,
         idleTimeout,
         activeObjectLimit,
+        idempotency,
         optionalString(config, "journal.plugin-id"),
         optionalString(config, "journal.snapshot-plugin-id"));
   }
@@ -116,6 +125,11 @@ public final class DurableObjectsSettings {
   /** The most objects a node keeps active; beyond it the least recently used are evicted. */
   public int activeObjectLimit() {
     return activeObjectLimit;
+  }
+
+  /** How objects remember responses by idempotency key. */
+  public IdempotencySettings idempotency() {
+    return idempotency;
   }
 
   /** The journal plugin objects persist to; empty for Pekko's default journal plugin. */

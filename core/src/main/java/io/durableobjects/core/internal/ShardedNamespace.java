@@ -79,6 +79,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.keepSnapshots(),
             settings.stashCapacity(),
             settings.requestTimeout(),
+            settings.idempotency(),
             settings.journalPluginId(),
             settings.snapshotPluginId(),
             new RpcDispatch(mapper),

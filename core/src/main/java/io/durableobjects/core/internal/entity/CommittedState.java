@@ -6,12 +6,19 @@ import io.durableobjects.core.internal.storage.KeyValueState;
  * INTERNAL API: the durable state of one object, as the journal recovers it (snapshot + events) and
  * as snapshots store it.
  *
+ * <p>Idempotency records are not touched by a delete-all: they remember requests, not data.
+ *
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
  * object-snapshot} with a version byte.
  */
-public record CommittedState(KeyValueState data) {
+public record CommittedState(KeyValueState data, IdempotencyRecords idempotency) {
 
   public static final CommittedState EMPTY = new CommittedState(KeyValueState.empty());
+
+  /** A state that remembers no idempotency keys. */
+  public CommittedState(KeyValueState data) {
+    this(data, IdempotencyRecords.EMPTY);
+  }
 
   /**
    * The state after {@code event}; the event handler and recovery both use this. A delete-all
@@ -22,6 +29,8 @@ public record CommittedState(KeyValueState data) {
     for (TransactionCommitted.Change change : event.changes()) {
       next = change.isDelete() ? next.remove(change.key()) : next.put(change.key(), change.value());
     }
-    return new CommittedState(next);
+    return new CommittedState(
+        next,
+        event.remembered() == null ? idempotency : idempotency.remember(event.remembered()));
   }
 }

@@ -8,6 +8,8 @@ import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.internal.IdempotencyKeys;
+import io.durableobjects.core.internal.IdempotencySettings;
 import io.durableobjects.core.internal.NamespaceSettings;
 import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.core.internal.storage.KeyValueState;
@@ -15,6 +17,8 @@ import io.durableobjects.core.internal.storage.TransactionalStorage;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +64,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       int keepSnapshots,
       int stashCapacity,
       Duration requestTimeout,
+      IdempotencySettings idempotency,
       String journalPluginId,
       String snapshotPluginId,
       RpcDispatch rpc,
@@ -86,6 +91,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private DurableObject instance;
   private ObjectStorage storage;
   private KeyValueState working;
+  private IdempotencyRecords remembered;
   private Pending pending;
   private long nextToken = 1;
 
@@ -149,6 +155,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
     working = recovered.state().data();
+    remembered = recovered.state().idempotency();
     log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
     return activate();
   }
@@ -231,6 +238,22 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private void start(ObjectCommand.Call call) {
+    String idempotencyKey = idempotencyKeyOf(call);
+    if (idempotencyKey != null) {
+      String problem = IdempotencyKeys.problem(idempotencyKey);
+      if (problem != null) {
+        replyFailure(call, new DurableObjectException(400, "invalid_idempotency_key", problem));
+        return;
+      }
+      Optional<IdempotencyRecords.Remembered> earlier =
+          remembered.get(idempotencyKey, System.currentTimeMillis());
+      if (earlier.isPresent()) {
+        // Already applied: answer as the first time, once what it answered is durable.
+        Response replay = earlier.get().response().withHeader("Idempotent-Replayed", "true");
+        releaseInOrder(new Batch.PendingReply(call.replyTo(), new FetchReply.Ok(replay)));
+        return;
+      }
+    }
     TransactionalStorage tx = storage.begin(working);
     CompletableFuture<FetchReply> future;
     try {
@@ -329,9 +352,15 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return;
     }
     Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
-    if (tx.hasChanges()) {
+    TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
+    IdempotencyRecords.Remembered record = rememberable(call, success);
+    if (record != null) {
+      event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
+      remembered = remembered.remember(record);
+    }
+    if (event != null) {
       working = tx.result();
-      open.events.add(tx.toEvent());
+      open.events.add(event);
       open.waiters.add(reply);
       if (inFlight == null) {
         flush();
@@ -427,6 +456,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     open = new Batch(nextBatchId++);
     instance = null;
     working = null;
+    remembered = null;
     if (stopping) {
       failStashed(error);
       return Behaviors.stopped();
@@ -465,6 +495,31 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
+
+  private static String idempotencyKeyOf(ObjectCommand.Call call) {
+    return call instanceof ObjectCommand.Fetch fetch
+        ? fetch.request().header(IdempotencyKeys.HEADER).orElse(null)
+        : null;
+  }
+
+  /** The record that makes a retry of {@code call} get {@code success} again, if it needs one. */
+  private IdempotencyRecords.Remembered rememberable(ObjectCommand.Call call, FetchReply success) {
+    String key = idempotencyKeyOf(call);
+    if (key == null || !(success instanceof FetchReply.Ok ok)) {
+      return null;
+    }
+    IdempotencySettings settings = config.idempotency();
+    if (ok.response().bodyLength() > settings.maxResponseBytes()) {
+      log.debug("Response to idempotency key {} is too large to remember", key);
+      return null;
+    }
+    return new IdempotencyRecords.Remembered(
+        key,
+        System.currentTimeMillis(),
+        settings.retention().toMillis(),
+        settings.maxKeys(),
+        ok.response());
+  }
 
   private static Throwable failureOf(CompletableFuture<?> future) {
     if (!future.isCompletedExceptionally()) {

@@ -16,16 +16,28 @@ import java.util.List;
  *
  * @param deleteAll whether every key was deleted before the changes
  * @param changes the keys written after that, each once
+ * @param remembered the response remembered under the request's idempotency key, or null
  */
-public record TransactionCommitted(boolean deleteAll, List<Change> changes) {
+public record TransactionCommitted(
+    boolean deleteAll, List<Change> changes, IdempotencyRecords.Remembered remembered) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
   }
 
+  /** A transaction that remembers no idempotency key. */
+  public TransactionCommitted(boolean deleteAll, List<Change> changes) {
+    this(deleteAll, changes, null);
+  }
+
   /** A transaction that did not delete all keys. */
   public TransactionCommitted(List<Change> changes) {
     this(false, changes);
+  }
+
+  /** This transaction, also remembering {@code record}. */
+  public TransactionCommitted withRemembered(IdempotencyRecords.Remembered record) {
+    return new TransactionCommitted(deleteAll, changes, record);
   }
 
   /**

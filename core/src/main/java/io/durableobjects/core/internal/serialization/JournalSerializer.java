@@ -1,6 +1,9 @@
 package io.durableobjects.core.internal.serialization;
 
+import io.durableobjects.core.Header;
+import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.CommittedState;
+import io.durableobjects.core.internal.entity.IdempotencyRecords;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import java.io.ByteArrayInputStream;
@@ -26,10 +29,15 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  *
  * <pre>
  * transaction-committed, version 1:
- *   byte version = 1, byte flags (bit 0: delete all keys first; other bits 0),
- *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value)
- * object-snapshot, version 1:
- *   byte version = 1, int count, count × (int keyLength, UTF-8 key, int valueLength, value)
+ *   byte version = 1, byte flags (bit 0: delete all keys first; bit 1: remembers a response),
+ *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value),
+ *   [if bit 1: remembered]
+ * object-snapshot, version 1 (written when no idempotency key is remembered) and 2:
+ *   byte version, int count, count × (int keyLength, UTF-8 key, int valueLength, value),
+ *   [version 2: int records, records × remembered, oldest first]
+ * remembered:
+ *   string key, long atMillis, long retentionMillis, int maxKeys, int status,
+ *   int headers, headers × (string name, string value), int bodyLength, body
  * </pre>
  */
 public final class JournalSerializer extends SerializerWithStringManifest {
@@ -40,6 +48,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final String SNAPSHOT_MANIFEST = "object-snapshot";
   static final byte TRANSACTION_VERSION = 1;
   static final byte SNAPSHOT_VERSION = 1;
+  static final byte SNAPSHOT_VERSION_WITH_RECORDS = 2;
 
   /**
    * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
@@ -48,7 +57,10 @@ public final class JournalSerializer extends SerializerWithStringManifest {
    */
   static final byte FLAG_DELETE_ALL = 0x01;
 
-  private static final int KNOWN_TRANSACTION_FLAGS = FLAG_DELETE_ALL;
+  /** Bit 1: the transaction remembers a response under an idempotency key (after the changes). */
+  static final byte FLAG_REMEMBERED = 0x02;
+
+  private static final int KNOWN_TRANSACTION_FLAGS = FLAG_DELETE_ALL | FLAG_REMEMBERED;
 
   /** An entry has at least its two length fields. */
   private static final int MIN_ENTRY_BYTES = 8;
@@ -108,10 +120,14 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(TRANSACTION_VERSION);
-    out.writeByte(tx.deleteAll() ? FLAG_DELETE_ALL : 0);
+    out.writeByte(
+        (tx.deleteAll() ? FLAG_DELETE_ALL : 0) | (tx.remembered() != null ? FLAG_REMEMBERED : 0));
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
+    }
+    if (tx.remembered() != null) {
+      writeRemembered(out, tx.remembered());
     }
     return bytes.toByteArray();
   }
@@ -135,7 +151,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
       String key = readString(in);
       changes.add(new TransactionCommitted.Change(key, readValue(in)));
     }
-    return new TransactionCommitted((flags & FLAG_DELETE_ALL) != 0, changes);
+    IdempotencyRecords.Remembered remembered =
+        (flags & FLAG_REMEMBERED) != 0 ? readRemembered(in) : null;
+    return new TransactionCommitted((flags & FLAG_DELETE_ALL) != 0, changes, remembered);
   }
 
   private static byte[] snapshotToBinary(CommittedState state) throws IOException {
@@ -143,17 +161,28 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     ByteArrayOutputStream bytes =
         new ByteArrayOutputStream((int) Math.min(data.bytes() + 64, 1 << 30));
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(SNAPSHOT_VERSION);
+    List<IdempotencyRecords.Remembered> records = state.idempotency().oldestFirst();
+    out.writeByte(records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS);
     out.writeInt(data.size());
     for (Iterator<Map.Entry<String, byte[]>> it = data.iterator(); it.hasNext(); ) {
       Map.Entry<String, byte[]> entry = it.next();
       writeEntry(out, entry.getKey(), entry.getValue());
     }
+    if (!records.isEmpty()) {
+      out.writeInt(records.size());
+      for (IdempotencyRecords.Remembered record : records) {
+        writeRemembered(out, record);
+      }
+    }
     return bytes.toByteArray();
   }
 
   private static CommittedState snapshotFromBinary(DataInputStream in) throws IOException {
-    checkVersion(in.readByte(), SNAPSHOT_VERSION, SNAPSHOT_MANIFEST);
+    byte version = in.readByte();
+    if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITH_RECORDS) {
+      throw new IOException(
+          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 and 2");
+    }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
       throw new IOException("bad entry count " + count);
@@ -167,7 +196,68 @@ public final class JournalSerializer extends SerializerWithStringManifest {
       }
       data = data.put(key, value);
     }
-    return new CommittedState(data);
+    IdempotencyRecords idempotency = IdempotencyRecords.EMPTY;
+    if (version == SNAPSHOT_VERSION_WITH_RECORDS) {
+      int records = in.readInt();
+      if (records < 0 || records > in.available()) {
+        throw new IOException("bad record count " + records);
+      }
+      for (int i = 0; i < records; i++) {
+        idempotency = idempotency.remember(readRemembered(in));
+      }
+    }
+    return new CommittedState(data, idempotency);
+  }
+
+  private static void writeRemembered(DataOutputStream out, IdempotencyRecords.Remembered record)
+      throws IOException {
+    writeString(out, record.key());
+    out.writeLong(record.atMillis());
+    out.writeLong(record.retentionMillis());
+    out.writeInt(record.maxKeys());
+    Response response = record.response();
+    out.writeInt(response.status());
+    out.writeInt(response.headers().size());
+    for (Header header : response.headers()) {
+      writeString(out, header.name());
+      writeString(out, header.value());
+    }
+    byte[] body = response.body();
+    out.writeInt(body.length);
+    out.write(body);
+  }
+
+  private static IdempotencyRecords.Remembered readRemembered(DataInputStream in)
+      throws IOException {
+    String key = readString(in);
+    long at = in.readLong();
+    long retention = in.readLong();
+    int maxKeys = in.readInt();
+    int status = in.readInt();
+    int headerCount = in.readInt();
+    if (headerCount < 0 || headerCount > in.available()) {
+      throw new IOException("bad header count " + headerCount);
+    }
+    List<Header> headers = new ArrayList<>(headerCount);
+    for (int i = 0; i < headerCount; i++) {
+      headers.add(new Header(readString(in), readString(in)));
+    }
+    byte[] body = readValue(in);
+    if (body == null) {
+      throw new IOException("remembered response of '" + key + "' has no body");
+    }
+    try {
+      Response response = Response.status(status).withBody(body).withHeaders(headers);
+      return new IdempotencyRecords.Remembered(key, at, retention, maxKeys, response);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad remembered response of '" + key + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
   }
 
   private static void writeEntry(DataOutputStream out, String key, byte[] value)

@@ -127,10 +127,10 @@ class JournalSerializerTest {
             "corrupt transaction-committed: transaction-committed has format version 9; this node"
                 + " reads version 1");
     byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
-    snapshot[0] = 2;
+    snapshot[0] = 3;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("object-snapshot has format version 2; this node reads version 1");
+        .hasMessageContaining("object-snapshot has format version 3; this node reads versions 1 and 2");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -141,12 +141,12 @@ class JournalSerializerTest {
   @Test
   void unknownFlagsAreRefusedRatherThanIgnored() {
     byte[] bytes = serializer.toBinary(new TransactionCommitted(true, List.of()));
-    bytes[1] = 0x03;
+    bytes[1] = 0x05;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
-            "corrupt transaction-committed: transaction-committed has unknown flags 0x03; this"
-                + " node knows 0x01");
+            "corrupt transaction-committed: transaction-committed has unknown flags 0x05; this"
+                + " node knows 0x03");
     bytes[1] = (byte) 0x80;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .hasMessageContaining("unknown flags 0x80");
