@@ -6,10 +6,12 @@ import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import java.util.Collections;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -40,6 +42,12 @@ public final class DurableObjects implements Extension {
       };
 
   private final Map<String, DurableObjectNamespace> namespaces;
+  private final Supplier<List<String>> callChain;
+
+  private DurableObjects(Map<String, DurableObjectNamespace> namespaces, Supplier<List<String>> callChain) {
+    this.namespaces = namespaces;
+    this.callChain = callChain;
+  }
 
   private DurableObjects(ActorSystem<?> system) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -63,6 +71,15 @@ public final class DurableObjects implements Extension {
                     ns.name(),
                     ShardedNamespace.start(system, ns, settings, codec, mapper, () -> this)));
     this.namespaces = Collections.unmodifiableMap(byName);
+    this.callChain = null;
+  }
+
+  /**
+   * INTERNAL API: these namespaces as seen from inside an object whose current call chain {@code
+   * chain} supplies; calls made through them carry it.
+   */
+  public DurableObjects withCallChain(Supplier<List<String>> chain) {
+    return new DurableObjects(namespaces, chain);
   }
 
   /** The extension of this actor system, started on first use. */
@@ -80,7 +97,7 @@ public final class DurableObjects implements Extension {
     if (namespace == null) {
       throw new UnknownNamespaceException(name, namespaces.keySet());
     }
-    return namespace;
+    return callChain == null ? namespace : ((ShardedNamespace) namespace).withCallChain(callChain);
   }
 
   /** The names of all configured namespaces, sorted. */

@@ -128,6 +128,9 @@ class DurableObjectsTest {
     CompletionStage<Void> fail(String why);
 
     CompletionStage<Long> addTo(String otherObject, long amount);
+
+    /** Asks {@code via} to add {@code amount} to {@code target}: a cycle when target is this. */
+    CompletionStage<Long> relay(String via, String target, long amount);
   }
 
   public interface NotAnRpcInterface {
@@ -170,6 +173,13 @@ class DurableObjectsTest {
       DurableObjectNamespace rpc = state.env().namespace("rpc");
       state.storage().put("forwarded", amount);
       return rpc.get(rpc.idFromName(otherObject)).rpc(CounterApi.class).add(amount);
+    }
+
+    @Override
+    public CompletionStage<Long> relay(String via, String target, long amount) {
+      DurableObjectNamespace rpc = state.env().namespace("rpc");
+      state.storage().put("relayed", amount);
+      return rpc.get(rpc.idFromName(via)).rpc(CounterApi.class).addTo(target, amount);
     }
   }
 
@@ -340,6 +350,7 @@ class DurableObjectsTest {
       new io.durableobjects.core.internal.entity.ObjectCommand.Fetch(
           "a",
           Request.of("POST", "/x").withQuery("q=1").withHeader("A", "b").withBody(new byte[] {1, 2}),
+          List.of("durable-object-counter|abc#1"),
           probe.getRef()),
       new io.durableobjects.core.internal.entity.FetchReply.Ok(
           Response.text("hi").withStatus(202).withHeader("X", "y")),
@@ -468,6 +479,23 @@ class DurableObjectsTest {
     assertThat(a.addTo("env-b", 4).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
     assertThat(b.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
     assertThat(a.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(0L);
+  }
+
+  @Test
+  void aCallCycleReEntersInsteadOfDeadlocking() throws Exception {
+    DurableObjectNamespace rpc = DurableObjects.get(testKit.system()).namespace("rpc");
+    CounterApi a = rpc.get(rpc.idFromName("cycle-a")).rpc(CounterApi.class);
+    CounterApi b = rpc.get(rpc.idFromName("cycle-b")).rpc(CounterApi.class);
+    // cycle-a → cycle-b → cycle-a: the inner call re-enters cycle-a while its outer call waits.
+    assertThat(a.relay("cycle-b", "cycle-a", 5).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(5L);
+    assertThat(a.relay("cycle-b", "cycle-a", 2).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(7L);
+    // The re-entered writes committed with the outer request; cycle-b stored nothing of its own.
+    assertThat(a.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
+    assertThat(b.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(0L);
+    // A caller outside the chain still waits its turn and sees the committed result.
+    assertThat(a.add(1).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(8L);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -45,6 +46,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final Duration askTimeout;
   private final Executor executor;
   private final ObjectMapper mapper;
+  private final Supplier<List<String>> callChain;
 
   private ShardedNamespace(
       String name,
@@ -52,13 +54,23 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       EntityTypeKey<ObjectCommand> typeKey,
       Duration askTimeout,
       Executor executor,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Supplier<List<String>> callChain) {
     this.name = name;
     this.sharding = sharding;
     this.typeKey = typeKey;
     this.askTimeout = askTimeout;
     this.executor = executor;
     this.mapper = mapper;
+    this.callChain = callChain;
+  }
+
+  /**
+   * This namespace as seen from inside an object: its calls carry the object's call chain, so
+   * that a call coming back to the object re-enters it instead of waiting behind itself.
+   */
+  public ShardedNamespace withCallChain(Supplier<List<String>> chain) {
+    return new ShardedNamespace(name, sharding, typeKey, askTimeout, executor, mapper, chain);
   }
 
   /** Starts sharding for this namespace on this node. */
@@ -109,7 +121,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         typeKey,
         settings.askTimeout(),
         system.executionContext(),
-        mapper);
+        mapper,
+        List::of);
   }
 
   @Override
@@ -167,13 +180,14 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     @Override
     public CompletionStage<Response> fetch(Request request) {
       String objectName = id.name().orElse(null);
-      return send(replyTo -> new ObjectCommand.Fetch(objectName, request, replyTo))
+      List<String> chain = callChain.get();
+      return send(replyTo -> new ObjectCommand.Fetch(objectName, request, chain, replyTo))
           .thenApply(reply -> ((FetchReply.Ok) reply).response());
     }
 
     @Override
     public <T> T rpc(Class<T> rpcInterface) {
-      return RpcProxies.create(rpcInterface, id.name().orElse(null), mapper, this::send);
+      return RpcProxies.create(rpcInterface, id.name().orElse(null), callChain, mapper, this::send);
     }
 
     /** Asks the object; completes with its reply, or exceptionally with a DurableObjectException. */

@@ -17,11 +17,27 @@ public interface ObjectCommand {
     /** The name the ID was derived from, if the caller knows it; otherwise null. */
     String objectName();
 
+    /**
+     * The requests waiting on this call, outermost first, each as {@code <persistence id>#<token>}:
+     * an object finding its own running request here lets the call in (re-entry) instead of
+     * queueing it behind that request, which would deadlock.
+     */
+    java.util.List<String> callChain();
+
     ActorRef<FetchReply> replyTo();
   }
 
   /** An HTTP-style request for the object, sent through sharding from any node. */
-  record Fetch(String objectName, Request request, ActorRef<FetchReply> replyTo) implements Call {}
+  record Fetch(
+      String objectName,
+      Request request,
+      java.util.List<String> callChain,
+      ActorRef<FetchReply> replyTo)
+      implements Call {
+    public Fetch {
+      callChain = callChain == null ? java.util.List.of() : java.util.List.copyOf(callChain);
+    }
+  }
 
   /**
    * A method call through a stub's RPC proxy.
@@ -37,8 +53,13 @@ public interface ObjectCommand {
       String method,
       java.util.List<String> parameterTypes,
       byte[] arguments,
+      java.util.List<String> callChain,
       ActorRef<FetchReply> replyTo)
       implements Call {
+    public Invoke {
+      callChain = callChain == null ? java.util.List.of() : java.util.List.copyOf(callChain);
+    }
+
     @Override
     public String toString() {
       return "Invoke[" + interfaceName + "." + method + "]";

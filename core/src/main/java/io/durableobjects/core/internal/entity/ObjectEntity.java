@@ -86,9 +86,13 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private int incarnation;
   private ActorRef<ObjectJournal.Command> journal;
   private boolean activating = true;
+  // Recovered, but no call has arrived yet: the instance is created with the first call, which
+  // may bring the object's name (recovery can finish before sharding hands over that call).
+  private boolean awaitingFirstCall;
   private boolean stopping;
 
   private DurableObject instance;
+  private ObjectStateImpl objectState;
   private ObjectStorage storage;
   private KeyValueState working;
   private IdempotencyRecords remembered;
@@ -145,6 +149,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private void startJournal() {
     incarnation++;
     activating = true;
+    awaitingFirstCall = false;
     journal =
         getContext()
             .spawn(
@@ -157,6 +162,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     working = recovered.state().data();
     remembered = recovered.state().idempotency();
     log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
+    if (stash.isEmpty()) {
+      awaitingFirstCall = true;
+      return this;
+    }
     return activate();
   }
 
@@ -166,6 +175,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     storage = new ObjectStorage(config.codec());
     DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
     ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env());
+    objectState = state;
     TransactionalStorage tx = storage.begin(working);
     CompletableFuture<Void> blockers;
     try {
@@ -213,6 +223,17 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onCall(ObjectCommand.Call call) {
     learnName(call.objectName());
+    if (pending != null
+        && pending.call() != null
+        && call.callChain().contains(chainLink(pending.token()))) {
+      reenter(call);
+      return this;
+    }
+    if (awaitingFirstCall) {
+      awaitingFirstCall = false;
+      stash.stash(call);
+      return activate();
+    }
     if (activating || pending != null) {
       if (stash.isFull()) {
         call
@@ -255,6 +276,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       }
     }
     TransactionalStorage tx = storage.begin(working);
+    long token = nextToken++;
+    objectState.callChain(append(call.callChain(), chainLink(token)));
     CompletableFuture<FetchReply> future;
     try {
       future = run(call);
@@ -270,8 +293,57 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       finish(call, tx, failure == null ? future.getNow(null) : null, failure);
       return;
     }
-    pending = new Pending(nextToken++, call, tx);
+    pending = new Pending(token, call, tx);
     awaitCompletion(pending.token(), future);
+  }
+
+  /**
+   * A call from the chain the running request is waiting on (A calls B, B calls A): it runs now,
+   * inside the running request's transaction, instead of queueing behind the request that waits
+   * for it. If it fails before it returns its stage, its writes are undone; its reply goes to the
+   * waiting caller at once (that caller is part of the same chain, whose outermost response is
+   * still held by the output gate).
+   */
+  private void reenter(ObjectCommand.Call call) {
+    CompletableFuture<FetchReply> future;
+    try {
+      future =
+          pending
+              .tx()
+              .transaction(
+                  ignored -> {
+                    CompletableFuture<FetchReply> f;
+                    try {
+                      f = run(call);
+                    } catch (RuntimeException e) {
+                      throw e;
+                    } catch (Exception e) {
+                      throw new CompletionException(e);
+                    }
+                    if (f.isCompletedExceptionally()) {
+                      f.join(); // throws, which undoes the call's writes
+                    }
+                    return f;
+                  });
+    } catch (Throwable t) {
+      rethrowIfFatal(t);
+      call.replyTo().tell(failureReply(call, unwrap(t)));
+      return;
+    }
+    future.whenComplete(
+        (reply, failure) ->
+            call.replyTo().tell(failure != null ? failureReply(call, unwrap(failure)) : reply));
+  }
+
+  private String chainLink(long token) {
+    return persistenceId.id() + "#" + token;
+  }
+
+  private static List<String> append(List<String> chain, String link) {
+    List<String> longer = new java.util.ArrayList<>(chain.size() + 1);
+    longer.addAll(chain);
+    longer.add(link);
+    return List.copyOf(longer);
   }
 
   /** Runs the user's code for a call; the result is the reply to send once it is durable. */
@@ -371,6 +443,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private void replyFailure(ObjectCommand.Call call, Throwable t) {
+    // A failure reveals nothing unconfirmed, but keep replies in order behind pending ones.
+    releaseInOrder(new Batch.PendingReply(call.replyTo(), failureReply(call, t)));
+  }
+
+  private FetchReply failureReply(ObjectCommand.Call call, Throwable t) {
     DurableObjectException error;
     if (t instanceof DurableObjectException e) {
       error = e;
@@ -379,8 +456,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       error = new ObjectFailedException("the object's code threw " + describe(t));
       log.warn("Object {} failed to handle {}", hex, call, t);
     }
-    // A failure reveals nothing unconfirmed, but keep replies in order behind pending ones.
-    releaseInOrder(new Batch.PendingReply(call.replyTo(), FetchReply.Failed.of(error)));
+    return FetchReply.Failed.of(error);
   }
 
   private void releaseInOrder(Batch.PendingReply reply) {

@@ -20,6 +20,8 @@ final class ObjectStateImpl implements DurableObjectState {
   private final Supplier<DurableObjects> env;
   private final List<CompletableFuture<?>> blockers = new ArrayList<>();
   private boolean constructing = true;
+  // Read by stubs on whatever thread the object's continuation runs on.
+  private volatile List<String> callChain = List.of();
 
   ObjectStateImpl(DurableObjectId id, ObjectStorage storage, Supplier<DurableObjects> env) {
     this.id = id;
@@ -29,7 +31,16 @@ final class ObjectStateImpl implements DurableObjectState {
 
   @Override
   public DurableObjects env() {
-    return env.get();
+    return env.get().withCallChain(() -> callChain);
+  }
+
+  /** The chain that calls made by the object's current request carry. */
+  void callChain(List<String> chain) {
+    callChain = chain;
+  }
+
+  List<String> callChain() {
+    return callChain;
   }
 
   @Override

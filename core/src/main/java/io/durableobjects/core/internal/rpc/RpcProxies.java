@@ -29,7 +29,11 @@ public final class RpcProxies {
   }
 
   public static <T> T create(
-      Class<T> rpcInterface, String objectName, ObjectMapper mapper, Sender sender) {
+      Class<T> rpcInterface,
+      String objectName,
+      java.util.function.Supplier<List<String>> callChain,
+      ObjectMapper mapper,
+      Sender sender) {
     validate(rpcInterface);
     Object proxy =
         Proxy.newProxyInstance(
@@ -54,6 +58,7 @@ public final class RpcProxies {
                               method.getName(),
                               parameterTypes,
                               arguments,
+                              callChain.get(),
                               replyTo))
                   .thenApply(reply -> readResult(mapper, reply, resultType, method));
             });
