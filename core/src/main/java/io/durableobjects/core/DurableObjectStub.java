@@ -33,4 +33,16 @@ public interface DurableObjectStub {
    *     methods does not return a {@code CompletionStage}
    */
   <T> T rpc(Class<T> rpcInterface);
+
+  /**
+   * A stub whose calls carry this idempotency key: the object applies a call with a given key at
+   * most once (within {@code durable-objects.idempotency.retention}) and answers a retry with the
+   * first result. For {@link #fetch} it is the {@code Idempotency-Key} header (unless the request
+   * has one); every RPC call through the stub's proxies carries it too, so use one key per logical
+   * operation.
+   *
+   * @throws IllegalArgumentException if the key is empty, longer than 255 characters or not
+   *     visible ASCII
+   */
+  DurableObjectStub withIdempotencyKey(String key);
 }

@@ -551,6 +551,30 @@ class DurableObjectsTest {
   }
 
   @Test
+  void stubsCarryAnIdempotencyKeyForFetchAndRpc() throws Exception {
+    DurableObjectNamespace rpc = DurableObjects.get(testKit.system()).namespace("rpc");
+    DurableObjectStub stub = rpc.get(rpc.idFromName("idempotent-rpc"));
+    CounterApi once = stub.withIdempotencyKey("order-1").rpc(CounterApi.class);
+    assertThat(once.add(5).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+    assertThat(once.add(5).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+    CounterApi plain = stub.rpc(CounterApi.class);
+    assertThat(plain.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+    assertThat(stub.withIdempotencyKey("order-2").rpc(CounterApi.class).add(1)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(6L);
+
+    DurableObjectStub counter = counters.get(counters.idFromName("idempotent-fetch")).withIdempotencyKey("f-1");
+    assertThat(call(counter, "POST", "/increment").bodyText()).isEqualTo("1");
+    Response replay = counter.fetch(Request.of("POST", "/increment")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(replay.bodyText()).isEqualTo("1");
+    assertThat(replay.header("Idempotent-Replayed")).contains("true");
+
+    assertThatThrownBy(() -> stub.withIdempotencyKey("with space"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("visible ASCII");
+  }
+
+  @Test
   void unknownNamespacesAndForeignIdsAreRefused() {
     assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
         .isInstanceOf(UnknownNamespaceException.class)

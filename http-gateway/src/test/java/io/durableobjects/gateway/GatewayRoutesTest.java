@@ -71,6 +71,11 @@ class GatewayRoutesTest {
         }
 
         @Override
+        public DurableObjectStub withIdempotencyKey(String key) {
+          throw new UnsupportedOperationException("not used by these routes");
+        }
+
+        @Override
         public <T> T rpc(Class<T> rpcInterface) {
           throw new UnsupportedOperationException("not used by these routes");
         }

@@ -160,16 +160,27 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       throw new IllegalArgumentException(
           "ID " + id + " belongs to namespace '" + id.namespace() + "', not '" + name + "'");
     }
-    return new Stub(id, sharding.entityRefFor(typeKey, id.toString()));
+    return new Stub(id, sharding.entityRefFor(typeKey, id.toString()), null);
   }
 
   private final class Stub implements DurableObjectStub {
     private final DurableObjectId id;
     private final EntityRef<ObjectCommand> ref;
+    private final String idempotencyKey;
 
-    Stub(DurableObjectId id, EntityRef<ObjectCommand> ref) {
+    Stub(DurableObjectId id, EntityRef<ObjectCommand> ref, String idempotencyKey) {
       this.id = id;
       this.ref = ref;
+      this.idempotencyKey = idempotencyKey;
+    }
+
+    @Override
+    public DurableObjectStub withIdempotencyKey(String key) {
+      String problem = key == null ? "the key is missing" : IdempotencyKeys.problem(key);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      return new Stub(id, ref, key);
     }
 
     @Override
@@ -181,13 +192,18 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     public CompletionStage<Response> fetch(Request request) {
       String objectName = id.name().orElse(null);
       List<String> chain = callChain.get();
-      return send(replyTo -> new ObjectCommand.Fetch(objectName, request, chain, replyTo))
+      Request keyed =
+          idempotencyKey != null && request.header(IdempotencyKeys.HEADER).isEmpty()
+              ? request.withHeader(IdempotencyKeys.HEADER, idempotencyKey)
+              : request;
+      return send(replyTo -> new ObjectCommand.Fetch(objectName, keyed, chain, replyTo))
           .thenApply(reply -> ((FetchReply.Ok) reply).response());
     }
 
     @Override
     public <T> T rpc(Class<T> rpcInterface) {
-      return RpcProxies.create(rpcInterface, id.name().orElse(null), callChain, mapper, this::send);
+      return RpcProxies.create(
+          rpcInterface, id.name().orElse(null), callChain, idempotencyKey, mapper, this::send);
     }
 
     /** Asks the object; completes with its reply, or exceptionally with a DurableObjectException. */

@@ -46,6 +46,7 @@ public interface ObjectCommand {
    * @param method the method name
    * @param parameterTypes the method's parameter types, by class name, to find the overload
    * @param arguments the arguments as a JSON array
+   * @param idempotencyKey applies the call at most once per key (like the HTTP header), or null
    */
   record Invoke(
       String objectName,
@@ -53,6 +54,7 @@ public interface ObjectCommand {
       String method,
       java.util.List<String> parameterTypes,
       byte[] arguments,
+      String idempotencyKey,
       java.util.List<String> callChain,
       ActorRef<FetchReply> replyTo)
       implements Call {

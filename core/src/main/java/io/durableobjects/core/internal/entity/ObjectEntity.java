@@ -270,8 +270,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
           remembered.get(idempotencyKey, System.currentTimeMillis());
       if (earlier.isPresent()) {
         // Already applied: answer as the first time, once what it answered is durable.
-        Response replay = earlier.get().response().withHeader("Idempotent-Replayed", "true");
-        releaseInOrder(new Batch.PendingReply(call.replyTo(), new FetchReply.Ok(replay)));
+        releaseInOrder(new Batch.PendingReply(call.replyTo(), replay(call, earlier.get())));
         return;
       }
     }
@@ -573,19 +572,38 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   // ---- helpers ----------------------------------------------------------------------------
 
   private static String idempotencyKeyOf(ObjectCommand.Call call) {
-    return call instanceof ObjectCommand.Fetch fetch
-        ? fetch.request().header(IdempotencyKeys.HEADER).orElse(null)
-        : null;
+    if (call instanceof ObjectCommand.Invoke invoke) {
+      return invoke.idempotencyKey();
+    }
+    return ((ObjectCommand.Fetch) call).request().header(IdempotencyKeys.HEADER).orElse(null);
+  }
+
+  // An RPC result is remembered as a response: 200 with the JSON result, or 204 for null.
+  private static FetchReply replay(ObjectCommand.Call call, IdempotencyRecords.Remembered earlier) {
+    Response response = earlier.response();
+    if (call instanceof ObjectCommand.Invoke) {
+      return new FetchReply.Returned(response.status() == 204 ? null : response.body());
+    }
+    return new FetchReply.Ok(response.withHeader("Idempotent-Replayed", "true"));
+  }
+
+  private static Response asResponse(FetchReply success) {
+    if (success instanceof FetchReply.Ok ok) {
+      return ok.response();
+    }
+    byte[] value = ((FetchReply.Returned) success).value();
+    return value == null ? Response.status(204) : Response.bytes(value);
   }
 
   /** The record that makes a retry of {@code call} get {@code success} again, if it needs one. */
   private IdempotencyRecords.Remembered rememberable(ObjectCommand.Call call, FetchReply success) {
     String key = idempotencyKeyOf(call);
-    if (key == null || !(success instanceof FetchReply.Ok ok)) {
+    if (key == null) {
       return null;
     }
+    Response response = asResponse(success);
     IdempotencySettings settings = config.idempotency();
-    if (ok.response().bodyLength() > settings.maxResponseBytes()) {
+    if (response.bodyLength() > settings.maxResponseBytes()) {
       log.debug("Response to idempotency key {} is too large to remember", key);
       return null;
     }
@@ -594,7 +612,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         System.currentTimeMillis(),
         settings.retention().toMillis(),
         settings.maxKeys(),
-        ok.response());
+        response);
   }
 
   private static Throwable failureOf(CompletableFuture<?> future) {

@@ -32,6 +32,7 @@ public final class RpcProxies {
       Class<T> rpcInterface,
       String objectName,
       java.util.function.Supplier<List<String>> callChain,
+      String idempotencyKey,
       ObjectMapper mapper,
       Sender sender) {
     validate(rpcInterface);
@@ -58,6 +59,7 @@ public final class RpcProxies {
                               method.getName(),
                               parameterTypes,
                               arguments,
+                              idempotencyKey,
                               callChain.get(),
                               replyTo))
                   .thenApply(reply -> readResult(mapper, reply, resultType, method));
