@@ -112,7 +112,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
                     ObjectEntity.create(
                         entityConfig,
                         PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
-                        ctx.getEntityId()))
+                        ctx.getEntityId(),
+                        ctx.getShard()))
             .withStopMessage(ObjectCommand.Stop.INSTANCE)
             .withSettings(shardingSettings));
     return new ShardedNamespace(

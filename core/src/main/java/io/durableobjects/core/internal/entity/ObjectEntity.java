@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.slf4j.Logger;
 
@@ -80,7 +81,13 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private final PersistenceId persistenceId;
   private final StashBuffer<ObjectCommand> stash;
   private final TimerScheduler<ObjectCommand> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Logger log;
+
+  // Set when the object cannot start (recovery or its constructor failed): every call gets this
+  // error until sharding, asked to passivate the entity, stops it. Stopping on our own instead
+  // would lose the calls sharding delivers before it notices.
+  private DurableObjectException brokenWith;
 
   private String objectName;
   private int incarnation;
@@ -104,14 +111,19 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private Batch inFlight;
 
   public static Behavior<ObjectCommand> create(
-      Config config, PersistenceId persistenceId, String hex) {
+      Config config,
+      PersistenceId persistenceId,
+      String hex,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     Behaviors.withStash(
                         config.stashCapacity(),
-                        stash -> new ObjectEntity(ctx, stash, timers, config, persistenceId, hex))));
+                        stash ->
+                            new ObjectEntity(
+                                ctx, stash, timers, config, persistenceId, hex, shard))));
   }
 
   private ObjectEntity(
@@ -120,8 +132,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       TimerScheduler<ObjectCommand> timers,
       Config config,
       PersistenceId persistenceId,
-      String hex) {
+      String hex,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(context);
+    this.shard = shard;
     this.config = config;
     this.hex = hex;
     this.persistenceId = persistenceId;
@@ -214,14 +228,21 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     return afterRequest();
   }
 
+  /** The object cannot start: fail what waits, answer calls with the error, ask to be stopped. */
   private Behavior<ObjectCommand> failActivation(DurableObjectException error) {
     failStashed(error);
-    return Behaviors.stopped();
+    brokenWith = error;
+    shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    return this;
   }
 
   // ---- requests ---------------------------------------------------------------------------
 
   private Behavior<ObjectCommand> onCall(ObjectCommand.Call call) {
+    if (brokenWith != null) {
+      call.replyTo().tell(FetchReply.Failed.of(brokenWith));
+      return this;
+    }
     learnName(call.objectName());
     if (pending != null
         && pending.call() != null
@@ -510,9 +531,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
                 : "the object's journal did not confirm the write; it was not acknowledged, retry later");
     FetchReply reply = FetchReply.Failed.of(error);
     if (recovering) {
-      log.error("Recovery of object {} failed; stopping it", hex);
-      failStashed(error);
-      return Behaviors.stopped();
+      log.error("Recovery of object {} failed; it answers 503 until it is stopped", hex);
+      return failActivation(error);
     }
     log.error("Journal of object {} failed; failing waiting requests and recovering again", hex);
     if (inFlight != null) {
@@ -543,6 +563,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   // ---- passivation ------------------------------------------------------------------------
 
   private Behavior<ObjectCommand> onStop() {
+    if (brokenWith != null) {
+      return Behaviors.stopped();
+    }
     if (activating && pending == null && working == null) {
       failStashed(new ObjectUnavailableException("the object was stopped while starting; retry"));
       return Behaviors.stopped();
