@@ -3,8 +3,6 @@ package io.durableobjects.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,38 +182,21 @@ class DurableObjectsTest {
 
   @BeforeAll
   static void startNode() {
-    Config config =
-        ConfigFactory.parseString(
-                """
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                pekko.loglevel = WARNING
-                pekko.actor.serialize-messages = on
-                durable-objects.ask-timeout = 5s
-                durable-objects.journal.snapshot-every = 10
-                durable-objects.entity.request-timeout = 1s
-                durable-objects.namespaces.counter.class = "%s"
-                durable-objects.namespaces.async.class = "%s"
-                durable-objects.namespaces.rpc.class = "%s"
-                """
-                    .formatted(
-                        TestCounter.class.getName(),
-                        AsyncObject.class.getName(),
-                        RpcCounter.class.getName()))
-            .withFallback(PersistenceTestKitPlugin.getInstance().config())
-            .withFallback(PersistenceTestKitSnapshotPlugin.config());
-    testKit = ActorTestKit.create("DurableObjectsTest", config);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+    testKit =
+        TestNodes.start(
+            "DurableObjectsTest",
+            """
+            durable-objects.ask-timeout = 5s
+            durable-objects.journal.snapshot-every = 10
+            durable-objects.entity.request-timeout = 1s
+            durable-objects.namespaces.counter.class = "%s"
+            durable-objects.namespaces.async.class = "%s"
+            durable-objects.namespaces.rpc.class = "%s"
+            """
+                .formatted(
+                    TestCounter.class.getName(),
+                    AsyncObject.class.getName(),
+                    RpcCounter.class.getName()));
     journal = PersistenceTestKit.create(testKit.system());
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }

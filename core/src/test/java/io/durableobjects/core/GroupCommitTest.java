@@ -2,7 +2,6 @@ package io.durableobjects.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.JournalOperation;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.ProcessingPolicy;
 import org.apache.pekko.persistence.testkit.ProcessingResult;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess;
@@ -39,32 +33,14 @@ class GroupCommitTest {
   @BeforeAll
   static void startNode() {
     testKit =
-        ActorTestKit.create(
+        TestNodes.start(
             "GroupCommitTest",
-            ConfigFactory.parseString(
-                    """
-                    pekko.actor.provider = cluster
-                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                    pekko.loglevel = WARNING
-                    pekko.actor.serialize-messages = on
+            """
                     durable-objects.ask-timeout = 20s
                     durable-objects.journal.snapshot-every = 500
                     durable-objects.namespaces.counter.class = "%s"
                     """
-                        .formatted(DurableObjectsTest.TestCounter.class.getName()))
-                .withFallback(PersistenceTestKitPlugin.getInstance().config())
-                .withFallback(PersistenceTestKitSnapshotPlugin.config()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
     journal = PersistenceTestKit.create(testKit.system());
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }

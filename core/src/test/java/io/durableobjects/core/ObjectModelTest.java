@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -41,16 +40,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
@@ -880,15 +874,10 @@ class ObjectModelTest {
   @BeforeAll
   static void startNode() {
     testKit =
-        ActorTestKit.create(
+        TestNodes.start(
             "ObjectModelTest",
-            ConfigFactory.parseString(
-                    """
-                    pekko.actor.provider = cluster
-                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            """
                     pekko.loglevel = ERROR
-                    pekko.actor.serialize-messages = on
                     pekko.cluster.sharding.number-of-shards = 1
                     durable-objects.ask-timeout = 4s
                     durable-objects.entity.request-timeout = 3s
@@ -904,19 +893,7 @@ class ObjectModelTest {
                             MAX_VALUE,
                             MAX_OBJECT,
                             NAMESPACE,
-                            ModelObject.class.getName()))
-                .withFallback(PersistenceTestKitPlugin.getInstance().config())
-                .withFallback(PersistenceTestKitSnapshotPlugin.config()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+                            ModelObject.class.getName()));
     journal = PersistenceTestKit.create(testKit.system());
     snapshots = SnapshotTestKit.create(testKit.system());
     objects = DurableObjects.get(testKit.system()).namespace(NAMESPACE);

@@ -2,22 +2,16 @@ package io.durableobjects.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,32 +24,15 @@ class PassivationTest {
   @BeforeAll
   static void startNode() {
     testKit =
-        ActorTestKit.create(
+        TestNodes.start(
             "PassivationTest",
-            ConfigFactory.parseString(
-                    """
-                    pekko.actor.provider = cluster
-                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                    pekko.loglevel = WARNING
+            """
                     pekko.cluster.sharding.number-of-shards = 1
                     durable-objects.passivation.idle-timeout = 500ms
                     durable-objects.passivation.active-object-limit = 3
                     durable-objects.namespaces.counter.class = "%s"
                     """
-                        .formatted(DurableObjectsTest.TestCounter.class.getName()))
-                .withFallback(PersistenceTestKitPlugin.getInstance().config())
-                .withFallback(PersistenceTestKitSnapshotPlugin.config()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }
 
