@@ -15,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -89,21 +87,6 @@ class ObjectModelTest {
   private static final int BURST = 10;
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  /** Code points whose UTF-8 order differs from UTF-16 order, around every encoding boundary. */
-  private static final String[] ALPHABET = {
-    "a",
-    "b",
-    "z",
-    "é",
-    "\u07FF",
-    "\u0800",
-    "\uD7FF",
-    "\uE000",
-    "\uFFFD",
-    "\uD83D\uDE00",
-    "\uDBFF\uDFFF"
-  };
-
   /**
    * Characters of string values. Only the one outside the BMP is escaped in JSON (see {@link
    * #valueBytes}), so serialized sizes are predictable.
@@ -112,11 +95,6 @@ class ObjectModelTest {
     "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "x", "y", "z", "é", "ß",
     "\uD83D\uDE00"
   };
-
-  static final Comparator<String> UTF8 =
-      (a, b) ->
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ABSENT = "absent";
@@ -680,7 +658,7 @@ class ObjectModelTest {
           out.add(state.getOrDefault(step.key(), ABSENT));
         }
         case "getMany" -> {
-          TreeSet<String> distinct = new TreeSet<>(UTF8);
+          TreeSet<String> distinct = new TreeSet<>(ModelKeys.UTF8);
           for (String key : step.keys()) {
             checkKey(key);
             distinct.add(key);
@@ -724,7 +702,7 @@ class ObjectModelTest {
           out.add(String.valueOf(removed));
         }
         case "deleteMany" -> {
-          TreeSet<String> distinct = new TreeSet<>(UTF8);
+          TreeSet<String> distinct = new TreeSet<>(ModelKeys.UTF8);
           for (String key : step.keys()) {
             checkKey(key);
             distinct.add(key);
@@ -813,8 +791,8 @@ class ObjectModelTest {
       String key = e.getKey();
       boolean matches =
           (lower == null
-                  || (exclusive ? UTF8.compare(key, lower) > 0 : UTF8.compare(key, lower) >= 0))
-              && (spec.end() == null || UTF8.compare(key, spec.end()) < 0)
+                  || (exclusive ? ModelKeys.UTF8.compare(key, lower) > 0 : ModelKeys.UTF8.compare(key, lower) >= 0))
+              && (spec.end() == null || ModelKeys.UTF8.compare(key, spec.end()) < 0)
               && (spec.prefix() == null || key.startsWith(spec.prefix()));
       if (matches) {
         matching.add(new KV(key, e.getValue()));
@@ -1057,13 +1035,14 @@ class ObjectModelTest {
   private static final class Run {
     final long seed;
     final Random random;
+    private final ModelKeys keys;
     final DurableObjectStub stub;
     final StoreApi api;
     final StoreApi evictor;
     final String hex;
     final String persistenceId;
 
-    TreeMap<String, String> model = new TreeMap<>(UTF8);
+    TreeMap<String, String> model = new TreeMap<>(ModelKeys.UTF8);
     /** The journal's highest sequence number, as the model counts it. */
     long seq;
     /** The model at each sequence number, where known (not inside a group-committed burst). */
@@ -1080,12 +1059,13 @@ class ObjectModelTest {
     Run(long seed) {
       this.seed = seed;
       this.random = new Random(seed);
+      this.keys = new ModelKeys(random, () -> model);
       this.stub = objects.get(objects.idFromName("model-" + seed));
       this.api = stub.rpc(StoreApi.class);
       this.evictor = objects.get(objects.idFromName("evictor-" + seed)).rpc(StoreApi.class);
       this.hex = stub.id().toString();
       this.persistenceId = "durable-object-" + NAMESPACE + "|" + hex;
-      modelAt.put(0L, new TreeMap<>(UTF8));
+      modelAt.put(0L, new TreeMap<>(ModelKeys.UTF8));
     }
 
     void run() throws Exception {
@@ -1295,7 +1275,7 @@ class ObjectModelTest {
      * waiting behind it) get a 503 and must not be applied; the others must be.
      */
     private void burst(boolean journalFails) throws Exception {
-      Set<String> taken = new TreeSet<>(UTF8);
+      Set<String> taken = new TreeSet<>(ModelKeys.UTF8);
       List<String> keys = new ArrayList<>();
       if (journalFails && !model.isEmpty() && bytes(model) + 100 > MAX_OBJECT) {
         // Too full to be sure the first request can put: it deletes a stored key instead, which
@@ -1659,13 +1639,7 @@ class ObjectModelTest {
     }
 
     private String key() {
-      if (!model.isEmpty() && random.nextInt(10) < 4) {
-        String probe = randomString(1 + random.nextInt(3));
-        Map.Entry<String, String> entry = model.ceilingEntry(probe);
-        return entry != null ? entry.getKey() : model.firstKey();
-      }
-      int r = random.nextInt(10);
-      return randomString(r < 3 ? 1 : r < 7 ? 2 : 3);
+      return keys.key();
     }
 
     private List<String> keys() {
@@ -1736,20 +1710,11 @@ class ObjectModelTest {
     }
 
     private String prefix() {
-      if (!model.isEmpty() && random.nextBoolean()) {
-        String key = key();
-        int cut = key.offsetByCodePoints(0, random.nextInt(key.codePointCount(0, key.length())));
-        return key.substring(0, cut);
-      }
-      return randomString(random.nextInt(3));
+      return keys.prefix();
     }
 
     private String randomString(int codePoints) {
-      StringBuilder s = new StringBuilder();
-      for (int i = 0; i < codePoints; i++) {
-        s.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-      }
-      return s.toString();
+      return keys.randomString(codePoints);
     }
 
     // ---- bookkeeping ---------------------------------------------------------------------------

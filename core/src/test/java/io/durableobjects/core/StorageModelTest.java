@@ -15,8 +15,6 @@ import io.durableobjects.core.internal.storage.ValueCodec;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -46,27 +44,7 @@ class StorageModelTest {
   private static final int MAX_VALUE = 24;
   private static final long MAX_OBJECT = 600;
 
-  /** Code points whose UTF-8 order differs from UTF-16 order, around every encoding boundary. */
-  private static final String[] ALPHABET = {
-    "a",
-    "b",
-    "z",
-    "é",
-    "\u07FF",
-    "\u0800",
-    "\uD7FF",
-    "\uE000",
-    "\uFFFD",
-    "\uD83D\uDE00",
-    "\uDBFF\uDFFF"
-  };
-
   private static final String VALUE_CHARS = "abcdefghijklmnopqrstuvwxyzé";
-
-  private static final Comparator<String> UTF8 =
-      (a, b) ->
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 7, 42, 1_000_003, 20_240_601, -5_551_212})
@@ -129,6 +107,7 @@ class StorageModelTest {
 
   private static final class Run {
     private final Random random;
+    private final ModelKeys keys;
     private final ValueCodec codec =
         new ValueCodec(new ObjectMapper(), new StorageSettings(MAX_VALUE, MAX_OBJECT));
     private final JournalSerializer serializer = new JournalSerializer();
@@ -137,7 +116,7 @@ class StorageModelTest {
     private final List<Snapshot> snapshots = new ArrayList<>();
     private CommittedState committed = CommittedState.EMPTY;
     private KeyValueState working = KeyValueState.empty();
-    private TreeMap<String, Object> committedModel = new TreeMap<>(UTF8);
+    private TreeMap<String, Object> committedModel = new TreeMap<>(ModelKeys.UTF8);
 
     /** The object limit of the current incarnation: a restart may lower or raise it. */
     private long maxObject = MAX_OBJECT;
@@ -156,6 +135,7 @@ class StorageModelTest {
 
     Run(long seed) {
       this.random = new Random(seed);
+      this.keys = new ModelKeys(random, () -> model);
     }
 
     void run() throws Exception {
@@ -323,7 +303,7 @@ class StorageModelTest {
       List<String> actual = new ArrayList<>();
       s.get(keys, Object.class).forEach((k, v) -> actual.add(k + "=" + normalize(v)));
       List<String> expected = new ArrayList<>();
-      TreeSet<String> distinct = new TreeSet<>(UTF8);
+      TreeSet<String> distinct = new TreeSet<>(ModelKeys.UTF8);
       distinct.addAll(keys);
       for (String key : distinct) {
         if (model.containsKey(key)) {
@@ -443,8 +423,8 @@ class StorageModelTest {
         String key = entry.getKey();
         boolean matches =
             (lower == null
-                    || (exclusive ? UTF8.compare(key, lower) > 0 : UTF8.compare(key, lower) >= 0))
-                && (end == null || UTF8.compare(key, end) < 0)
+                    || (exclusive ? ModelKeys.UTF8.compare(key, lower) > 0 : ModelKeys.UTF8.compare(key, lower) >= 0))
+                && (end == null || ModelKeys.UTF8.compare(key, end) < 0)
                 && (prefix == null || key.startsWith(prefix));
         if (matches) {
           expected.add(key + "=" + normalize(entry.getValue()));
@@ -520,14 +500,7 @@ class StorageModelTest {
     // ---- generators --------------------------------------------------------------------------
 
     private String key() {
-      if (!model.isEmpty() && random.nextInt(10) < 4) {
-        // An existing key, found by a random probe into the model.
-        String probe = randomString(1 + random.nextInt(3));
-        Map.Entry<String, Object> entry = model.ceilingEntry(probe);
-        return entry != null ? entry.getKey() : model.firstKey();
-      }
-      int r = random.nextInt(10);
-      return randomString(r < 3 ? 1 : r < 7 ? 2 : 3);
+      return keys.key();
     }
 
     private List<String> keys() {
@@ -544,20 +517,11 @@ class StorageModelTest {
     }
 
     private String prefix() {
-      if (!model.isEmpty() && random.nextBoolean()) {
-        String key = key();
-        int cut = key.offsetByCodePoints(0, random.nextInt(key.codePointCount(0, key.length())));
-        return key.substring(0, cut);
-      }
-      return randomString(random.nextInt(3));
+      return keys.prefix();
     }
 
     private String randomString(int codePoints) {
-      StringBuilder s = new StringBuilder();
-      for (int i = 0; i < codePoints; i++) {
-        s.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-      }
-      return s.toString();
+      return keys.randomString(codePoints);
     }
 
     private Object value() {

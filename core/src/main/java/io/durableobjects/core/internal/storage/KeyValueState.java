@@ -140,29 +140,12 @@ public final class KeyValueState {
     return "KeyValueState(" + size() + " keys, " + bytes + " bytes)";
   }
 
-  private final class Ascending implements Iterator<Map.Entry<String, byte[]>> {
-    private final scala.collection.Iterator<Tuple2<String, byte[]>> it;
-    private final String upper;
-    private Tuple2<String, byte[]> next;
+  /** A scan that holds its next entry; subclasses find the one after it. */
+  private abstract static class Scan implements Iterator<Map.Entry<String, byte[]>> {
+    Tuple2<String, byte[]> next;
 
-    Ascending(String lower, boolean lowerInclusive, String upper) {
-      this.it = lower == null ? entries.iterator() : entries.iteratorFrom(lower);
-      this.upper = upper;
-      advance();
-      if (next != null && !lowerInclusive && next._1().equals(lower)) {
-        advance();
-      }
-    }
-
-    private void advance() {
-      next = null;
-      if (it.hasNext()) {
-        Tuple2<String, byte[]> candidate = it.next();
-        if (upper == null || compareUtf8(candidate._1(), upper) < 0) {
-          next = candidate;
-        }
-      }
-    }
+    /** Sets {@link #next} to the entry that follows {@code current}, or null. */
+    abstract void advanceFrom(Tuple2<String, byte[]> current);
 
     @Override
     public boolean hasNext() {
@@ -175,15 +158,39 @@ public final class KeyValueState {
         throw new NoSuchElementException();
       }
       Tuple2<String, byte[]> current = next;
-      advance();
+      advanceFrom(current);
       return Map.entry(current._1(), current._2());
     }
   }
 
-  private final class Descending implements Iterator<Map.Entry<String, byte[]>> {
+  private final class Ascending extends Scan {
+    private final scala.collection.Iterator<Tuple2<String, byte[]>> it;
+    private final String upper;
+
+    Ascending(String lower, boolean lowerInclusive, String upper) {
+      this.it = lower == null ? entries.iterator() : entries.iteratorFrom(lower);
+      this.upper = upper;
+      advanceFrom(null);
+      if (next != null && !lowerInclusive && next._1().equals(lower)) {
+        advanceFrom(next);
+      }
+    }
+
+    @Override
+    void advanceFrom(Tuple2<String, byte[]> current) {
+      next = null;
+      if (it.hasNext()) {
+        Tuple2<String, byte[]> candidate = it.next();
+        if (upper == null || compareUtf8(candidate._1(), upper) < 0) {
+          next = candidate;
+        }
+      }
+    }
+  }
+
+  private final class Descending extends Scan {
     private final String lower;
     private final boolean lowerInclusive;
-    private Tuple2<String, byte[]> next;
 
     Descending(String lower, boolean lowerInclusive, String upper) {
       this.lower = lower;
@@ -195,6 +202,11 @@ public final class KeyValueState {
       }
     }
 
+    @Override
+    void advanceFrom(Tuple2<String, byte[]> current) {
+      accept(orNull(entries.maxBefore(current._1())));
+    }
+
     private void accept(Tuple2<String, byte[]> candidate) {
       if (candidate != null && lower != null) {
         int c = compareUtf8(candidate._1(), lower);
@@ -203,21 +215,6 @@ public final class KeyValueState {
         }
       }
       next = candidate;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public Map.Entry<String, byte[]> next() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      Tuple2<String, byte[]> current = next;
-      accept(orNull(entries.maxBefore(current._1())));
-      return Map.entry(current._1(), current._2());
     }
   }
 
