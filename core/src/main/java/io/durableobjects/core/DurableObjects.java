@@ -1,6 +1,11 @@
 package io.durableobjects.core;
 
+import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.internal.DurableObjectsSettings;
+import io.durableobjects.core.internal.NamespaceAdmin;
+import io.durableobjects.core.internal.ObjectCatalogs;
+import io.durableobjects.core.spi.ObjectCatalog;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -43,10 +48,14 @@ public final class DurableObjects implements Extension {
 
   private final Map<String, DurableObjectNamespace> namespaces;
   private final Supplier<List<String>> callChain;
+  private final CompositeMeterRegistry meterRegistry;
+  private final ObjectAdmin admin;
 
-  private DurableObjects(Map<String, DurableObjectNamespace> namespaces, Supplier<List<String>> callChain) {
-    this.namespaces = namespaces;
+  private DurableObjects(DurableObjects original, Supplier<List<String>> callChain) {
+    this.namespaces = original.namespaces;
     this.callChain = callChain;
+    this.meterRegistry = original.meterRegistry;
+    this.admin = original.admin;
   }
 
   private DurableObjects(ActorSystem<?> system) {
@@ -61,17 +70,24 @@ public final class DurableObjects implements Extension {
         JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     ValueCodec codec =
         new ValueCodec(mapper, StorageSettings.fromConfig(system.settings().config()));
+    this.meterRegistry = new CompositeMeterRegistry();
+    ObjectCatalog catalog = ObjectCatalogs.create(system);
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
+    Map<String, String> classes = new TreeMap<>();
     settings
         .namespaces()
         .values()
         .forEach(
-            ns ->
-                byName.put(
-                    ns.name(),
-                    ShardedNamespace.start(system, ns, settings, codec, mapper, () -> this)));
+            ns -> {
+              byName.put(
+                  ns.name(),
+                  ShardedNamespace.start(
+                      system, ns, settings, codec, mapper, () -> this, catalog, meterRegistry));
+              classes.put(ns.name(), ns.objectClass().getName());
+            });
     this.namespaces = Collections.unmodifiableMap(byName);
     this.callChain = null;
+    this.admin = new NamespaceAdmin(namespaces, classes, catalog);
   }
 
   /**
@@ -79,7 +95,7 @@ public final class DurableObjects implements Extension {
    * chain} supplies; calls made through them carry it.
    */
   public DurableObjects withCallChain(Supplier<List<String>> chain) {
-    return new DurableObjects(namespaces, chain);
+    return new DurableObjects(this, chain);
   }
 
   /** The extension of this actor system, started on first use. */
@@ -98,6 +114,20 @@ public final class DurableObjects implements Extension {
       throw new UnknownNamespaceException(name, namespaces.keySet());
     }
     return callChain == null ? namespace : ((ShardedNamespace) namespace).withCallChain(callChain);
+  }
+
+  /** Operator access to the objects: listing, inspection, deletion. */
+  public ObjectAdmin admin() {
+    return admin;
+  }
+
+  /**
+   * The registry the runtime's meters are registered in (objects active, activations, journal
+   * writes, batch sizes, evictions). Add a registry to it (for example a Prometheus one) to export
+   * them; meters registered earlier are added to it too.
+   */
+  public CompositeMeterRegistry meterRegistry() {
+    return meterRegistry;
   }
 
   /** The names of all configured namespaces, sorted. */

@@ -65,7 +65,8 @@ class CassandraSchemaIT {
             "tag_write_progress",
             "tag_scanning",
             "metadata",
-            "all_persistence_ids");
+            "all_persistence_ids",
+            "object_catalog");
     assertThat(tables(keyspaces.snapshotKeyspace())).containsExactly("snapshots");
     Row keyspace =
         session

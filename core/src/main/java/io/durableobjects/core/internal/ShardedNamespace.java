@@ -80,7 +80,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       DurableObjectsSettings settings,
       ValueCodec codec,
       ObjectMapper mapper,
-      Supplier<DurableObjects> env) {
+      Supplier<DurableObjects> env,
+      io.durableobjects.core.spi.ObjectCatalog catalog,
+      io.micrometer.core.instrument.MeterRegistry registry) {
     EntityTypeKey<ObjectCommand> typeKey =
         EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace.name());
     ObjectEntity.Config entityConfig =
@@ -95,7 +97,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.journalPluginId(),
             settings.snapshotPluginId(),
             new RpcDispatch(mapper),
-            env);
+            env,
+            catalog,
+            new ObjectMetrics(registry, namespace.name()));
     ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
     shardingSettings =
         shardingSettings.withPassivationStrategy(
@@ -162,6 +166,16 @@ public final class ShardedNamespace implements DurableObjectNamespace {
           "ID " + id + " belongs to namespace '" + id.namespace() + "', not '" + name + "'");
     }
     return new Stub(id, sharding.entityRefFor(typeKey, id.toString()), null);
+  }
+
+  /**
+   * Sends an operator's call to the object with this ID; completes with its reply, or exceptionally
+   * with a DurableObjectException.
+   */
+  public CompletionStage<FetchReply> admin(
+      DurableObjectId id, ObjectCommand.AdminOperation operation, String afterKey, int limit) {
+    Stub stub = (Stub) get(id);
+    return stub.send(replyTo -> new ObjectCommand.Admin(operation, afterKey, limit, replyTo));
   }
 
   private final class Stub implements DurableObjectStub {

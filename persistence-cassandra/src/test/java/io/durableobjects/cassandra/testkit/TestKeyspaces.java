@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The journal and snapshot keyspaces of one test class, so that test classes sharing the one
@@ -83,7 +84,14 @@ public final class TestKeyspaces {
         .pluginConfig()
         .withFallback(CassandraSettings.contactPointsConfig(List.of(cassandra.contactPoint())))
         .withFallback(
-            ConfigFactory.parseString("datastax-java-driver.basic.request.timeout = 10s"));
+            // Both sections: the plugin's driver section (DRIVER_PATH) was copied from
+            // datastax-java-driver when the base configuration was resolved, so setting only the
+            // latter here would leave the journal's session at the 2 s default.
+            ConfigFactory.parseMap(
+                Map.of(
+                    "datastax-java-driver.basic.request.timeout", "10s",
+                    CassandraSettings.DRIVER_PATH + ".basic.request.timeout", "10s"),
+                "TestKeyspaces.config"));
   }
 
   /** Creates the schema (idempotent) with {@link CassandraSchema}. */

@@ -11,9 +11,19 @@ import io.durableobjects.core.internal.storage.KeyValueState;
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
  * object-snapshot} with a version byte.
  */
-public record CommittedState(KeyValueState data, IdempotencyRecords idempotency) {
+public record CommittedState(
+    KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis) {
 
   public static final CommittedState EMPTY = new CommittedState(KeyValueState.empty());
+
+  /**
+   * A state whose last write time is unknown.
+   *
+   * @param lastWriteMillis when the last transaction committed (epoch milliseconds), 0 if unknown
+   */
+  public CommittedState(KeyValueState data, IdempotencyRecords idempotency) {
+    this(data, idempotency, 0L);
+  }
 
   /** A state that remembers no idempotency keys. */
   public CommittedState(KeyValueState data) {
@@ -31,6 +41,7 @@ public record CommittedState(KeyValueState data, IdempotencyRecords idempotency)
     }
     return new CommittedState(
         next,
-        event.remembered() == null ? idempotency : idempotency.remember(event.remembered()));
+        event.remembered() == null ? idempotency : idempotency.remember(event.remembered()),
+        event.committedAtMillis() > 0 ? event.committedAtMillis() : lastWriteMillis);
   }
 }

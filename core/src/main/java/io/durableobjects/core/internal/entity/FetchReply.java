@@ -11,7 +11,9 @@ import io.durableobjects.core.internal.serialization.DurableObjectsSerializable;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = FetchReply.Ok.class, name = "ok"),
   @JsonSubTypes.Type(value = FetchReply.Returned.class, name = "returned"),
-  @JsonSubTypes.Type(value = FetchReply.Failed.class, name = "failed")
+  @JsonSubTypes.Type(value = FetchReply.Failed.class, name = "failed"),
+  @JsonSubTypes.Type(value = FetchReply.Inspected.class, name = "inspected"),
+  @JsonSubTypes.Type(value = FetchReply.Deleted.class, name = "deleted")
 })
 public sealed interface FetchReply extends DurableObjectsSerializable {
 
@@ -20,6 +22,24 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
 
   /** An RPC returned; {@code value} is the result as JSON ({@code null} for a void result). */
   record Returned(byte[] value) implements FetchReply {}
+
+  /**
+   * The answer to an {@link ObjectCommand.Admin} inspection: metadata and one page of entries
+   * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last page.
+   */
+  record Inspected(
+      String name,
+      int keyCount,
+      long bytes,
+      long lastSequenceNr,
+      long lastWriteMillis,
+      java.util.List<String> keys,
+      java.util.List<byte[]> values,
+      String nextCursor)
+      implements FetchReply {}
+
+  /** The answer to an {@link ObjectCommand.Admin} delete-all: how many keys it deleted. */
+  record Deleted(int keysDeleted) implements FetchReply {}
 
   /** The request failed; the fields map onto a {@link DurableObjectException}. */
   record Failed(int status, String code, String message) implements FetchReply {

@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public interface ObjectCommand {
 
   /** A call from a caller that waits for a {@link FetchReply}: a fetch or an RPC. */
-  sealed interface Call extends ObjectCommand, DurableObjectsSerializable permits Fetch, Invoke {
+  sealed interface Call extends ObjectCommand, DurableObjectsSerializable permits Fetch, Invoke, Admin {
     /** The name the ID was derived from, if the caller knows it; otherwise null. */
     String objectName();
 
@@ -68,6 +68,34 @@ public interface ObjectCommand {
     }
   }
 
+  /** What an {@link Admin} call does. */
+  enum AdminOperation {
+    /** Answer metadata and one page of entries ({@link FetchReply.Inspected}). */
+    INSPECT,
+    /** Delete every key in one transaction ({@link FetchReply.Deleted}). */
+    DELETE_ALL
+  }
+
+  /**
+   * An operator's call (the admin API): it takes its turn with requests like any call, but runs the
+   * runtime's code, not the object's.
+   *
+   * @param afterKey for {@code INSPECT}: list entries after this key, or null from the first
+   * @param limit for {@code INSPECT}: the most entries to answer
+   */
+  record Admin(AdminOperation operation, String afterKey, int limit, ActorRef<FetchReply> replyTo)
+      implements Call {
+    @Override
+    public String objectName() {
+      return null;
+    }
+
+    @Override
+    public java.util.List<String> callChain() {
+      return java.util.List.of();
+    }
+  }
+
   /**
    * Sent by sharding to passivate the object: it finishes the writes in flight, then stops. Only
    * ever sent locally.
@@ -81,7 +109,7 @@ public interface ObjectCommand {
       implements ObjectCommand, NoSerializationVerificationNeeded {}
 
   /** From the journal child: the batch is durable. */
-  record BatchPersisted(long batchId)
+  record BatchPersisted(long batchId, long lastSequenceNr)
       implements ObjectCommand, NoSerializationVerificationNeeded {}
 
   /** The journal child stopped: recovery or a write failed. */

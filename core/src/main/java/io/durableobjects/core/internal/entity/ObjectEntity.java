@@ -12,9 +12,17 @@ import io.durableobjects.core.internal.IdempotencyKeys;
 import io.durableobjects.core.internal.IdempotencySettings;
 import io.durableobjects.core.internal.NamespaceSettings;
 import io.durableobjects.core.internal.ObjectIds;
+import io.durableobjects.core.internal.ObjectMetrics;
+import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.core.spi.CatalogEntry;
+import io.durableobjects.core.spi.ObjectCatalog;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.pekko.actor.typed.PostStop;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
-import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import java.time.Duration;
 import java.util.List;
@@ -69,7 +77,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       String journalPluginId,
       String snapshotPluginId,
       RpcDispatch rpc,
-      Supplier<DurableObjects> env) {}
+      Supplier<DurableObjects> env,
+      ObjectCatalog catalog,
+      ObjectMetrics metrics) {}
 
   /** A call (or the activation, when {@code call} is null) whose stage has not completed. */
   private record Pending(long token, ObjectCommand.Call call, TransactionalStorage tx) {}
@@ -105,6 +115,15 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private IdempotencyRecords remembered;
   private Pending pending;
   private long nextToken = 1;
+
+  // Journal position and time of the last durable transaction, for the admin view.
+  private long lastSequenceNr;
+  private long lastWriteMillis;
+  // What the catalog was last told (null: nothing yet); it is told again only when this changes.
+  private Boolean catalogHasData;
+  private final long startNanos = System.nanoTime();
+  private boolean activatedOnce;
+  private long flushNanos;
 
   private long nextBatchId = 1;
   private Batch open = new Batch(nextBatchId++);
@@ -142,6 +161,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     this.stash = stash;
     this.timers = timers;
     this.log = context.getLog();
+    config.metrics().started();
     startJournal();
   }
 
@@ -155,7 +175,13 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         .onMessage(ObjectCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(ObjectCommand.JournalStopped.class, this::onJournalStopped)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
+  }
+
+  private Behavior<ObjectCommand> onPostStop() {
+    config.metrics().stopped();
+    return this;
   }
 
   // ---- activation -------------------------------------------------------------------------
@@ -175,6 +201,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
     working = recovered.state().data();
     remembered = recovered.state().idempotency();
+    lastSequenceNr = recovered.lastSequenceNr();
+    lastWriteMillis = recovered.state().lastWriteMillis();
+    if (!working.isEmpty()) {
+      // Also repairs an entry lost to a crash between a journal write and its catalog record.
+      recordInCatalog(true);
+    }
     log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
     if (stash.isEmpty()) {
       awaitingFirstCall = true;
@@ -219,12 +251,16 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     }
     if (tx.hasChanges()) {
       working = tx.result();
-      open.events.add(tx.toEvent());
+      open.events.add(stamped(tx.toEvent()));
       if (inFlight == null) {
         flush();
       }
     }
     activating = false;
+    if (!activatedOnce) {
+      activatedOnce = true;
+      config.metrics().activated(startNanos);
+    }
     return afterRequest();
   }
 
@@ -300,7 +336,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     objectState.callChain(append(call.callChain(), chainLink(token)));
     CompletableFuture<FetchReply> future;
     try {
-      future = run(call);
+      future =
+          call instanceof ObjectCommand.Admin admin
+              ? CompletableFuture.completedFuture(runAdmin(admin, tx))
+              : run(call);
     } catch (Throwable t) {
       rethrowIfFatal(t);
       storage.end(); // the transaction is simply dropped: the working state is as before
@@ -353,6 +392,61 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     future.whenComplete(
         (reply, failure) ->
             call.replyTo().tell(failure != null ? failureReply(call, unwrap(failure)) : reply));
+  }
+
+  /** An operator's call, against the request's transaction like the object's own code. */
+  private FetchReply runAdmin(ObjectCommand.Admin admin, TransactionalStorage tx) {
+    if (admin.operation() == ObjectCommand.AdminOperation.DELETE_ALL) {
+      int keys = working.size();
+      tx.deleteAll();
+      log.info("Object {} deleted all {} keys on an operator's request", hex, keys);
+      return new FetchReply.Deleted(keys);
+    }
+    List<String> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    Iterator<Map.Entry<String, byte[]>> it = working.scan(admin.afterKey(), false, null, false);
+    while (it.hasNext() && keys.size() < admin.limit()) {
+      Map.Entry<String, byte[]> entry = it.next();
+      keys.add(entry.getKey());
+      values.add(entry.getValue());
+    }
+    String nextCursor = it.hasNext() ? keys.get(keys.size() - 1) : null;
+    // Counts what the reply may reveal: writes not yet durable are held by the output gate.
+    long sequenceNr =
+        lastSequenceNr + open.events.size() + (inFlight == null ? 0 : inFlight.events.size());
+    return new FetchReply.Inspected(
+        objectName,
+        working.size(),
+        working.bytes(),
+        sequenceNr,
+        lastWriteMillis,
+        keys,
+        values,
+        nextCursor);
+  }
+
+  private TransactionCommitted stamped(TransactionCommitted event) {
+    lastWriteMillis = System.currentTimeMillis();
+    return event.withCommittedAt(lastWriteMillis);
+  }
+
+  private void recordInCatalog(boolean hasData) {
+    if (Boolean.valueOf(hasData).equals(catalogHasData) || catalogHasData == null && !hasData) {
+      return; // unchanged, or an object that never held data (it stays out of the catalog)
+    }
+    catalogHasData = hasData;
+    CatalogEntry entry =
+        new CatalogEntry(
+            config.namespace().name(), hex, Optional.ofNullable(objectName), hasData, Instant.now());
+    config
+        .catalog()
+        .record(entry)
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                log.warn("Could not record object {} in the catalog: {}", hex, failure.toString());
+              }
+            });
   }
 
   private String chainLink(long token) {
@@ -452,7 +546,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     }
     if (event != null) {
       working = tx.result();
-      open.events.add(event);
+      open.events.add(stamped(event));
       open.waiters.add(reply);
       if (inFlight == null) {
         flush();
@@ -499,6 +593,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   // ---- journal ----------------------------------------------------------------------------
 
   private void flush() {
+    flushNanos = System.nanoTime();
     inFlight = open;
     open = new Batch(nextBatchId++);
     journal.tell(new ObjectJournal.PersistBatch(inFlight.id, inFlight.events));
@@ -509,7 +604,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return this; // from a journal incarnation that has been replaced
     }
     inFlight.waiters.forEach(Batch.PendingReply::send);
+    config.metrics().journalWritten(flushNanos, inFlight.events.size());
+    lastSequenceNr = persisted.lastSequenceNr();
     inFlight = null;
+    if (!open.hasEvents()) {
+      recordInCatalog(!working.isEmpty()); // working is now exactly the durable state
+    }
     if (open.hasEvents()) {
       flush();
     }
@@ -563,6 +663,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   // ---- passivation ------------------------------------------------------------------------
 
   private Behavior<ObjectCommand> onStop() {
+    config.metrics().evicted();
     if (brokenWith != null) {
       return Behaviors.stopped();
     }
@@ -598,7 +699,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (call instanceof ObjectCommand.Invoke invoke) {
       return invoke.idempotencyKey();
     }
-    return ((ObjectCommand.Fetch) call).request().header(IdempotencyKeys.HEADER).orElse(null);
+    if (call instanceof ObjectCommand.Fetch fetch) {
+      return fetch.request().header(IdempotencyKeys.HEADER).orElse(null);
+    }
+    return null;
   }
 
   // An RPC result is remembered as a response: 200 with the JSON result, or 204 for null.

@@ -76,7 +76,11 @@ final class ObjectJournal
             batch ->
                 Effect()
                     .persist(batch.events())
-                    .thenRun(state -> parent.tell(new ObjectCommand.BatchPersisted(batch.batchId()))))
+                    .thenRun(
+                        state ->
+                            parent.tell(
+                                new ObjectCommand.BatchPersisted(
+                                    batch.batchId(), lastSequenceNumber(context)))))
         .build();
   }
 

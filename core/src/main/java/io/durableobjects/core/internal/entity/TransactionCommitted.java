@@ -17,12 +17,23 @@ import java.util.List;
  * @param deleteAll whether every key was deleted before the changes
  * @param changes the keys written after that, each once
  * @param remembered the response remembered under the request's idempotency key, or null
+ * @param committedAtMillis when the transaction committed (epoch milliseconds), or 0 if unknown
+ *     (events written before the time was recorded)
  */
 public record TransactionCommitted(
-    boolean deleteAll, List<Change> changes, IdempotencyRecords.Remembered remembered) {
+    boolean deleteAll,
+    List<Change> changes,
+    IdempotencyRecords.Remembered remembered,
+    long committedAtMillis) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
+  }
+
+  /** A transaction without a commit time. */
+  public TransactionCommitted(
+      boolean deleteAll, List<Change> changes, IdempotencyRecords.Remembered remembered) {
+    this(deleteAll, changes, remembered, 0L);
   }
 
   /** A transaction that remembers no idempotency key. */
@@ -37,7 +48,12 @@ public record TransactionCommitted(
 
   /** This transaction, also remembering {@code record}. */
   public TransactionCommitted withRemembered(IdempotencyRecords.Remembered record) {
-    return new TransactionCommitted(deleteAll, changes, record);
+    return new TransactionCommitted(deleteAll, changes, record, committedAtMillis);
+  }
+
+  /** This transaction, committed at {@code millis}. */
+  public TransactionCommitted withCommittedAt(long millis) {
+    return new TransactionCommitted(deleteAll, changes, remembered, millis);
   }
 
   /**

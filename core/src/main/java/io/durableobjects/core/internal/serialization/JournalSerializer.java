@@ -31,10 +31,12 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * transaction-committed, version 1:
  *   byte version = 1, byte flags (bit 0: delete all keys first; bit 1: remembers a response),
  *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value),
- *   [if bit 1: remembered]
- * object-snapshot, version 1 (written when no idempotency key is remembered) and 2:
+ *   [if bit 1: remembered], [if bit 2: long committedAtMillis]
+ * object-snapshot, version 1 (written when no idempotency key is remembered), 2 and 3 (written when
+ * the last write time is known):
  *   byte version, int count, count × (int keyLength, UTF-8 key, int valueLength, value),
- *   [version 2: int records, records × remembered, oldest first]
+ *   [version 2 and 3: int records, records × remembered, oldest first],
+ *   [version 3: long lastWriteMillis]
  * remembered:
  *   string key, long atMillis, long retentionMillis, int maxKeys, int status,
  *   int headers, headers × (string name, string value), int bodyLength, body
@@ -49,6 +51,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final byte TRANSACTION_VERSION = 1;
   static final byte SNAPSHOT_VERSION = 1;
   static final byte SNAPSHOT_VERSION_WITH_RECORDS = 2;
+  static final byte SNAPSHOT_VERSION_WITH_WRITE_TIME = 3;
 
   /**
    * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
@@ -60,7 +63,11 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   /** Bit 1: the transaction remembers a response under an idempotency key (after the changes). */
   static final byte FLAG_REMEMBERED = 0x02;
 
-  private static final int KNOWN_TRANSACTION_FLAGS = FLAG_DELETE_ALL | FLAG_REMEMBERED;
+  /** Bit 2: the transaction's commit time follows (after the remembered response, if any). */
+  static final byte FLAG_COMMITTED_AT = 0x04;
+
+  private static final int KNOWN_TRANSACTION_FLAGS =
+      FLAG_DELETE_ALL | FLAG_REMEMBERED | FLAG_COMMITTED_AT;
 
   /** An entry has at least its two length fields. */
   private static final int MIN_ENTRY_BYTES = 8;
@@ -121,13 +128,18 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(TRANSACTION_VERSION);
     out.writeByte(
-        (tx.deleteAll() ? FLAG_DELETE_ALL : 0) | (tx.remembered() != null ? FLAG_REMEMBERED : 0));
+        (tx.deleteAll() ? FLAG_DELETE_ALL : 0)
+            | (tx.remembered() != null ? FLAG_REMEMBERED : 0)
+            | (tx.committedAtMillis() > 0 ? FLAG_COMMITTED_AT : 0));
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
     }
     if (tx.remembered() != null) {
       writeRemembered(out, tx.remembered());
+    }
+    if (tx.committedAtMillis() > 0) {
+      out.writeLong(tx.committedAtMillis());
     }
     return bytes.toByteArray();
   }
@@ -153,7 +165,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     }
     IdempotencyRecords.Remembered remembered =
         (flags & FLAG_REMEMBERED) != 0 ? readRemembered(in) : null;
-    return new TransactionCommitted((flags & FLAG_DELETE_ALL) != 0, changes, remembered);
+    long committedAt = (flags & FLAG_COMMITTED_AT) != 0 ? in.readLong() : 0L;
+    return new TransactionCommitted(
+        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt);
   }
 
   private static byte[] snapshotToBinary(CommittedState state) throws IOException {
@@ -162,26 +176,33 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         new ByteArrayOutputStream((int) Math.min(data.bytes() + 64, 1 << 30));
     DataOutputStream out = new DataOutputStream(bytes);
     List<IdempotencyRecords.Remembered> records = state.idempotency().oldestFirst();
-    out.writeByte(records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS);
+    byte version =
+        state.lastWriteMillis() > 0
+            ? SNAPSHOT_VERSION_WITH_WRITE_TIME
+            : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
+    out.writeByte(version);
     out.writeInt(data.size());
     for (Iterator<Map.Entry<String, byte[]>> it = data.iterator(); it.hasNext(); ) {
       Map.Entry<String, byte[]> entry = it.next();
       writeEntry(out, entry.getKey(), entry.getValue());
     }
-    if (!records.isEmpty()) {
+    if (version != SNAPSHOT_VERSION) {
       out.writeInt(records.size());
       for (IdempotencyRecords.Remembered record : records) {
         writeRemembered(out, record);
       }
+    }
+    if (version == SNAPSHOT_VERSION_WITH_WRITE_TIME) {
+      out.writeLong(state.lastWriteMillis());
     }
     return bytes.toByteArray();
   }
 
   private static CommittedState snapshotFromBinary(DataInputStream in) throws IOException {
     byte version = in.readByte();
-    if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITH_RECORDS) {
+    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_WRITE_TIME) {
       throw new IOException(
-          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 and 2");
+          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 3");
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -197,7 +218,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
       data = data.put(key, value);
     }
     IdempotencyRecords idempotency = IdempotencyRecords.EMPTY;
-    if (version == SNAPSHOT_VERSION_WITH_RECORDS) {
+    if (version != SNAPSHOT_VERSION) {
       int records = in.readInt();
       if (records < 0 || records > in.available()) {
         throw new IOException("bad record count " + records);
@@ -206,7 +227,8 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         idempotency = idempotency.remember(readRemembered(in));
       }
     }
-    return new CommittedState(data, idempotency);
+    long lastWrite = version == SNAPSHOT_VERSION_WITH_WRITE_TIME ? in.readLong() : 0L;
+    return new CommittedState(data, idempotency, lastWrite);
   }
 
   private static void writeRemembered(DataOutputStream out, IdempotencyRecords.Remembered record)

@@ -103,6 +103,14 @@ public final class ValueCodec {
     }
   }
 
+  /** The stored form of an encoded value, for operators: its JSON text or its raw bytes. */
+  public static io.durableobjects.core.admin.StoredEntry toStoredEntry(String key, byte[] encoded) {
+    byte[] rest = Arrays.copyOfRange(encoded, 1, encoded.length);
+    return encoded[0] == RAW
+        ? io.durableobjects.core.admin.StoredEntry.bytes(key, rest)
+        : io.durableobjects.core.admin.StoredEntry.json(key, rest);
+  }
+
   /**
    * Decodes a value. Raw bytes are read as {@code byte[]} (or {@code Object}), always as a fresh
    * copy; JSON is read by Jackson into {@code type}.

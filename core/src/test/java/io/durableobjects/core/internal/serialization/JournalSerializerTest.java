@@ -127,10 +127,10 @@ class JournalSerializerTest {
             "corrupt transaction-committed: transaction-committed has format version 9; this node"
                 + " reads version 1");
     byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
-    snapshot[0] = 3;
+    snapshot[0] = 4;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("object-snapshot has format version 3; this node reads versions 1 and 2");
+        .hasMessageContaining("object-snapshot has format version 4; this node reads versions 1 to 3");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -139,14 +139,33 @@ class JournalSerializerTest {
   }
 
   @Test
+  void commitTimesRoundTripAndOlderPayloadsReadWithoutThem() throws Exception {
+    TransactionCommitted stamped =
+        new TransactionCommitted(List.of(new Change("a", new byte[] {1}))).withCommittedAt(1234L);
+    byte[] bytes = serializer.toBinary(stamped);
+    assertThat(bytes[1]).isEqualTo((byte) 0x04);
+    assertThat(serializer.fromBinary(bytes, "transaction-committed")).isEqualTo(stamped);
+    TransactionCommitted unstamped = new TransactionCommitted(List.of(new Change("a", new byte[] {1})));
+    assertThat(serializer.toBinary(unstamped)[1]).isZero();
+
+    CommittedState state = CommittedState.EMPTY.apply(stamped);
+    assertThat(state.lastWriteMillis()).isEqualTo(1234L);
+    byte[] snapshot = serializer.toBinary(state);
+    assertThat(snapshot[0]).isEqualTo((byte) 3);
+    assertThat(serializer.fromBinary(snapshot, "object-snapshot")).isEqualTo(state);
+    // An event without a time keeps the time of the last one that had it.
+    assertThat(state.apply(unstamped).lastWriteMillis()).isEqualTo(1234L);
+  }
+
+  @Test
   void unknownFlagsAreRefusedRatherThanIgnored() {
     byte[] bytes = serializer.toBinary(new TransactionCommitted(true, List.of()));
-    bytes[1] = 0x05;
+    bytes[1] = 0x09;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
-            "corrupt transaction-committed: transaction-committed has unknown flags 0x05; this"
-                + " node knows 0x03");
+            "corrupt transaction-committed: transaction-committed has unknown flags 0x09; this"
+                + " node knows 0x07");
     bytes[1] = (byte) 0x80;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .hasMessageContaining("unknown flags 0x80");

@@ -1,0 +1,40 @@
+package io.durableobjects.core.admin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link ObjectAdmin#inspect} sees of one object.
+ *
+ * @param namespace the object's namespace
+ * @param id the object's ID
+ * @param name the name its ID was derived from, if the object knows it
+ * @param keyCount the number of stored keys
+ * @param bytes the stored size: keys in UTF-8 plus serialized values (what the object size limit
+ *     counts)
+ * @param lastSequenceNr the journal sequence number of the object's last transaction (0 if none)
+ * @param lastWriteTime when the last transaction committed, if recorded
+ * @param entries one page of stored entries, in key order
+ * @param nextCursor the key to pass as {@code afterKey} for the next page; empty on the last page
+ */
+public record ObjectInspection(
+    String namespace,
+    String id,
+    Optional<String> name,
+    int keyCount,
+    long bytes,
+    long lastSequenceNr,
+    Optional<Instant> lastWriteTime,
+    List<StoredEntry> entries,
+    Optional<String> nextCursor) {
+  public ObjectInspection {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(lastWriteTime, "lastWriteTime");
+    entries = List.copyOf(entries);
+    Objects.requireNonNull(nextCursor, "nextCursor");
+  }
+}

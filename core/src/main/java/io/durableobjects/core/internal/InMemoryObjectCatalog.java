@@ -1,0 +1,63 @@
+package io.durableobjects.core.internal;
+
+import io.durableobjects.core.spi.CatalogEntry;
+import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.ObjectCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.apache.pekko.Done;
+
+/**
+ * INTERNAL API: a catalog held in this node's memory, used when no {@code durable-objects.catalog.class}
+ * is configured (unit tests with the in-memory journal). It forgets everything on restart and sees
+ * only this node's objects.
+ */
+public final class InMemoryObjectCatalog implements ObjectCatalog {
+  private final Map<String, NavigableMap<String, CatalogEntry>> byNamespace =
+      new ConcurrentHashMap<>();
+
+  @Override
+  public CompletionStage<Done> record(CatalogEntry entry) {
+    byNamespace
+        .computeIfAbsent(entry.namespace(), ns -> new ConcurrentSkipListMap<>())
+        .merge(
+            entry.id(),
+            entry,
+            (old, next) ->
+                next.name().isPresent()
+                    ? next
+                    : new CatalogEntry(
+                        next.namespace(), next.id(), old.name(), next.hasData(), next.updatedAt()));
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<CatalogPage> list(String namespace, Optional<String> afterId, int limit) {
+    NavigableMap<String, CatalogEntry> entries =
+        byNamespace.getOrDefault(namespace, new ConcurrentSkipListMap<>());
+    NavigableMap<String, CatalogEntry> tail =
+        afterId.isPresent() ? entries.tailMap(afterId.get(), false) : entries;
+    List<CatalogEntry> page = new ArrayList<>();
+    for (CatalogEntry e : tail.values()) {
+      if (page.size() == limit) {
+        break;
+      }
+      page.add(e);
+    }
+    boolean more = page.size() == limit && tail.higherKey(page.get(page.size() - 1).id()) != null;
+    return CompletableFuture.completedFuture(
+        new CatalogPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty()));
+  }
+
+  @Override
+  public CompletionStage<Done> ping() {
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+}

@@ -1,0 +1,220 @@
+package io.durableobjects.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.durableobjects.core.admin.ObjectAdmin;
+import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.StoredEntry;
+import io.durableobjects.core.spi.CatalogEntry;
+import io.durableobjects.core.spi.CatalogPage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator API on a one-node cluster: inspection and delete-all go through the object's input
+ * gate, the catalog follows objects gaining and losing data, and the runtime's meters count.
+ */
+class ObjectAdminTest {
+  private static ActorTestKit testKit;
+  private static DurableObjects objects;
+
+  /** Stores text under the path's key, or bytes under "/bytes/...". */
+  public static final class KeyValueObject implements DurableObject {
+    private final DurableObjectState state;
+
+    public KeyValueObject(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      String path = request.path();
+      if (path.startsWith("/bytes/")) {
+        state.storage().put(path.substring(7), request.body());
+      } else if (request.method().equals("PUT")) {
+        state.storage().put(path.substring(1), request.bodyText());
+      }
+      return Response.text(Integer.toString(state.storage().list(Object.class).size()));
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        TestNodes.start(
+            "ObjectAdminTest",
+            "durable-objects.namespaces.kv.class = \"%s\"".formatted(KeyValueObject.class.getName()));
+    objects = DurableObjects.get(testKit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static void put(DurableObjectId id, String key, String value) throws Exception {
+    await(objects.namespace("kv").get(id).fetch(Request.of("PUT", "/" + key).withBody(value)));
+  }
+
+  @Test
+  void inspectionShowsMetadataAndPagesThroughEntriesInKeyOrder() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    DurableObjectId id = kv.idFromName("inspected");
+    Instant before = Instant.now().minusMillis(1);
+    for (String key : List.of("c", "a", "b", "e", "d")) {
+      put(id, key, "value-" + key);
+    }
+    await(
+        kv.get(id)
+            .fetch(Request.of("POST", "/bytes/raw").withBody(new byte[] {0, 1, (byte) 0xff})));
+    ObjectAdmin admin = objects.admin();
+    assertThat(admin.namespaces()).containsEntry("kv", KeyValueObject.class.getName());
+
+    ObjectInspection first = await(admin.inspect(id, Optional.empty(), 4));
+    assertThat(first.name()).contains("inspected");
+    assertThat(first.keyCount()).isEqualTo(6);
+    assertThat(first.bytes()).isPositive();
+    assertThat(first.lastSequenceNr()).isEqualTo(6);
+    assertThat(first.lastWriteTime()).hasValueSatisfying(t -> assertThat(t).isAfter(before));
+    assertThat(first.entries()).extracting(StoredEntry::key).containsExactly("a", "b", "c", "d");
+    assertThat(first.entries().get(0).json()).contains("\"value-a\"");
+    assertThat(first.nextCursor()).contains("d");
+
+    ObjectInspection second = await(admin.inspect(id, first.nextCursor(), 4));
+    assertThat(second.entries()).extracting(StoredEntry::key).containsExactly("e", "raw");
+    assertThat(second.entries().get(1).bytes()).hasValueSatisfying(
+        b -> assertThat(b).containsExactly(0, 1, 0xff));
+    assertThat(second.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void deleteAllEmptiesTheObjectDurablyAndTheCatalogFollows() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    DurableObjectId id = kv.idFromName("to-delete");
+    put(id, "x", "1");
+    put(id, "y", "2");
+    awaitCatalog(id, true);
+
+    assertThat(await(objects.admin().deleteAll(id))).isEqualTo(2);
+    ObjectInspection after = await(objects.admin().inspect(id, Optional.empty(), 10));
+    assertThat(after.keyCount()).isZero();
+    assertThat(after.entries()).isEmpty();
+    assertThat(after.lastSequenceNr()).isEqualTo(3);
+    awaitCatalog(id, false);
+    // The object itself sees the deletion.
+    Response count = await(kv.get(id).fetch(Request.of("GET", "/")));
+    assertThat(count.bodyText()).isEqualTo("0");
+  }
+
+  @Test
+  void objectsThatNeverHeldDataStayOutOfTheCatalog() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    DurableObjectId id = kv.idFromName("only-read");
+    await(kv.get(id).fetch(Request.of("GET", "/")));
+    assertThat(await(objects.admin().inspect(id, Optional.empty(), 1)).keyCount()).isZero();
+    assertThat(allEntries()).extracting(CatalogEntry::id).doesNotContain(id.toString());
+  }
+
+  @Test
+  void listingPagesThroughAllObjectsInIdOrder() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      DurableObjectId id = kv.idFromName("listed-" + i);
+      put(id, "k", "v");
+      ids.add(id.toString());
+    }
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(allEntries()).extracting(CatalogEntry::id).containsAll(ids);
+              return null;
+            });
+    List<CatalogEntry> all = allEntries();
+    assertThat(all).extracting(CatalogEntry::id).isSorted().doesNotHaveDuplicates();
+    assertThat(all)
+        .filteredOn(e -> ids.contains(e.id()))
+        .allSatisfy(
+            e -> {
+              assertThat(e.hasData()).isTrue();
+              assertThat(e.name()).hasValueSatisfying(n -> assertThat(n).startsWith("listed-"));
+            });
+  }
+
+  @Test
+  void badPagesAndUnknownNamespacesAreRefused() {
+    ObjectAdmin admin = objects.admin();
+    assertThatThrownBy(() -> admin.listObjects("kv", Optional.empty(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 1 and 1000");
+    assertThatThrownBy(() -> admin.listObjects("kv", Optional.of("zz"), 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cursor");
+    assertThatThrownBy(() -> admin.listObjects("nope", Optional.empty(), 10))
+        .isInstanceOf(UnknownNamespaceException.class);
+    DurableObjectId id = objects.namespace("kv").idFromName("x");
+    assertThatThrownBy(() -> admin.inspect(id, Optional.empty(), 1001))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theRuntimeMetersCountActivationsAndJournalWrites() throws Exception {
+    var registry = objects.meterRegistry();
+    var simple = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    // Meters registered before are added to it too; it counts from now on.
+    registry.add(simple);
+    put(objects.namespace("kv").idFromName("metered"), "k", "v");
+    assertThat(simple.get("durable_objects.activations").tag("namespace", "kv").timer().count())
+        .isPositive();
+    assertThat(simple.get("durable_objects.journal.writes").tag("namespace", "kv").timer().count())
+        .isPositive();
+    assertThat(simple.get("durable_objects.objects.active").tag("namespace", "kv").gauge().value())
+        .isPositive();
+    assertThat(
+            simple.get("durable_objects.journal.batch.size").tag("namespace", "kv").summary().count())
+        .isPositive();
+    registry.remove(simple);
+  }
+
+  private static List<CatalogEntry> allEntries() throws Exception {
+    List<CatalogEntry> all = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      CatalogPage page = await(objects.admin().listObjects("kv", cursor, 2));
+      all.addAll(page.entries());
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    return all;
+  }
+
+  private static void awaitCatalog(DurableObjectId id, boolean hasData) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(allEntries())
+                  .filteredOn(e -> e.id().equals(id.toString()))
+                  .singleElement()
+                  .extracting(CatalogEntry::hasData)
+                  .isEqualTo(hasData);
+              return null;
+            });
+  }
+}
