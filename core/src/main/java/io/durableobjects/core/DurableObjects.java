@@ -2,6 +2,7 @@ package io.durableobjects.core;
 
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.internal.DurableObjectsSettings;
+import io.durableobjects.core.internal.MeterRegistries;
 import io.durableobjects.core.internal.NamespaceAdmin;
 import io.durableobjects.core.internal.ObjectCatalogs;
 import io.durableobjects.core.spi.ObjectCatalog;
@@ -70,7 +71,7 @@ public final class DurableObjects implements Extension {
         JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     ValueCodec codec =
         new ValueCodec(mapper, StorageSettings.fromConfig(system.settings().config()));
-    this.meterRegistry = new CompositeMeterRegistry();
+    this.meterRegistry = MeterRegistries.of(system);
     ObjectCatalog catalog = ObjectCatalogs.create(system);
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
     Map<String, String> classes = new TreeMap<>();
@@ -124,10 +125,19 @@ public final class DurableObjects implements Extension {
   /**
    * The registry the runtime's meters are registered in (objects active, activations, journal
    * writes, batch sizes, evictions). Add a registry to it (for example a Prometheus one) to export
-   * them; meters registered earlier are added to it too.
+   * them; meters registered earlier are added to it too, but count only from then on.
    */
   public CompositeMeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  /**
+   * The registry the runtime of {@code system} registers its meters in, available before the
+   * runtime starts: add exporting registries here before the first {@link #get} so that they count
+   * from the start.
+   */
+  public static CompositeMeterRegistry meterRegistry(ActorSystem<?> system) {
+    return MeterRegistries.of(system);
   }
 
   /** The names of all configured namespaces, sorted. */

@@ -11,6 +11,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.DrainDeadline;
+import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.GatewayMetrics;
+import io.durableobjects.gateway.internal.InFlightLimits;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -76,15 +88,28 @@ public final class DurableObjectsServer implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
     try {
       joinCluster(system, config, startupTimeout);
+      PrometheusMeterRegistry prometheus = prometheus(system);
       DurableObjects objects = DurableObjects.get(system);
-      GatewayRoutes routes = new GatewayRoutes(ObjectRoutes.of(objects, settings));
+      GatewayRoutes routes = routes(system, objects, settings, prometheus);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.host(), settings.port())
+              .adaptSettings(
+                  server ->
+                      server.withTerminationDeadlineExceededResponse(
+                          ErrorResponses.of(
+                              503,
+                              "unavailable",
+                              "the node shut down before the request finished; it may or may not"
+                                  + " have been applied, retry with the same Idempotency-Key")))
               .bind(routes.route())
               .toCompletableFuture()
               .get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // Unbinds (no new connections), lets requests in flight finish for the drain time, then
+      // answers what is left with 503; sharding hands the objects over in a later phase.
+      // Pekko's hard deadline comes a little after the gateway's own drain deadline, which answers
+      // what is left with a 503 that carries the request ID.
+      binding.addToCoordinatedShutdown(settings.shutdownDrain().plusSeconds(1), system);
       log.info(
           "Durable Objects node up: HTTP on {}, namespaces {}",
           binding.localAddress(),
@@ -107,6 +132,70 @@ public final class DurableObjectsServer implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /** The registry /metrics serves: the runtime's and the gateway's meters, and the JVM's. */
+  private static PrometheusMeterRegistry prometheus(ActorSystem<?> system) {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(prometheus);
+    new JvmThreadMetrics().bindTo(prometheus);
+    new ProcessorMetrics().bindTo(prometheus);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(prometheus);
+    system.getWhenTerminated().thenRun(gc::close);
+    // Before the runtime starts, so that its meters count from the first request.
+    DurableObjects.meterRegistry(system).add(prometheus);
+    return prometheus;
+  }
+
+  private static GatewayRoutes routes(
+      ActorSystem<?> system,
+      DurableObjects objects,
+      GatewaySettings settings,
+      PrometheusMeterRegistry prometheus) {
+    BearerAuth auth = new BearerAuth(settings.auth());
+    InFlightLimits limits =
+        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
+    GatewayMetrics metrics = new GatewayMetrics(objects.meterRegistry(), limits);
+    AtomicBoolean shuttingDown = new AtomicBoolean();
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    // Readiness turns false first, and stays so for the unready delay while the port is still
+    // open, so that load balancers stop sending before connections are refused.
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "durable-objects-not-ready",
+        () -> {
+          shuttingDown.set(true);
+          return CompletableFuture.supplyAsync(
+              Done::getInstance,
+              CompletableFuture.delayedExecutor(
+                  settings.shutdownUnreadyDelay().toMillis(), TimeUnit.MILLISECONDS));
+        });
+    DrainDeadline drain = new DrainDeadline();
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "durable-objects-drain-deadline",
+        () -> {
+          CompletableFuture.delayedExecutor(
+                  settings.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS)
+              .execute(drain::expire);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    Cluster cluster = Cluster.get(system);
+    HealthRoutes.NodeState node =
+        () -> {
+          if (shuttingDown.get()) {
+            return "the node is shutting down";
+          }
+          MemberStatus status = cluster.selfMember().status();
+          return status == MemberStatus.up()
+              ? null
+              : "the node is not an Up cluster member (it is " + status + ")";
+        };
+    return new GatewayRoutes(
+        ObjectRoutes.of(objects, settings, auth, limits, metrics, drain),
+        new AdminRoutes(objects.admin(), objects::namespace, auth),
+        new HealthRoutes(node, objects.admin(), prometheus));
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config, Duration timeout)

@@ -1,51 +1,69 @@
 package io.durableobjects.gateway;
 
 import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.RequestIds;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.StreamTcpException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole HTTP surface of a node: object traffic and liveness, wrapped so that every error,
- * including Pekko HTTP's own rejections, answers with the gateway's JSON error shape.
+ * The whole HTTP surface of a node: object traffic, the admin API, health, metrics and the API
+ * description. Every response carries an {@code X-Request-Id} (the client's, if it sent a valid
+ * one), and every error, including Pekko HTTP's own rejections, answers with the gateway's JSON
+ * error shape; unexpected failures are logged with the request ID and answered without detail.
  */
 public final class GatewayRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(GatewayRoutes.class);
-  private static final HttpResponse ALIVE =
-      HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"alive\"}"));
 
-  private final ObjectRoutes objectRoutes;
+  private final Route inner;
 
-  public GatewayRoutes(ObjectRoutes objectRoutes) {
-    this.objectRoutes = objectRoutes;
+  public GatewayRoutes(ObjectRoutes objects, AdminRoutes admin, HealthRoutes health) {
+    this.inner = concat(health.route(), objects.route(), admin.route());
+  }
+
+  /** Only these routes, with the request IDs and error mapping of the gateway (for tests). */
+  GatewayRoutes(Route routes) {
+    this.inner = routes;
   }
 
   public Route route() {
-    return handleExceptions(
-        exceptionHandler(),
-        () ->
-            handleRejections(
-                rejectionHandler(),
-                () ->
-                    concat(
-                        path(
-                            PathMatchers.segment("health").slash("alive"),
-                            () -> get(() -> complete(ALIVE))),
-                        objectRoutes.route())));
+    return extractRequest(
+        request -> {
+          String requestId = RequestIds.of(request);
+          HttpHeader idHeader = RawHeader.create(RequestIds.HEADER, requestId);
+          // The routes (and the object) see the same ID as the response carries.
+          return mapRequest(
+              r -> r.removeHeader(RequestIds.HEADER).addHeader(idHeader),
+              () ->
+                  mapResponse(
+                      response -> withRequestId(response, idHeader),
+                      () ->
+                          handleExceptions(
+                              exceptionHandler(requestId, request),
+                              () -> handleRejections(rejectionHandler(), () -> inner))));
+        });
   }
 
-  private ExceptionHandler exceptionHandler() {
+  private static HttpResponse withRequestId(HttpResponse response, HttpHeader idHeader) {
+    return response.getHeader(RequestIds.HEADER).isPresent()
+        ? response.removeHeader(RequestIds.HEADER).addHeader(idHeader)
+        : response.addHeader(idHeader);
+  }
+
+  private ExceptionHandler exceptionHandler(String requestId, HttpRequest request) {
     return ExceptionHandler.newBuilder()
         .match(
             EntityStreamSizeException.class,
@@ -61,13 +79,37 @@ public final class GatewayRoutes extends AllDirectives {
               // A chunked body above the limit surfaces here (as a 400) when it is read.
               int status =
                   e.info().summary().startsWith("Request too large") ? 413 : e.status().intValue();
-              return complete(ErrorResponses.of(status, codeFor(status), e.info().summary()));
+              return complete(
+                  ErrorResponses.of(
+                      status, codeFor(status), ErrorResponses.shorten(e.info().summary())));
             })
+        .match(
+            StreamTcpException.class,
+            e -> {
+              // The client went away while its body was read: nobody will read this answer.
+              log.debug("Request {}: the connection failed: {}", requestId, e.getMessage());
+              return complete(
+                  ErrorResponses.of(400, "bad_request", "the connection failed while the body was read"));
+            })
+        .match(
+            EntityStreamException.class,
+            e ->
+                complete(
+                    ErrorResponses.of(
+                        400, "bad_request", ErrorResponses.shorten(e.info().summary()))))
         .matchAny(
             e -> {
-              log.error("Unhandled error in a route", e);
+              log.error(
+                  "Request {} ({} {}) failed unexpectedly",
+                  requestId,
+                  request.method().value(),
+                  ErrorResponses.shorten(request.getUri().path()),
+                  e);
               return complete(
-                  ErrorResponses.of(500, "internal_error", "the request failed unexpectedly"));
+                  ErrorResponses.of(
+                      500,
+                      "internal_error",
+                      "the request failed unexpectedly (request ID " + requestId + ")"));
             })
         .build();
   }
@@ -80,7 +122,8 @@ public final class GatewayRoutes extends AllDirectives {
               if (response.entity() instanceof HttpEntity.Strict strict
                   && !response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 int status = response.status().intValue();
-                return ErrorResponses.of(status, codeFor(status), strict.getData().utf8String())
+                return ErrorResponses.of(
+                        status, codeFor(status), ErrorResponses.shorten(strict.getData().utf8String()))
                     .addHeaders(response.getHeaders());
               }
               return response;
@@ -89,12 +132,20 @@ public final class GatewayRoutes extends AllDirectives {
 
   private static String codeFor(int status) {
     switch (status) {
+      case 401:
+        return "unauthorized";
+      case 403:
+        return "forbidden";
       case 404:
         return "not_found";
       case 405:
         return "method_not_allowed";
       case 413:
         return "payload_too_large";
+      case 429:
+        return "too_many_requests";
+      case 503:
+        return "unavailable";
       default:
         return status >= 500 ? "internal_error" : "bad_request";
     }

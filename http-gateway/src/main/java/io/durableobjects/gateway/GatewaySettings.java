@@ -6,14 +6,31 @@ import java.time.Duration;
 
 /**
  * The HTTP gateway's settings, read from {@code durable-objects.http} (see reference.conf; {@code
- * DO_HTTP_HOST} and {@code DO_HTTP_PORT} override the address).
+ * DO_HTTP_HOST} and {@code DO_HTTP_PORT} override the address, {@code DO_API_TOKENS} and {@code
+ * DO_ADMIN_TOKEN} the tokens).
  *
  * @param host the interface to bind
  * @param port the port to bind; 0 picks a free port
  * @param entityTimeout how long to wait for a request body to arrive completely
  * @param maxBodyBytes the largest request body accepted (413 above it)
+ * @param maxInFlight object requests in flight at this node beyond which new ones get 503
+ * @param maxInFlightPerObject requests in flight to one object from this node beyond which new
+ *     ones get 429
+ * @param shutdownUnreadyDelay how long a shutting-down node answers "not ready" before it stops
+ *     accepting connections
+ * @param shutdownDrain how long a shutting-down node lets in-flight requests finish
+ * @param auth who may call
  */
-public record GatewaySettings(String host, int port, Duration entityTimeout, long maxBodyBytes) {
+public record GatewaySettings(
+    String host,
+    int port,
+    Duration entityTimeout,
+    long maxBodyBytes,
+    int maxInFlight,
+    int maxInFlightPerObject,
+    Duration shutdownUnreadyDelay,
+    Duration shutdownDrain,
+    AuthSettings auth) {
 
   /**
    * Reads and validates the settings.
@@ -37,7 +54,45 @@ public record GatewaySettings(String host, int port, Duration entityTimeout, lon
       throw new ConfigException.BadValue(
           c.origin(), "durable-objects.http.max-body-size", "must not be negative");
     }
-    return new GatewaySettings(host, port, entityTimeout, maxBody);
+    int maxInFlight = positiveInt(c, "max-in-flight");
+    int maxPerObject = positiveInt(c, "max-in-flight-per-object");
+    Duration drain = positive(c, "shutdown-drain");
+    Duration unreadyDelay = c.getDuration("shutdown-unready-delay");
+    if (unreadyDelay.isNegative() || unreadyDelay.compareTo(Duration.ofSeconds(4)) > 0) {
+      throw new ConfigException.BadValue(
+          c.origin(),
+          "durable-objects.http.shutdown-unready-delay",
+          "must be between 0s and 4s (the before-service-unbind phase times out at 5s), got "
+              + unreadyDelay);
+    }
+    return new GatewaySettings(
+        host,
+        port,
+        entityTimeout,
+        maxBody,
+        maxInFlight,
+        maxPerObject,
+        unreadyDelay,
+        drain,
+        AuthSettings.fromConfig(c, host));
+  }
+
+  private static int positiveInt(Config c, String key) {
+    int value = c.getInt(key);
+    if (value < 1) {
+      throw new ConfigException.BadValue(
+          c.origin(), "durable-objects.http." + key, "must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration value = c.getDuration(key);
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException.BadValue(
+          c.origin(), "durable-objects.http." + key, "must be positive, got " + value);
+    }
+    return value;
   }
 
   private static int port(Config c) {

@@ -12,6 +12,10 @@ import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.UnknownNamespaceException;
+import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.GatewayMetrics;
+import io.durableobjects.gateway.internal.InFlightLimits;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,8 +112,19 @@ class GatewayRoutesTest {
     testKit =
         ActorTestKit.create(
             "GatewayRoutesTest", ConfigFactory.parseString("pekko.loglevel = WARNING"));
-    GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, Duration.ofSeconds(5), 1024);
+    GatewaySettings settings =
+        new GatewaySettings(
+            "127.0.0.1",
+            0,
+            Duration.ofSeconds(5),
+            1024,
+            100,
+            100,
+            Duration.ZERO,
+            Duration.ofSeconds(10),
+            new AuthSettings(false, List.of(), java.util.Optional.empty()));
     ScriptedNamespace echo = new ScriptedNamespace();
+    InFlightLimits limits = new InFlightLimits(100, 100);
     ObjectRoutes objects =
         new ObjectRoutes(
             name -> {
@@ -118,11 +133,15 @@ class GatewayRoutesTest {
               }
               return echo;
             },
-            settings);
+            settings,
+            new BearerAuth(settings.auth()),
+            limits,
+            new GatewayMetrics(new SimpleMeterRegistry(), limits),
+            new io.durableobjects.gateway.internal.DrainDeadline());
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new GatewayRoutes(objects).route())
+            .bind(new GatewayRoutes(objects.route()).route())
             .toCompletableFuture()
             .get();
   }
@@ -202,13 +221,6 @@ class GatewayRoutesTest {
                     HttpRequest.BodyPublishers.ofInputStream(
                         () -> new java.io.ByteArrayInputStream(new byte[4096]))));
     assertError(chunked, 413, "payload_too_large");
-  }
-
-  @Test
-  void livenessAnswers() throws Exception {
-    HttpResponse<String> response = send(request("/health/alive").GET());
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("{\"status\":\"alive\"}");
   }
 
   private static void assertError(HttpResponse<String> response, int status, String code) {

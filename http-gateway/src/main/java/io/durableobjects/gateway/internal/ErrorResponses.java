@@ -9,15 +9,16 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * INTERNAL API: the gateway's one error shape, {@code {"error": code, "message": text}}, with the
- * matching status (and {@code Retry-After} on retryable errors). Never a stack trace.
+ * matching status ({@code Retry-After: 1} on 429 and 503). Never a stack trace.
  */
 public final class ErrorResponses {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Seconds a client should wait before retrying a 429 or 503. */
+  public static final String RETRY_AFTER_SECONDS = "1";
 
   private ErrorResponses() {}
 
@@ -31,11 +32,16 @@ public final class ErrorResponses {
     body.put("message", message == null ? "" : message);
     List<HttpHeader> headers = new ArrayList<>();
     if (status == 503 || status == 429) {
-      headers.add(RawHeader.create("Retry-After", "1"));
+      headers.add(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
     }
     return HttpResponse.create()
-        .withStatus(StatusCodes.get(status))
+        .withStatus(HttpTranslation.statusCode(status))
         .withHeaders(headers)
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+  }
+
+  /** {@code text}, cut to 200 characters, for echoing client input in a message. */
+  public static String shorten(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

@@ -39,15 +39,29 @@ public final class HttpTranslation {
    * The object request for {@code http}, addressed to {@code objectPath} (the part of the URL path
    * after the object's address).
    *
+   * @param requestId the gateway's request ID, which the object sees as {@code X-Request-Id}
+   * @param withoutAuthorization drop the {@code Authorization} header (the gateway checked it; the
+   *     token is not the object's business)
    * @throws IllegalArgumentException if a header cannot be represented (the gateway answers 400)
    */
-  public static Request toObjectRequest(HttpRequest http, String objectPath, byte[] body) {
+  public static Request toObjectRequest(
+      HttpRequest http,
+      String objectPath,
+      byte[] body,
+      String requestId,
+      boolean withoutAuthorization) {
     List<Header> headers = new ArrayList<>();
+    List<String> connectionOptions = connectionOptions(http);
     for (HttpHeader h : http.getHeaders()) {
-      if (!isHopHeader(h.name())) {
-        headers.add(new Header(h.name(), h.value()));
+      if (isHopHeader(h.name())
+          || connectionOptions.contains(h.lowercaseName())
+          || h.is("x-request-id")
+          || withoutAuthorization && h.is("authorization")) {
+        continue;
       }
+      headers.add(new Header(h.name(), h.value()));
     }
+    headers.add(new Header(RequestIds.HEADER, requestId));
     // Pekko HTTP moves Content-Type out of the headers into the entity; the object sees it again.
     ContentType contentType = http.entity().getContentType();
     if (!contentType.equals(ContentTypes.NO_CONTENT_TYPE)) {
@@ -59,6 +73,22 @@ public final class HttpTranslation {
             .withBody(body);
     Optional<String> query = http.getUri().rawQueryString();
     return query.isPresent() ? request.withQuery(query.get()) : request;
+  }
+
+  /** The header names a Connection header declares hop-by-hop (RFC 9110, 7.6.1), lowercase. */
+  private static List<String> connectionOptions(HttpRequest http) {
+    List<String> names = new ArrayList<>();
+    for (HttpHeader h : http.getHeaders()) {
+      if (h.is("connection")) {
+        for (String token : h.value().split(",")) {
+          String name = token.strip().toLowerCase(java.util.Locale.ROOT);
+          if (!name.isEmpty()) {
+            names.add(name);
+          }
+        }
+      }
+    }
+    return names;
   }
 
   /** The HTTP response for an object's response. */
@@ -90,7 +120,8 @@ public final class HttpTranslation {
     }
   }
 
-  private static StatusCode statusCode(int status) {
+  /** The status code for {@code status}, registering a custom one for numbers Pekko does not know. */
+  public static StatusCode statusCode(int status) {
     return StatusCodes.lookup(status)
         .orElseGet(() -> StatusCodes.custom(status, "Status " + status, "", status < 400, true));
   }

@@ -1,0 +1,92 @@
+package io.durableobjects.gateway.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.Header;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The object behind the gateway tests (namespace {@code test}). Routes:
+ *
+ * <ul>
+ *   <li>{@code GET /count}: the counter's value as text;
+ *   <li>{@code POST /increment}: adds one (a durable write), answers the new value;
+ *   <li>{@code POST /throw}: writes, then throws (the write must be rolled back: 500);
+ *   <li>{@code ANY /slow?ms=N}: answers after N milliseconds (asynchronously);
+ *   <li>{@code PUT /kv/{key}}: stores the body under the key; {@code PUT /bytes/{key}} as a byte[];
+ *   <li>anything else: echoes the request as JSON {@code {method, path, query, headers, body}}
+ *       (headers as an object of lowercase name to value, body as base64).
+ * </ul>
+ */
+public final class TestObject implements DurableObject {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final DurableObjectState state;
+
+  public TestObject(DurableObjectState state) {
+    this.state = state;
+  }
+
+  @Override
+  public CompletionStage<Response> fetchAsync(Request request) throws Exception {
+    String path = request.path();
+    if (path.equals("/slow")) {
+      long ms = Long.parseLong(request.queryParam("ms").orElse("100"));
+      return CompletableFuture.supplyAsync(
+          () -> Response.text("slept " + ms),
+          CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+    }
+    return CompletableFuture.completedFuture(fetch(request));
+  }
+
+  @Override
+  public Response fetch(Request request) throws Exception {
+    String path = request.path();
+    if (path.equals("/count") && request.method().equals("GET")) {
+      return Response.text(Long.toString(count()));
+    }
+    if (path.equals("/increment") && request.method().equals("POST")) {
+      long next = count() + 1;
+      state.storage().put("count", next);
+      return Response.text(Long.toString(next));
+    }
+    if (path.equals("/throw")) {
+      state.storage().put("count", count() + 1000);
+      throw new IllegalStateException("thrown on purpose by the test object");
+    }
+    if (path.startsWith("/kv/") && request.method().equals("PUT")) {
+      state.storage().put(path.substring(4), request.bodyText());
+      return Response.status(204);
+    }
+    if (path.startsWith("/bytes/") && request.method().equals("PUT")) {
+      state.storage().put(path.substring(7), request.body());
+      return Response.status(204);
+    }
+    return echo(request);
+  }
+
+  private long count() {
+    return state.storage().get("count", Long.class).orElse(0L);
+  }
+
+  private static Response echo(Request request) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("method", request.method());
+    node.put("path", request.path());
+    node.put("query", request.query().orElse(null));
+    ObjectNode headers = node.putObject("headers");
+    for (Header h : request.headers()) {
+      headers.put(h.name().toLowerCase(java.util.Locale.ROOT), h.value());
+    }
+    node.put("body", Base64.getEncoder().encodeToString(request.body()));
+    return Response.bytes(node.toString().getBytes(StandardCharsets.UTF_8))
+        .withHeader("Content-Type", "application/json");
+  }
+}
