@@ -2,6 +2,7 @@ package io.durableobjects.gateway;
 
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.RequestIds;
+import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -31,12 +32,19 @@ public final class GatewayRoutes extends AllDirectives {
   private final Route inner;
 
   public GatewayRoutes(ObjectRoutes objects, AdminRoutes admin, HealthRoutes health) {
-    this.inner = concat(health.route(), objects.route(), admin.route());
+    this(List.of(health.route(), objects.route(), admin.route()));
   }
 
   /** Only these routes, with the request IDs and error mapping of the gateway (for tests). */
   GatewayRoutes(Route routes) {
-    this.inner = routes;
+    this(List.of(routes));
+  }
+
+  private GatewayRoutes(List<Route> routes) {
+    // Built once: the handlers read the request ID from the request, not from a closure.
+    Route all = concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
+    this.inner =
+        handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> all));
   }
 
   public Route route() {
@@ -47,13 +55,7 @@ public final class GatewayRoutes extends AllDirectives {
           // The routes (and the object) see the same ID as the response carries.
           return mapRequest(
               r -> r.removeHeader(RequestIds.HEADER).addHeader(idHeader),
-              () ->
-                  mapResponse(
-                      response -> withRequestId(response, idHeader),
-                      () ->
-                          handleExceptions(
-                              exceptionHandler(requestId, request),
-                              () -> handleRejections(rejectionHandler(), () -> inner))));
+              () -> mapResponse(response -> withRequestId(response, idHeader), () -> inner));
         });
   }
 
@@ -63,7 +65,7 @@ public final class GatewayRoutes extends AllDirectives {
         : response.addHeader(idHeader);
   }
 
-  private ExceptionHandler exceptionHandler(String requestId, HttpRequest request) {
+  private ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
         .match(
             EntityStreamSizeException.class,
@@ -85,12 +87,16 @@ public final class GatewayRoutes extends AllDirectives {
             })
         .match(
             StreamTcpException.class,
-            e -> {
-              // The client went away while its body was read: nobody will read this answer.
-              log.debug("Request {}: the connection failed: {}", requestId, e.getMessage());
-              return complete(
-                  ErrorResponses.of(400, "bad_request", "the connection failed while the body was read"));
-            })
+            e ->
+                extractRequest(
+                    request -> {
+                      // The client went away while its body was read: nobody reads this answer.
+                      log.debug(
+                          "Request {}: the connection failed: {}", requestIdOf(request), e.getMessage());
+                      return complete(
+                          ErrorResponses.of(
+                              400, "bad_request", "the connection failed while the body was read"));
+                    }))
         .match(
             EntityStreamException.class,
             e ->
@@ -98,20 +104,27 @@ public final class GatewayRoutes extends AllDirectives {
                     ErrorResponses.of(
                         400, "bad_request", ErrorResponses.shorten(e.info().summary()))))
         .matchAny(
-            e -> {
-              log.error(
-                  "Request {} ({} {}) failed unexpectedly",
-                  requestId,
-                  request.method().value(),
-                  ErrorResponses.shorten(request.getUri().path()),
-                  e);
-              return complete(
-                  ErrorResponses.of(
-                      500,
-                      "internal_error",
-                      "the request failed unexpectedly (request ID " + requestId + ")"));
-            })
+            e ->
+                extractRequest(
+                    request -> {
+                      String requestId = requestIdOf(request);
+                      log.error(
+                          "Request {} ({} {}) failed unexpectedly",
+                          requestId,
+                          request.method().value(),
+                          ErrorResponses.shorten(request.getUri().path()),
+                          e);
+                      return complete(
+                          ErrorResponses.of(
+                              500,
+                              "internal_error",
+                              "the request failed unexpectedly (request ID " + requestId + ")"));
+                    }))
         .build();
+  }
+
+  private static String requestIdOf(HttpRequest request) {
+    return request.getHeader(RequestIds.HEADER).map(HttpHeader::value).orElse("-");
   }
 
   /** Pekko's default rejections (404, 405, ...) with their text moved into the JSON shape. */

@@ -70,7 +70,11 @@ import org.junit.jupiter.api.Timeout;
  * messages to the printed histogram of outcomes.
  */
 class GatewayFuzzTest {
-  private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
+  // A fixed seed by default, so that the build is repeatable; -Dfuzz.seed=random explores.
+  private static final long SEED =
+      "random".equals(System.getProperty("fuzz.seed"))
+          ? System.nanoTime()
+          : Long.getLong("fuzz.seed", 20_261_127L);
   private static final int COUNT = Integer.getInteger("fuzz.count", 3000);
   private static final Integer ONLY = Integer.getInteger("fuzz.only");
   private static final int WORKERS = 4;
@@ -486,8 +490,15 @@ durable-objects.namespaces.other.class = "io.durableobjects.gateway.testing.Test
     }
     String id = requestIds.get(0);
     if (!q.wellFormed()) {
-      // The request may not have been parsed far enough to read the client's X-Request-Id.
-      if (!GENERATED_REQUEST_ID.matcher(id).matches() && !q.requestIdsSent().contains(id)) {
+      // The request may not have been parsed far enough to read the client's X-Request-Id, or
+      // the parser unfolded an obsolete line folding into it (the value then ends with the
+      // continuation line).
+      String head = new String(q.head(), StandardCharsets.ISO_8859_1);
+      boolean clients =
+          q.requestIdsSent().contains(id)
+              || head.contains("\r\n " + id + "\r\n")
+              || head.contains("\r\n\t" + id + "\r\n");
+      if (!GENERATED_REQUEST_ID.matcher(id).matches() && !clients) {
         findings.add("X-Request-Id neither the client's nor a generated one", example);
       }
       return;
