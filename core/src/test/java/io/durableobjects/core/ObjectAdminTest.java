@@ -102,6 +102,19 @@ class ObjectAdminTest {
   }
 
   @Test
+  void largeValuesEndAPageEarlySoThatItFitsOneRemotingFrame() throws Exception {
+    DurableObjectId id = objects.namespace("kv").idFromName("large-values");
+    for (String key : List.of("a", "b", "c", "d")) {
+      put(id, key, "x".repeat(60 * 1024));
+    }
+    ObjectInspection first = await(objects.admin().inspect(id, Optional.empty(), 100));
+    assertThat(first.entries()).extracting(StoredEntry::key).containsExactly("a", "b");
+    ObjectInspection second = await(objects.admin().inspect(id, first.nextCursor(), 100));
+    assertThat(second.entries()).extracting(StoredEntry::key).containsExactly("c", "d");
+    assertThat(second.nextCursor()).isEmpty();
+  }
+
+  @Test
   void deleteAllEmptiesTheObjectDurablyAndTheCatalogFollows() throws Exception {
     DurableObjectNamespace kv = objects.namespace("kv");
     DurableObjectId id = kv.idFromName("to-delete");

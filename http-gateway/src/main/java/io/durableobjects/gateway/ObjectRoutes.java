@@ -49,6 +49,16 @@ import org.slf4j.LoggerFactory;
 public final class ObjectRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ObjectRoutes.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Built once: the routes below the namespace segment are assembled for every request.
+  private static final HttpResponse MISSING_NAME =
+      ErrorResponses.of(
+          400,
+          "invalid_name",
+          "the object name is missing: use /v1/{namespace}/by-name/{name}/{path}");
+  private static final HttpResponse MISSING_ID =
+      ErrorResponses.of(
+          400, "invalid_id", "the object ID is missing: use /v1/{namespace}/by-id/{id}/{path}");
+
   /** Longest object name, in characters, that {@code by-name} accepts. */
   public static final int MAX_NAME_LENGTH = 1024;
 
@@ -103,12 +113,7 @@ public final class ObjectRoutes extends AllDirectives {
                                         name ->
                                             extractUnmatchedPath(
                                                 rest -> forward(namespace, name, null, rest))),
-                                    complete(
-                                        ErrorResponses.of(
-                                            400,
-                                            "invalid_name",
-                                            "the object name is missing: use"
-                                                + " /v1/{namespace}/by-name/{name}/{path}")))),
+                                    complete(MISSING_NAME))),
                         pathPrefix(
                             "by-id",
                             () ->
@@ -118,12 +123,7 @@ public final class ObjectRoutes extends AllDirectives {
                                         id ->
                                             extractUnmatchedPath(
                                                 rest -> forward(namespace, null, id, rest))),
-                                    complete(
-                                        ErrorResponses.of(
-                                            400,
-                                            "invalid_id",
-                                            "the object ID is missing: use"
-                                                + " /v1/{namespace}/by-id/{id}/{path}")))))));
+                                    complete(MISSING_ID))))));
   }
 
   private Route newId(String namespaceName) {

@@ -1,7 +1,5 @@
 package io.durableobjects.gateway.internal;
 
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -21,9 +19,7 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
   @Override
   public HttpResponse handle(
       StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    String requestId =
-        HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    String requestId = RequestIds.generate();
     log.debug("Request {} refused by the HTTP parser: {}", requestId, info.formatPretty());
     // 422 is what Pekko says of a body on a method that must not have one: malformed input, 400.
     int code = status.intValue() == 422 ? 400 : status.intValue();

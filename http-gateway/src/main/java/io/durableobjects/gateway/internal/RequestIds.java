@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 public final class RequestIds {
   public static final String HEADER = "X-Request-Id";
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final HexFormat HEX = HexFormat.of();
 
   private RequestIds() {}
 
@@ -23,7 +24,12 @@ public final class RequestIds {
     if (given.isPresent() && VALID.matcher(given.get().value()).matches()) {
       return given.get().value();
     }
+    return generate();
+  }
+
+  /** A new random request ID: 32 lowercase hex characters. */
+  public static String generate() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
+    return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
   }
 }

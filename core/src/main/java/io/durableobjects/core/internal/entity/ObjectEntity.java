@@ -85,6 +85,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private record Pending(long token, ObjectCommand.Call call, TransactionalStorage tx) {}
 
   private static final String TIMEOUT_TIMER = "request-timeout";
+  /** The most key and value bytes one inspection page holds (beyond its first entry). */
+  static final long INSPECT_PAGE_BYTES = 96 * 1024;
 
   private final Config config;
   private final String hex;
@@ -405,10 +407,14 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     List<String> keys = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
     Iterator<Map.Entry<String, byte[]>> it = working.scan(admin.afterKey(), false, null, false);
-    while (it.hasNext() && keys.size() < admin.limit()) {
+    long pageBytes = 0;
+    // A page also ends at INSPECT_PAGE_BYTES, so that the reply fits one remoting frame (Artery's
+    // default is 256 KiB) when the caller is on another node: at least one entry, whatever its size.
+    while (it.hasNext() && keys.size() < admin.limit() && pageBytes < INSPECT_PAGE_BYTES) {
       Map.Entry<String, byte[]> entry = it.next();
       keys.add(entry.getKey());
       values.add(entry.getValue());
+      pageBytes += entry.getKey().length() * 3L + entry.getValue().length;
     }
     String nextCursor = it.hasNext() ? keys.get(keys.size() - 1) : null;
     // Counts what the reply may reveal: writes not yet durable are held by the output gate.
@@ -603,8 +609,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (inFlight == null || inFlight.id != persisted.batchId()) {
       return this; // from a journal incarnation that has been replaced
     }
-    inFlight.waiters.forEach(Batch.PendingReply::send);
     config.metrics().journalWritten(flushNanos, inFlight.events.size());
+    inFlight.waiters.forEach(Batch.PendingReply::send);
     lastSequenceNr = persisted.lastSequenceNr();
     inFlight = null;
     if (!open.hasEvents()) {
