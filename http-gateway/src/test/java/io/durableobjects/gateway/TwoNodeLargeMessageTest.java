@@ -1,0 +1,87 @@
+package io.durableobjects.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.durableobjects.gateway.testing.GatewayNode;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Base64;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Bodies up to the gateway's limit (1 MiB) reach objects hosted on another node, and large answers
+ * come back: the default remoting frame (256 KiB) would drop them, and the caller would wait for
+ * a timeout.
+ */
+@Timeout(120)
+class TwoNodeLargeMessageTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void largeRequestsAndResponsesCrossNodes() throws Exception {
+    int seedPort = freePort();
+    try (GatewayNode a =
+            GatewayNode.start(
+                ConfigFactory.parseString(
+                    "pekko.remote.artery.canonical.port = " + seedPort + "\n"
+                        + "pekko.cluster.seed-nodes = [\"pekko://durable-objects@127.0.0.1:"
+                        + seedPort
+                        + "\"]"));
+        GatewayNode b =
+            GatewayNode.start(
+                ConfigFactory.parseString(
+                    "pekko.cluster.seed-nodes = [\"pekko://durable-objects@127.0.0.1:"
+                        + seedPort
+                        + "\"]"))) {
+      Cluster cluster = Cluster.get(a.server().system());
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (members(cluster) < 2 || !allUp(cluster)) {
+        assertThat(System.nanoTime()).as("two Up members").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      byte[] body = new byte[1024 * 1024 - 64];
+      Arrays.fill(body, (byte) 'x');
+      // Objects spread over both nodes: with 16 names, some live on b while a's gateway asks.
+      for (int i = 0; i < 16; i++) {
+        HttpResponse<String> r =
+            a.send(
+                HttpRequest.newBuilder(a.uri("/v1/test/by-name/large-" + i + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertThat(r.statusCode()).as("object large-%d: %s", i, r.body()).isEqualTo(200);
+        JsonNode echo = JSON.readTree(r.body());
+        assertThat(Base64.getDecoder().decode(echo.get("body").asText())).hasSize(body.length);
+      }
+    }
+  }
+
+  private static int members(Cluster cluster) {
+    int n = 0;
+    for (var m : cluster.state().getMembers()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static boolean allUp(Cluster cluster) {
+    for (var m : cluster.state().getMembers()) {
+      if (m.status() != MemberStatus.up()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
