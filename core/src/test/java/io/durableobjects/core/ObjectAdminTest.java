@@ -39,6 +39,10 @@ class ObjectAdminTest {
     @Override
     public Response fetch(Request request) {
       String path = request.path();
+      if (path.equals("/big")) {
+        state.storage().put("big", "written before the answer");
+        return Response.bytes(new byte[Integer.parseInt(request.queryParam("n").orElse("0"))]);
+      }
       if (path.startsWith("/bytes/")) {
         state.storage().put(path.substring(7), request.body());
       } else if (request.method().equals("PUT")) {
@@ -53,7 +57,11 @@ class ObjectAdminTest {
     testKit =
         TestNodes.start(
             "ObjectAdminTest",
-            "durable-objects.namespaces.kv.class = \"%s\"".formatted(KeyValueObject.class.getName()));
+            """
+            durable-objects.namespaces.kv.class = "%s"
+            durable-objects.entity.max-response-size = 100 KiB
+            """
+                .formatted(KeyValueObject.class.getName()));
     objects = DurableObjects.get(testKit.system());
   }
 
@@ -112,6 +120,27 @@ class ObjectAdminTest {
     ObjectInspection second = await(objects.admin().inspect(id, first.nextCursor(), 100));
     assertThat(second.entries()).extracting(StoredEntry::key).containsExactly("c", "d");
     assertThat(second.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void anAnswerAboveTheResponseLimitFailsAndItsWritesAreNotApplied() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    DurableObjectId id = kv.idFromName("big-answer");
+    assertThatThrownBy(
+            () -> await(kv.get(id).fetch(Request.of("GET", "/big").withQuery("n=" + 200 * 1024))))
+        .hasCauseInstanceOf(DurableObjectException.class)
+        .cause()
+        .satisfies(
+            e -> {
+              DurableObjectException failure = (DurableObjectException) e;
+              assertThat(failure.status()).isEqualTo(500);
+              assertThat(failure.code()).isEqualTo("response_too_large");
+              assertThat(failure.getMessage()).contains("204800 bytes").contains("102400");
+            });
+    assertThat(await(objects.admin().inspect(id, Optional.empty(), 10)).keyCount()).isZero();
+    Response small = await(kv.get(id).fetch(Request.of("GET", "/big").withQuery("n=" + 50 * 1024)));
+    assertThat(small.bodyLength()).isEqualTo(50 * 1024);
+    assertThat(await(objects.admin().inspect(id, Optional.empty(), 10)).keyCount()).isEqualTo(1);
   }
 
   @Test

@@ -316,7 +316,7 @@ public final class ObjectRoutes extends AllDirectives {
             e.code(),
             e.getMessage());
       }
-      if (e.status() == 500) {
+      if (e.code().equals("object_error") || e.code().equals("storage_error")) {
         // The exception's text is for the operator (logged above), not for the client.
         return ErrorResponses.of(
             500,

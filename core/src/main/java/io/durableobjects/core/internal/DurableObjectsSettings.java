@@ -18,6 +18,7 @@ public final class DurableObjectsSettings {
   private final int snapshotEvery;
   private final int keepSnapshots;
   private final int stashCapacity;
+  private final long maxResponseBytes;
   private final Duration requestTimeout;
   private final Duration idleTimeout;
   private final int activeObjectLimit;
@@ -31,6 +32,7 @@ public final class DurableObjectsSettings {
       int snapshotEvery,
       int keepSnapshots,
       int stashCapacity,
+      long maxResponseBytes,
       Duration requestTimeout,
       Duration idleTimeout,
       int activeObjectLimit,
@@ -42,6 +44,7 @@ public final class DurableObjectsSettings {
     this.snapshotEvery = snapshotEvery;
     this.keepSnapshots = keepSnapshots;
     this.stashCapacity = stashCapacity;
+    this.maxResponseBytes = maxResponseBytes;
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
     this.activeObjectLimit = activeObjectLimit;
@@ -61,6 +64,15 @@ public final class DurableObjectsSettings {
     int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
     int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
+    long maxResponseBytes = config.getBytes("entity.max-response-size");
+    if (maxResponseBytes < 1 || maxResponseBytes > 3L * 1024 * 1024) {
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + ".entity.max-response-size",
+          "must be between 1 byte and 3 MiB (an answer must fit one large remoting frame, 4 MiB),"
+              + " got "
+              + maxResponseBytes);
+    }
     Duration requestTimeout = positive(config, "entity.request-timeout");
     Duration idleTimeout = positive(config, "passivation.idle-timeout");
     int activeObjectLimit = atLeast(config, "passivation.active-object-limit", 1);
@@ -84,6 +96,7 @@ public final class DurableObjectsSettings {
         snapshotEvery,
         keepSnapshots,
         stashCapacity,
+        maxResponseBytes,
         requestTimeout,
         idleTimeout,
         activeObjectLimit,
@@ -110,6 +123,11 @@ public final class DurableObjectsSettings {
 
   public int stashCapacity() {
     return stashCapacity;
+  }
+
+  /** The largest response body (or RPC result) an object may answer with. */
+  public long maxResponseBytes() {
+    return maxResponseBytes;
   }
 
   /** How long an object's asynchronous request (or activation) may take before it fails. */

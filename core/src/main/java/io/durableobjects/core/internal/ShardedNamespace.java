@@ -92,6 +92,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             settings.snapshotEvery(),
             settings.keepSnapshots(),
             settings.stashCapacity(),
+            settings.maxResponseBytes(),
             settings.requestTimeout(),
             settings.idempotency(),
             settings.journalPluginId(),

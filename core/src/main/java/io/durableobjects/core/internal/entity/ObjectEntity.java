@@ -72,6 +72,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       int snapshotEvery,
       int keepSnapshots,
       int stashCapacity,
+      long maxResponseBytes,
       Duration requestTimeout,
       IdempotencySettings idempotency,
       String journalPluginId,
@@ -539,6 +540,19 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private void finish(
       ObjectCommand.Call call, TransactionalStorage tx, FetchReply success, Throwable failure) {
+    if (failure == null && replyBytes(success) > config.maxResponseBytes()) {
+      // Refused like an exception: the request's writes are dropped, the caller learns why.
+      failure =
+          new DurableObjectException(
+              500,
+              "response_too_large",
+              "the object answered with "
+                  + replyBytes(success)
+                  + " bytes; the limit is "
+                  + config.maxResponseBytes()
+                  + " (durable-objects.entity.max-response-size); the request's writes were not"
+                  + " applied");
+    }
     if (failure != null) {
       replyFailure(call, failure);
       return;
@@ -718,6 +732,17 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return new FetchReply.Returned(response.status() == 204 ? null : response.body());
     }
     return new FetchReply.Ok(response.withHeader("Idempotent-Replayed", "true"));
+  }
+
+  /** The size of what the caller gets: a response's body or an RPC's result (admin replies: 0). */
+  private static long replyBytes(FetchReply success) {
+    if (success instanceof FetchReply.Ok ok) {
+      return ok.response().bodyLength();
+    }
+    if (success instanceof FetchReply.Returned returned) {
+      return returned.value() == null ? 0 : returned.value().length;
+    }
+    return 0;
   }
 
   private static Response asResponse(FetchReply success) {
