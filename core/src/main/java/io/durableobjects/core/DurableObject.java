@@ -63,4 +63,36 @@ public interface DurableObject {
   default CompletionStage<Response> fetchAsync(Request request) throws Exception {
     return CompletableFuture.completedFuture(fetch(request));
   }
+
+  /**
+   * Runs when one of the object's alarms is due (see {@link Storage#setAlarm(Instant)}): at or
+   * after its time, at least once. Like a request, it runs alone (input gate) and its writes commit
+   * as one transaction; the alarm itself is removed in that transaction, so setting it again here
+   * (re-arming) schedules the next delivery.
+   *
+   * <p>If it throws, its writes are discarded and the alarm is delivered again after a growing delay
+   * ({@code durable-objects.alarms.first-retry-delay}, doubling), with {@link AlarmInfo#retryCount()}
+   * counting the retries; after {@code durable-objects.alarms.max-retries} retries it is dropped with
+   * a log line. A delivery that succeeded is not repeated, except that a node crash between the
+   * handler's return and its commit delivers it again (at least once).
+   *
+   * <p>The default throws: a class that sets alarms must implement this method or {@link
+   * #alarmAsync}.
+   *
+   * @param alarm which alarm, when it was due, and whether this is a retry
+   * @throws Exception any failure: the delivery is retried as described above
+   */
+  default void alarm(AlarmInfo alarm) throws Exception {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " implements neither alarm nor alarmAsync");
+  }
+
+  /**
+   * The asynchronous form of {@link #alarm}: the input gate stays closed until the stage completes,
+   * within {@code durable-objects.entity.request-timeout}. The default runs {@link #alarm}.
+   */
+  default CompletionStage<Void> alarmAsync(AlarmInfo alarm) throws Exception {
+    alarm(alarm);
+    return CompletableFuture.completedFuture(null);
+  }
 }

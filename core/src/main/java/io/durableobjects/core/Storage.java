@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -193,4 +194,70 @@ public interface Storage {
    * @throws StorageException if {@code body} is null
    */
   <R> R transaction(Function<Storage, R> body);
+
+  // ---- alarms ------------------------------------------------------------------------------
+
+  /** The name of the alarm that {@link #setAlarm(Instant)}, {@link #getAlarm()} and {@link
+   * #deleteAlarm()} manage. */
+  String DEFAULT_ALARM = "default";
+
+  /** The longest alarm name, in UTF-8 bytes. */
+  int MAX_ALARM_NAME_BYTES = 256;
+
+  /**
+   * Sets the object's alarm (the one named {@link #DEFAULT_ALARM}), replacing it if it is set:
+   * {@link DurableObject#alarm} runs at or after {@code time}, at least once, even if the object is
+   * evicted, its node crashes or the whole cluster restarts in between. A time in the past fires at
+   * once (after this request commits).
+   *
+   * <p>Like every write, part of the request's transaction: a request that fails sets nothing.
+   *
+   * @throws StorageException if {@code time} is null, or the object's class does not implement
+   *     {@link DurableObject#alarm} (or {@code alarmAsync})
+   */
+  default void setAlarm(Instant time) {
+    setAlarm(DEFAULT_ALARM, time);
+  }
+
+  /** The time the object's alarm ({@link #DEFAULT_ALARM}) is set for, if it is set. */
+  default Optional<Instant> getAlarm() {
+    return getAlarm(DEFAULT_ALARM);
+  }
+
+  /**
+   * Cancels the object's alarm ({@link #DEFAULT_ALARM}).
+   *
+   * @return whether it was set
+   */
+  default boolean deleteAlarm() {
+    return deleteAlarm(DEFAULT_ALARM);
+  }
+
+  /**
+   * Sets the alarm called {@code name}, replacing an alarm of that name. An object may keep several
+   * named alarms at once (up to {@code durable-objects.alarms.max-per-object}); each is delivered on
+   * its own, with its name in {@link AlarmInfo#name()}. Otherwise as {@link #setAlarm(Instant)}.
+   *
+   * @param name 1 to {@value #MAX_ALARM_NAME_BYTES} bytes of UTF-8, without control characters
+   * @throws StorageException if the name or time is invalid, the object already has the most alarms
+   *     allowed, or its class does not implement {@link DurableObject#alarm}
+   */
+  void setAlarm(String name, Instant time);
+
+  /** The time the alarm called {@code name} is set for, if it is set. */
+  Optional<Instant> getAlarm(String name);
+
+  /**
+   * Cancels the alarm called {@code name}.
+   *
+   * @return whether it was set
+   */
+  boolean deleteAlarm(String name);
+
+  /**
+   * Every alarm of the object that has not been delivered (or is being retried), by name, in order
+   * of name. The alarm being delivered is not listed while its handler runs (unless the handler set
+   * it again).
+   */
+  Map<String, Instant> listAlarms();
 }

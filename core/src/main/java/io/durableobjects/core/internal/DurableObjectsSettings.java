@@ -25,6 +25,7 @@ public final class DurableObjectsSettings {
   private final IdempotencySettings idempotency;
   private final String journalPluginId;
   private final String snapshotPluginId;
+  private final AlarmSettings alarms;
 
   private DurableObjectsSettings(
       Map<String, NamespaceSettings> namespaces,
@@ -38,7 +39,9 @@ public final class DurableObjectsSettings {
       int activeObjectLimit,
       IdempotencySettings idempotency,
       String journalPluginId,
-      String snapshotPluginId) {
+      String snapshotPluginId,
+      AlarmSettings alarms) {
+    this.alarms = alarms;
     this.namespaces = namespaces;
     this.askTimeout = askTimeout;
     this.snapshotEvery = snapshotEvery;
@@ -102,7 +105,13 @@ public final class DurableObjectsSettings {
         activeObjectLimit,
         idempotency,
         optionalString(config, "journal.plugin-id"),
-        optionalString(config, "journal.snapshot-plugin-id"));
+        optionalString(config, "journal.snapshot-plugin-id"),
+        AlarmSettings.fromConfig(config));
+  }
+
+  /** How alarms are retried, limited and polled. */
+  public AlarmSettings alarms() {
+    return alarms;
   }
 
   public Map<String, NamespaceSettings> namespaces() {
@@ -166,7 +175,7 @@ public final class DurableObjectsSettings {
     return config.hasPath(key) ? config.getString(key) : "";
   }
 
-  private static Duration positive(Config config, String key) {
+  static Duration positive(Config config, String key) {
     Duration value = config.getDuration(key);
     if (value.isNegative() || value.isZero()) {
       throw new ConfigException.BadValue(
@@ -175,7 +184,7 @@ public final class DurableObjectsSettings {
     return value;
   }
 
-  private static int atLeast(Config config, String key, int min) {
+  static int atLeast(Config config, String key, int min) {
     int value = config.getInt(key);
     if (value < min) {
       throw new ConfigException.BadValue(

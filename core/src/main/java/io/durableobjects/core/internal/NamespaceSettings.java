@@ -24,13 +24,23 @@ public final class NamespaceSettings {
   private final String name;
   private final Class<? extends DurableObject> objectClass;
   private final MethodHandle constructor;
+  private final boolean handlesAlarms;
 
   private NamespaceSettings(
       String name, Class<? extends DurableObject> objectClass, MethodHandle constructor) {
     this.name = name;
     this.objectClass = objectClass;
     this.constructor = constructor;
+    this.handlesAlarms =
+        overrides(objectClass, "alarm", io.durableobjects.core.AlarmInfo.class)
+            || overrides(objectClass, "alarmAsync", io.durableobjects.core.AlarmInfo.class);
   }
+
+  /** Whether the class implements {@code alarm} or {@code alarmAsync} (not only the default). */
+  public boolean handlesAlarms() {
+    return handlesAlarms;
+  }
+
 
   public String name() {
     return name;
@@ -99,7 +109,7 @@ public final class NamespaceSettings {
           classPath,
           "class '" + className + "' of namespace '" + name + "' is abstract; name a concrete class");
     }
-    if (!overrides(loaded, "fetch") && !overrides(loaded, "fetchAsync")) {
+    if (!overrides(loaded, "fetch", Request.class) && !overrides(loaded, "fetchAsync", Request.class)) {
       throw new ConfigException.BadValue(
           config.getValue("class").origin(),
           classPath,
@@ -128,9 +138,9 @@ public final class NamespaceSettings {
     return new NamespaceSettings(name, objectClass, constructor);
   }
 
-  private static boolean overrides(Class<?> type, String method) {
+  private static boolean overrides(Class<?> type, String method, Class<?> parameter) {
     try {
-      return type.getMethod(method, Request.class).getDeclaringClass() != DurableObject.class;
+      return type.getMethod(method, parameter).getDeclaringClass() != DurableObject.class;
     } catch (NoSuchMethodException e) {
       return false;
     }

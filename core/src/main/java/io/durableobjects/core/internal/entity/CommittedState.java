@@ -1,20 +1,30 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
 
 /**
  * INTERNAL API: the durable state of one object, as the journal recovers it (snapshot + events) and
  * as snapshots store it.
  *
- * <p>Idempotency records are not touched by a delete-all: they remember requests, not data.
+ * <p>Idempotency records are not touched by a delete-all: they remember requests, not data. Alarms
+ * are: a delete-all removes them.
  *
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
  * object-snapshot} with a version byte.
  */
 public record CommittedState(
-    KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis) {
+    KeyValueState data,
+    IdempotencyRecords idempotency,
+    long lastWriteMillis,
+    AlarmSchedule alarms) {
 
   public static final CommittedState EMPTY = new CommittedState(KeyValueState.empty());
+
+  /** A state without alarms. */
+  public CommittedState(KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis) {
+    this(data, idempotency, lastWriteMillis, AlarmSchedule.empty());
+  }
 
   /**
    * A state whose last write time is unknown.
@@ -39,9 +49,15 @@ public record CommittedState(
     for (TransactionCommitted.Change change : event.changes()) {
       next = change.isDelete() ? next.remove(change.key()) : next.put(change.key(), change.value());
     }
+    AlarmSchedule nextAlarms = event.deleteAll() ? AlarmSchedule.empty() : alarms;
+    for (TransactionCommitted.AlarmChange change : event.alarmChanges()) {
+      nextAlarms =
+          change.isDelete() ? nextAlarms.without(change.name()) : nextAlarms.with(change.alarm());
+    }
     return new CommittedState(
         next,
         event.remembered() == null ? idempotency : idempotency.remember(event.remembered()),
-        event.committedAtMillis() > 0 ? event.committedAtMillis() : lastWriteMillis);
+        event.committedAtMillis() > 0 ? event.committedAtMillis() : lastWriteMillis,
+        nextAlarms);
   }
 }

@@ -2,9 +2,12 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
+import io.durableobjects.core.internal.storage.AlarmRules;
+import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -18,23 +21,45 @@ import java.util.function.Function;
 public final class ObjectStorage implements Storage {
   private final ValueCodec codec;
   private final long maxObjectBytes;
+  private final AlarmRules alarmRules;
   private TransactionalStorage current;
 
-  /** Storage with the codec's limits ({@code durable-objects.storage}). */
+  /** Storage with the codec's limits ({@code durable-objects.storage}), alarms allowed. */
   public ObjectStorage(ValueCodec codec) {
-    this(codec, codec.settings().maxObjectBytes());
+    this(codec, AlarmRules.PERMISSIVE);
+  }
+
+  /** Storage with another limit on the object's total size, alarms allowed. */
+  public ObjectStorage(ValueCodec codec, long maxObjectBytes) {
+    this(codec, maxObjectBytes, AlarmRules.PERMISSIVE);
+  }
+
+  /** Storage with the codec's limits ({@code durable-objects.storage}) and these alarm rules. */
+  public ObjectStorage(ValueCodec codec, AlarmRules alarmRules) {
+    this(codec, codec.settings().maxObjectBytes(), alarmRules);
   }
 
   /** Storage with another limit on the object's total size, in bytes. */
-  public ObjectStorage(ValueCodec codec, long maxObjectBytes) {
+  public ObjectStorage(ValueCodec codec, long maxObjectBytes, AlarmRules alarmRules) {
     this.codec = codec;
     this.maxObjectBytes = maxObjectBytes;
+    this.alarmRules = alarmRules;
+  }
+
+  /** Starts a request's transaction over the working state, without alarms. */
+  public TransactionalStorage begin(KeyValueState working) {
+    return begin(working, AlarmSchedule.empty());
   }
 
   /** Starts a request's transaction over the working state. */
-  public TransactionalStorage begin(KeyValueState working) {
-    current = new TransactionalStorage(working, codec, maxObjectBytes);
+  public TransactionalStorage begin(KeyValueState working, AlarmSchedule alarms) {
+    current = detached(working, alarms);
     return current;
+  }
+
+  /** A transaction of the runtime's own (not the object's): the object's handle stays closed. */
+  public TransactionalStorage detached(KeyValueState working, AlarmSchedule alarms) {
+    return new TransactionalStorage(working, alarms, codec, maxObjectBytes, alarmRules);
   }
 
   /** Ends the request: until the next {@link #begin}, every method throws. */
@@ -89,6 +114,26 @@ public final class ObjectStorage implements Storage {
   @Override
   public <T> Map<String, T> list(ListOptions options, Class<T> type) {
     return current().list(options, type);
+  }
+
+  @Override
+  public void setAlarm(String name, Instant time) {
+    current().setAlarm(name, time);
+  }
+
+  @Override
+  public java.util.Optional<Instant> getAlarm(String name) {
+    return current().getAlarm(name);
+  }
+
+  @Override
+  public boolean deleteAlarm(String name) {
+    return current().deleteAlarm(name);
+  }
+
+  @Override
+  public Map<String, Instant> listAlarms() {
+    return current().listAlarms();
   }
 
   @Override

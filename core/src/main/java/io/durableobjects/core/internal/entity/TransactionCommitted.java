@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * then every key it put (with its encoded value) or deleted after that, each key once.
  *
  * <p>Applying it ({@link CommittedState#apply}): if {@link #deleteAll()}, start from an empty
- * key-value map; then apply the changes in order.
+ * key-value map and no alarms; then apply the changes in order, then the alarm changes.
  *
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
  * transaction-committed} with a version byte and a flags byte ({@code deleteAll} is bit 0). Never
@@ -19,15 +20,27 @@ import java.util.List;
  * @param remembered the response remembered under the request's idempotency key, or null
  * @param committedAtMillis when the transaction committed (epoch milliseconds), or 0 if unknown
  *     (events written before the time was recorded)
+ * @param alarmChanges the alarms set or deleted after the key changes, each name once
  */
 public record TransactionCommitted(
     boolean deleteAll,
     List<Change> changes,
     IdempotencyRecords.Remembered remembered,
-    long committedAtMillis) {
+    long committedAtMillis,
+    List<AlarmChange> alarmChanges) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
+    alarmChanges = List.copyOf(alarmChanges);
+  }
+
+  /** A transaction that changes no alarm. */
+  public TransactionCommitted(
+      boolean deleteAll,
+      List<Change> changes,
+      IdempotencyRecords.Remembered remembered,
+      long committedAtMillis) {
+    this(deleteAll, changes, remembered, committedAtMillis, List.of());
   }
 
   /** A transaction without a commit time. */
@@ -48,12 +61,34 @@ public record TransactionCommitted(
 
   /** This transaction, also remembering {@code record}. */
   public TransactionCommitted withRemembered(IdempotencyRecords.Remembered record) {
-    return new TransactionCommitted(deleteAll, changes, record, committedAtMillis);
+    return new TransactionCommitted(deleteAll, changes, record, committedAtMillis, alarmChanges);
   }
 
   /** This transaction, committed at {@code millis}. */
   public TransactionCommitted withCommittedAt(long millis) {
-    return new TransactionCommitted(deleteAll, changes, remembered, millis);
+    return new TransactionCommitted(deleteAll, changes, remembered, millis, alarmChanges);
+  }
+
+  /** This transaction, also changing these alarms. */
+  public TransactionCommitted withAlarmChanges(List<AlarmChange> alarms) {
+    return new TransactionCommitted(deleteAll, changes, remembered, committedAtMillis, alarms);
+  }
+
+  /** Whether this transaction changes nothing but alarms (or nothing at all). */
+  public boolean changesOnlyAlarms() {
+    return !deleteAll && changes.isEmpty() && remembered == null;
+  }
+
+  /**
+   * One alarm's change.
+   *
+   * @param name the alarm's name
+   * @param alarm the alarm as it is now, or {@code null} if it was deleted (or delivered)
+   */
+  public record AlarmChange(String name, ScheduledAlarm alarm) {
+    public boolean isDelete() {
+      return alarm == null;
+    }
   }
 
   /**

@@ -5,7 +5,9 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.IdempotencyRecords;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -31,12 +33,16 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * transaction-committed, version 1:
  *   byte version = 1, byte flags (bit 0: delete all keys first; bit 1: remembers a response),
  *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value),
- *   [if bit 1: remembered], [if bit 2: long committedAtMillis]
- * object-snapshot, version 1 (written when no idempotency key is remembered), 2 and 3 (written when
- * the last write time is known):
+ *   [if bit 1: remembered], [if bit 2: long committedAtMillis],
+ *   [if bit 3: int alarmCount, alarmCount × (string name, byte 0 (deleted) or 1 (set), [if 1: alarm])]
+ * object-snapshot, version 1 (written when no idempotency key is remembered), 2, 3 (written when
+ * the last write time is known) and 4 (written when alarms are pending):
  *   byte version, int count, count × (int keyLength, UTF-8 key, int valueLength, value),
- *   [version 2 and 3: int records, records × remembered, oldest first],
- *   [version 3: long lastWriteMillis]
+ *   [version 2 to 4: int records, records × remembered, oldest first],
+ *   [version 3 and 4: long lastWriteMillis],
+ *   [version 4: int alarmCount, alarmCount × (string name, alarm)]
+ * alarm:
+ *   long scheduledMillis, int retryCount, long dueMillis
  * remembered:
  *   string key, long atMillis, long retentionMillis, int maxKeys, int status,
  *   int headers, headers × (string name, string value), int bodyLength, body
@@ -52,6 +58,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final byte SNAPSHOT_VERSION = 1;
   static final byte SNAPSHOT_VERSION_WITH_RECORDS = 2;
   static final byte SNAPSHOT_VERSION_WITH_WRITE_TIME = 3;
+  static final byte SNAPSHOT_VERSION_WITH_ALARMS = 4;
 
   /**
    * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
@@ -66,8 +73,11 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   /** Bit 2: the transaction's commit time follows (after the remembered response, if any). */
   static final byte FLAG_COMMITTED_AT = 0x04;
 
+  /** Bit 3: alarm changes follow (after the commit time, if any). */
+  static final byte FLAG_ALARMS = 0x08;
+
   private static final int KNOWN_TRANSACTION_FLAGS =
-      FLAG_DELETE_ALL | FLAG_REMEMBERED | FLAG_COMMITTED_AT;
+      FLAG_DELETE_ALL | FLAG_REMEMBERED | FLAG_COMMITTED_AT | FLAG_ALARMS;
 
   /** An entry has at least its two length fields. */
   private static final int MIN_ENTRY_BYTES = 8;
@@ -130,7 +140,8 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     out.writeByte(
         (tx.deleteAll() ? FLAG_DELETE_ALL : 0)
             | (tx.remembered() != null ? FLAG_REMEMBERED : 0)
-            | (tx.committedAtMillis() > 0 ? FLAG_COMMITTED_AT : 0));
+            | (tx.committedAtMillis() > 0 ? FLAG_COMMITTED_AT : 0)
+            | (tx.alarmChanges().isEmpty() ? 0 : FLAG_ALARMS));
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
@@ -140,6 +151,18 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     }
     if (tx.committedAtMillis() > 0) {
       out.writeLong(tx.committedAtMillis());
+    }
+    if (!tx.alarmChanges().isEmpty()) {
+      out.writeInt(tx.alarmChanges().size());
+      for (TransactionCommitted.AlarmChange change : tx.alarmChanges()) {
+        writeString(out, change.name());
+        if (change.isDelete()) {
+          out.writeByte(0);
+        } else {
+          out.writeByte(1);
+          writeAlarm(out, change.alarm());
+        }
+      }
     }
     return bytes.toByteArray();
   }
@@ -166,8 +189,24 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     IdempotencyRecords.Remembered remembered =
         (flags & FLAG_REMEMBERED) != 0 ? readRemembered(in) : null;
     long committedAt = (flags & FLAG_COMMITTED_AT) != 0 ? in.readLong() : 0L;
+    List<TransactionCommitted.AlarmChange> alarms = List.of();
+    if ((flags & FLAG_ALARMS) != 0) {
+      int alarmCount = in.readInt();
+      if (alarmCount < 0 || alarmCount > in.available() / 5) {
+        throw new IOException("bad alarm change count " + alarmCount);
+      }
+      alarms = new ArrayList<>(alarmCount);
+      for (int i = 0; i < alarmCount; i++) {
+        String name = readString(in);
+        byte kind = in.readByte();
+        if (kind != 0 && kind != 1) {
+          throw new IOException("bad alarm change kind " + kind + " for alarm '" + name + "'");
+        }
+        alarms.add(new TransactionCommitted.AlarmChange(name, kind == 0 ? null : readAlarm(in, name)));
+      }
+    }
     return new TransactionCommitted(
-        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt);
+        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt, alarms);
   }
 
   private static byte[] snapshotToBinary(CommittedState state) throws IOException {
@@ -177,9 +216,11 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     DataOutputStream out = new DataOutputStream(bytes);
     List<IdempotencyRecords.Remembered> records = state.idempotency().oldestFirst();
     byte version =
-        state.lastWriteMillis() > 0
-            ? SNAPSHOT_VERSION_WITH_WRITE_TIME
-            : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
+        !state.alarms().isEmpty()
+            ? SNAPSHOT_VERSION_WITH_ALARMS
+            : state.lastWriteMillis() > 0
+                ? SNAPSHOT_VERSION_WITH_WRITE_TIME
+                : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
     out.writeByte(version);
     out.writeInt(data.size());
     for (Iterator<Map.Entry<String, byte[]>> it = data.iterator(); it.hasNext(); ) {
@@ -192,17 +233,25 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         writeRemembered(out, record);
       }
     }
-    if (version == SNAPSHOT_VERSION_WITH_WRITE_TIME) {
+    if (version >= SNAPSHOT_VERSION_WITH_WRITE_TIME) {
       out.writeLong(state.lastWriteMillis());
+    }
+    if (version == SNAPSHOT_VERSION_WITH_ALARMS) {
+      List<ScheduledAlarm> alarms = state.alarms().all();
+      out.writeInt(alarms.size());
+      for (ScheduledAlarm alarm : alarms) {
+        writeString(out, alarm.name());
+        writeAlarm(out, alarm);
+      }
     }
     return bytes.toByteArray();
   }
 
   private static CommittedState snapshotFromBinary(DataInputStream in) throws IOException {
     byte version = in.readByte();
-    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_WRITE_TIME) {
+    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_ALARMS) {
       throw new IOException(
-          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 3");
+          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 4");
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -227,8 +276,34 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         idempotency = idempotency.remember(readRemembered(in));
       }
     }
-    long lastWrite = version == SNAPSHOT_VERSION_WITH_WRITE_TIME ? in.readLong() : 0L;
-    return new CommittedState(data, idempotency, lastWrite);
+    long lastWrite = version >= SNAPSHOT_VERSION_WITH_WRITE_TIME ? in.readLong() : 0L;
+    AlarmSchedule alarms = AlarmSchedule.empty();
+    if (version == SNAPSHOT_VERSION_WITH_ALARMS) {
+      int alarmCount = in.readInt();
+      if (alarmCount < 0 || alarmCount > in.available() / 24) {
+        throw new IOException("bad alarm count " + alarmCount);
+      }
+      for (int i = 0; i < alarmCount; i++) {
+        alarms = alarms.with(readAlarm(in, readString(in)));
+      }
+    }
+    return new CommittedState(data, idempotency, lastWrite, alarms);
+  }
+
+  private static void writeAlarm(DataOutputStream out, ScheduledAlarm alarm) throws IOException {
+    out.writeLong(alarm.scheduledMillis());
+    out.writeInt(alarm.retryCount());
+    out.writeLong(alarm.dueMillis());
+  }
+
+  private static ScheduledAlarm readAlarm(DataInputStream in, String name) throws IOException {
+    long scheduled = in.readLong();
+    int retryCount = in.readInt();
+    long due = in.readLong();
+    if (retryCount < 0) {
+      throw new IOException("alarm '" + name + "' has a negative retry count " + retryCount);
+    }
+    return new ScheduledAlarm(name, scheduled, retryCount, due);
   }
 
   private static void writeRemembered(DataOutputStream out, IdempotencyRecords.Remembered record)

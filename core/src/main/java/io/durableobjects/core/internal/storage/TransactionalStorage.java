@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -25,6 +26,9 @@ import scala.Tuple2;
  * #result()} and the {@link #toEvent()} after the handler returned. If the handler throws, the
  * runtime just drops this instance: rollback is free.
  *
+ * <p>Alarms are part of the transaction like keys: set, deleted and rolled back with them; {@link
+ * #deleteAll()} removes them too.
+ *
  * <p>Invariant: applying {@link #toEvent()} to the state this transaction started from gives {@link
  * #result()}.
  *
@@ -37,9 +41,18 @@ public final class TransactionalStorage implements Storage {
   private static final scala.collection.immutable.TreeMap<String, byte[]> NO_CHANGES =
       new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
 
+  private static final scala.collection.immutable.TreeMap<String, ScheduledAlarm> NO_ALARM_CHANGES =
+      new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
+
   private final ValueCodec codec;
   private final long maxObjectBytes;
+  private final AlarmRules alarmRules;
   private KeyValueState state;
+  private AlarmSchedule alarms;
+
+  /** The alarm each changed name ends with, {@code null} for a deleted one; in UTF-8 name order. */
+  private scala.collection.immutable.TreeMap<String, ScheduledAlarm> alarmChanges =
+      NO_ALARM_CHANGES;
 
   /** The value each written key ends with, {@code null} for a deleted key; in UTF-8 key order. */
   private scala.collection.immutable.TreeMap<String, byte[]> changes = NO_CHANGES;
@@ -54,9 +67,21 @@ public final class TransactionalStorage implements Storage {
 
   /** A transaction with another object limit (UTF-8 keys plus encoded values, in bytes). */
   public TransactionalStorage(KeyValueState state, ValueCodec codec, long maxObjectBytes) {
+    this(state, AlarmSchedule.empty(), codec, maxObjectBytes, AlarmRules.PERMISSIVE);
+  }
+
+  /** A transaction over data and alarms. */
+  public TransactionalStorage(
+      KeyValueState state,
+      AlarmSchedule alarms,
+      ValueCodec codec,
+      long maxObjectBytes,
+      AlarmRules alarmRules) {
     this.state = state;
+    this.alarms = alarms;
     this.codec = codec;
     this.maxObjectBytes = maxObjectBytes;
+    this.alarmRules = alarmRules;
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -189,12 +214,74 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public void deleteAll() {
-    if (state.isEmpty() && changes.isEmpty() && !deleteAll) {
+    if (state.isEmpty() && alarms.isEmpty() && !hasChanges()) {
       return; // the object was empty and stays so: nothing to record
     }
     state = KeyValueState.empty();
     changes = NO_CHANGES;
+    alarms = AlarmSchedule.empty();
+    alarmChanges = NO_ALARM_CHANGES;
     deleteAll = true;
+  }
+
+  // ---- alarms ------------------------------------------------------------------------------
+
+  @Override
+  public void setAlarm(String name, Instant time) {
+    AlarmRules.validateName(name);
+    long millis = AlarmRules.validateTime(time);
+    alarmRules.checkHandled();
+    if (!alarms.contains(name) && alarms.size() >= alarmRules.maxPerObject()) {
+      throw StorageException.limitExceeded(
+          "setting alarm '"
+              + name
+              + "' would give the object more than "
+              + alarmRules.maxPerObject()
+              + " alarms (durable-objects.alarms.max-per-object)");
+    }
+    putAlarm(ScheduledAlarm.at(name, millis));
+  }
+
+  @Override
+  public Optional<Instant> getAlarm(String name) {
+    AlarmRules.validateName(name);
+    return alarms.get(name).map(alarm -> Instant.ofEpochMilli(alarm.scheduledMillis()));
+  }
+
+  @Override
+  public boolean deleteAlarm(String name) {
+    AlarmRules.validateName(name);
+    return removeAlarm(name);
+  }
+
+  @Override
+  public Map<String, Instant> listAlarms() {
+    Map<String, Instant> result = new LinkedHashMap<>();
+    for (ScheduledAlarm alarm : alarms.all()) {
+      result.put(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()));
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /** The pending alarm of this name, with its retry state (for the runtime). */
+  public Optional<ScheduledAlarm> alarm(String name) {
+    return alarms.get(name);
+  }
+
+  /** Records {@code alarm} as is (the runtime's retries; no checks). */
+  public void putAlarm(ScheduledAlarm alarm) {
+    alarms = alarms.with(alarm);
+    alarmChanges = alarmChanges.updated(alarm.name(), alarm);
+  }
+
+  /** Removes the alarm {@code name} (the runtime, delivering it; no checks). */
+  public boolean removeAlarm(String name) {
+    if (!alarms.contains(name)) {
+      return false;
+    }
+    alarms = alarms.without(name);
+    alarmChanges = alarmChanges.updated(name, null);
+    return true;
   }
 
   // ---- nested transactions -----------------------------------------------------------------
@@ -214,12 +301,16 @@ public final class TransactionalStorage implements Storage {
     }
     KeyValueState savedState = state;
     scala.collection.immutable.TreeMap<String, byte[]> savedChanges = changes;
+    AlarmSchedule savedAlarms = alarms;
+    scala.collection.immutable.TreeMap<String, ScheduledAlarm> savedAlarmChanges = alarmChanges;
     boolean savedDeleteAll = deleteAll;
     try {
       return body.apply(facade);
     } catch (Throwable t) {
       state = savedState;
       changes = savedChanges;
+      alarms = savedAlarms;
+      alarmChanges = savedAlarmChanges;
       deleteAll = savedDeleteAll;
       throw t;
     }
@@ -229,7 +320,12 @@ public final class TransactionalStorage implements Storage {
 
   /** Whether the request wrote anything. */
   public boolean hasChanges() {
-    return deleteAll || !changes.isEmpty();
+    return deleteAll || !changes.isEmpty() || !alarmChanges.isEmpty();
+  }
+
+  /** The alarms with this request's changes applied. */
+  public AlarmSchedule resultAlarms() {
+    return alarms;
   }
 
   /** The state with this request's writes applied. */
@@ -248,7 +344,13 @@ public final class TransactionalStorage implements Storage {
       Tuple2<String, byte[]> change = it.next();
       list.add(new TransactionCommitted.Change(change._1(), change._2()));
     }
-    return new TransactionCommitted(deleteAll, list);
+    List<TransactionCommitted.AlarmChange> alarmList = new ArrayList<>(alarmChanges.size());
+    scala.collection.Iterator<Tuple2<String, ScheduledAlarm>> alarmIt = alarmChanges.iterator();
+    while (alarmIt.hasNext()) {
+      Tuple2<String, ScheduledAlarm> change = alarmIt.next();
+      alarmList.add(new TransactionCommitted.AlarmChange(change._1(), change._2()));
+    }
+    return new TransactionCommitted(deleteAll, list, null, 0L, alarmList);
   }
 
   // ---- checks ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.durableobjects.core.internal.entity.TransactionCommitted.AlarmChange;
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.entity.TransactionCommitted.Change;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import java.io.NotSerializableException;
@@ -127,10 +129,10 @@ class JournalSerializerTest {
             "corrupt transaction-committed: transaction-committed has format version 9; this node"
                 + " reads version 1");
     byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
-    snapshot[0] = 4;
+    snapshot[0] = 5;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("object-snapshot has format version 4; this node reads versions 1 to 3");
+        .hasMessageContaining("object-snapshot has format version 5; this node reads versions 1 to 4");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -158,14 +160,44 @@ class JournalSerializerTest {
   }
 
   @Test
+  void alarmChangesAndPendingAlarmsRoundTrip() throws Exception {
+    ScheduledAlarm daily = ScheduledAlarm.at("daily", 5_000L);
+    ScheduledAlarm retried = ScheduledAlarm.at("default", 1_000L).retriedAt(3_000L);
+    TransactionCommitted set =
+        new TransactionCommitted(List.of(new Change("a", new byte[] {1})))
+            .withCommittedAt(10L)
+            .withAlarmChanges(
+                List.of(new AlarmChange("daily", daily), new AlarmChange("default", retried)));
+    byte[] bytes = serializer.toBinary(set);
+    assertThat(bytes[1]).isEqualTo((byte) 0x0c);
+    assertThat(serializer.fromBinary(bytes, "transaction-committed")).isEqualTo(set);
+    TransactionCommitted deleted =
+        new TransactionCommitted(List.of()).withAlarmChanges(List.of(new AlarmChange("daily", null)));
+    assertThat(serializer.fromBinary(serializer.toBinary(deleted), "transaction-committed"))
+        .isEqualTo(deleted);
+
+    CommittedState state = CommittedState.EMPTY.apply(set);
+    assertThat(state.alarms().all()).containsExactly(daily, retried);
+    byte[] snapshot = serializer.toBinary(state);
+    assertThat(snapshot[0]).isEqualTo((byte) 4);
+    assertThat(serializer.fromBinary(snapshot, "object-snapshot")).isEqualTo(state);
+    assertThat(state.apply(deleted).alarms().all()).containsExactly(retried);
+    // A delete-all removes the alarms with the keys.
+    assertThat(state.apply(new TransactionCommitted(true, List.of())).alarms().isEmpty()).isTrue();
+    // Without alarms the snapshot stays at the version older nodes read.
+    assertThat(serializer.toBinary(state.apply(new TransactionCommitted(true, List.of())))[0])
+        .isEqualTo((byte) 3);
+  }
+
+  @Test
   void unknownFlagsAreRefusedRatherThanIgnored() {
     byte[] bytes = serializer.toBinary(new TransactionCommitted(true, List.of()));
-    bytes[1] = 0x09;
+    bytes[1] = 0x11;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
-            "corrupt transaction-committed: transaction-committed has unknown flags 0x09; this"
-                + " node knows 0x07");
+            "corrupt transaction-committed: transaction-committed has unknown flags 0x11; this"
+                + " node knows 0x0f");
     bytes[1] = (byte) 0x80;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .hasMessageContaining("unknown flags 0x80");

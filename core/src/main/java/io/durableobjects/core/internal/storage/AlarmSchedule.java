@@ -1,0 +1,89 @@
+package io.durableobjects.core.internal.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import scala.Option;
+import scala.collection.immutable.TreeMap;
+
+/**
+ * INTERNAL API: an object's pending alarms by name, immutable (a persistent map, like {@link
+ * KeyValueState}, so that savepoints and the committed state share it).
+ */
+public final class AlarmSchedule {
+  private static final AlarmSchedule EMPTY =
+      new AlarmSchedule(new TreeMap<>(KeyValueState.ORDERING));
+
+  private final TreeMap<String, ScheduledAlarm> alarms;
+
+  private AlarmSchedule(TreeMap<String, ScheduledAlarm> alarms) {
+    this.alarms = alarms;
+  }
+
+  public static AlarmSchedule empty() {
+    return EMPTY;
+  }
+
+  public Optional<ScheduledAlarm> get(String name) {
+    Option<ScheduledAlarm> alarm = alarms.get(name);
+    return alarm.isDefined() ? Optional.of(alarm.get()) : Optional.empty();
+  }
+
+  public boolean contains(String name) {
+    return alarms.contains(name);
+  }
+
+  public AlarmSchedule with(ScheduledAlarm alarm) {
+    return new AlarmSchedule(alarms.updated(alarm.name(), alarm));
+  }
+
+  public AlarmSchedule without(String name) {
+    return alarms.contains(name) ? new AlarmSchedule(alarms.removed(name)) : this;
+  }
+
+  public int size() {
+    return alarms.size();
+  }
+
+  public boolean isEmpty() {
+    return alarms.isEmpty();
+  }
+
+  /** Every alarm, in UTF-8 order of name. */
+  public List<ScheduledAlarm> all() {
+    List<ScheduledAlarm> list = new ArrayList<>(alarms.size());
+    alarms.valuesIterator().foreach(list::add);
+    return list;
+  }
+
+  /**
+   * The alarm delivered next: the earliest {@code dueMillis}, ties broken by name. An object keeps
+   * few alarms (a bounded number), so a scan is cheap.
+   */
+  public Optional<ScheduledAlarm> next() {
+    ScheduledAlarm best = null;
+    scala.collection.Iterator<ScheduledAlarm> it = alarms.valuesIterator();
+    while (it.hasNext()) {
+      ScheduledAlarm alarm = it.next();
+      if (best == null || alarm.dueMillis() < best.dueMillis()) {
+        best = alarm;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AlarmSchedule other && alarms.equals(other.alarms);
+  }
+
+  @Override
+  public int hashCode() {
+    return alarms.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "AlarmSchedule" + all();
+  }
+}
