@@ -132,8 +132,24 @@ public final class AlarmFireLag {
         percentile(fired, 0.99),
         fired.length == 0 ? -1 : fired[fired.length - 1],
         fired.length == 0 ? -1 : fired[0]);
+    printNodeAlarmMetrics();
     executor.shutdownNow();
     return fired.length == alarms ? 0 : 1;
+  }
+
+  /** The node's own alarm counters (wake-ups by the index, fired, retried, dropped). */
+  private void printNodeAlarmMetrics() {
+    try {
+      HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/metrics")).GET()).join();
+      metrics
+          .body()
+          .lines()
+          .filter(line -> line.startsWith("durable_objects_alarms_") && !line.contains("_bucket"))
+          .filter(line -> line.contains("reminder") || line.startsWith("durable_objects_alarms_wakeups"))
+          .forEach(line -> System.out.println("node: " + line));
+    } catch (RuntimeException e) {
+      System.out.println("could not read the node's /metrics: " + e);
+    }
   }
 
   private List<Integer> indices() {
