@@ -1,11 +1,18 @@
 package io.durableobjects.core;
 
 import io.durableobjects.core.admin.ObjectAdmin;
+import io.durableobjects.core.internal.AlarmIndexes;
+import io.durableobjects.core.internal.AlarmPoller;
 import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.MeterRegistries;
 import io.durableobjects.core.internal.NamespaceAdmin;
 import io.durableobjects.core.internal.ObjectCatalogs;
+import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.ObjectCatalog;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
@@ -73,6 +80,7 @@ public final class DurableObjects implements Extension {
         new ValueCodec(mapper, StorageSettings.fromConfig(system.settings().config()));
     this.meterRegistry = MeterRegistries.of(system);
     ObjectCatalog catalog = ObjectCatalogs.create(system);
+    AlarmIndex alarmIndex = AlarmIndexes.create(system);
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
     Map<String, String> classes = new TreeMap<>();
     settings
@@ -83,12 +91,29 @@ public final class DurableObjects implements Extension {
               byName.put(
                   ns.name(),
                   ShardedNamespace.start(
-                      system, ns, settings, codec, mapper, () -> this, catalog, meterRegistry));
+                      system,
+                      ns,
+                      settings,
+                      codec,
+                      mapper,
+                      () -> this,
+                      catalog,
+                      alarmIndex,
+                      meterRegistry));
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
     this.callChain = null;
     this.admin = new NamespaceAdmin(namespaces, classes, catalog);
+    // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
+    ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(
+                Behaviors.supervise(
+                        AlarmPoller.create(
+                            alarmIndex, settings.alarms(), namespaces.keySet(), meterRegistry))
+                    .onFailure(SupervisorStrategy.restart()),
+                "durable-objects-alarm-poller"));
   }
 
   /**

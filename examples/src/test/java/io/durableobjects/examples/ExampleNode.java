@@ -41,6 +41,9 @@ final class ExampleNode implements AutoCloseable {
                     # The in-memory journal below instead of the Cassandra plugin.
                     durable-objects.journal.plugin-id = ""
                     durable-objects.journal.snapshot-plugin-id = ""
+                    # ...and the in-memory catalog and alarm index instead of Cassandra's.
+                    durable-objects.catalog.class = ""
+                    durable-objects.alarms.index-class = ""
                     """)
                 .withFallback(PersistenceTestKitPlugin.getInstance().config())
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())

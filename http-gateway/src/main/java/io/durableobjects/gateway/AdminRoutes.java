@@ -8,6 +8,7 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.PendingAlarm;
 import io.durableobjects.core.admin.StoredEntry;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
@@ -206,7 +207,14 @@ public final class AdminRoutes extends AllDirectives {
     body.put("name", inspection.name().orElse(null));
     body.put("keyCount", inspection.keyCount());
     body.put("bytes", inspection.bytes());
-    body.putArray("alarms");
+    ArrayNode alarms = body.putArray("alarms");
+    for (PendingAlarm alarm : inspection.alarms()) {
+      ObjectNode a = alarms.addObject();
+      a.put("name", alarm.name());
+      a.put("scheduledTime", alarm.scheduledTime().toString());
+      a.put("retryCount", alarm.retryCount());
+      a.put("nextAttempt", alarm.nextAttempt().toString());
+    }
     body.put("lastSequenceNr", inspection.lastSequenceNr());
     body.put("lastWriteTime", inspection.lastWriteTime().map(Object::toString).orElse(null));
     ArrayNode entries = body.putArray("entries");

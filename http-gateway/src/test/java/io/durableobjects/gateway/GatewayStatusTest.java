@@ -1004,6 +1004,7 @@ public class GatewayStatusTest {
     assertThat(
             send(node, "PUT", base + "/bytes/blob", new byte[] {1, 2, 3, (byte) 0xff}).statusCode())
         .isEqualTo(204);
+    assertThat(send(node, "PUT", base + "/alarm/nightly?in=3600", "").statusCode()).isEqualTo(204);
     String id = nameId("test", "viewed");
 
     HttpResponse<String> r = get(node, "/admin/v1/test/objects/" + id, "Authorization", ADMIN);
@@ -1016,7 +1017,13 @@ public class GatewayStatusTest {
     assertThat(view.path("keyCount").asInt()).isEqualTo(3);
     assertThat(view.path("bytes").asLong()).isGreaterThan(0);
     assertThat(view.path("alarms").isArray()).as(r.body()).isTrue();
-    assertThat(view.path("alarms").size()).isZero();
+    assertThat(view.path("alarms").size()).as(r.body()).isEqualTo(1);
+    JsonNode alarm = view.path("alarms").get(0);
+    assertThat(alarm.path("name").asText()).isEqualTo("nightly");
+    assertThat(alarm.path("retryCount").asInt()).isZero();
+    assertThat(OffsetDateTime.parse(alarm.path("scheduledTime").asText()).toInstant())
+        .isAfter(java.time.Instant.now().plusSeconds(3500))
+        .isEqualTo(OffsetDateTime.parse(alarm.path("nextAttempt").asText()).toInstant());
     assertThat(view.path("lastSequenceNr").asLong()).isGreaterThan(0);
     assertThat(view.path("lastWriteTime").isTextual()).as(r.body()).isTrue();
     OffsetDateTime.parse(view.path("lastWriteTime").asText()); // ISO-8601

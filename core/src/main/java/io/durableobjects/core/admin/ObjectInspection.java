@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param lastWriteTime when the last transaction committed, if recorded
  * @param entries one page of stored entries, in key order
  * @param nextCursor the key to pass as {@code afterKey} for the next page; empty on the last page
+ * @param alarms the object's pending alarms, in order of name
  */
 public record ObjectInspection(
     String namespace,
@@ -28,7 +29,8 @@ public record ObjectInspection(
     long lastSequenceNr,
     Optional<Instant> lastWriteTime,
     List<StoredEntry> entries,
-    Optional<String> nextCursor) {
+    Optional<String> nextCursor,
+    List<PendingAlarm> alarms) {
   public ObjectInspection {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(id, "id");
@@ -36,5 +38,6 @@ public record ObjectInspection(
     Objects.requireNonNull(lastWriteTime, "lastWriteTime");
     entries = List.copyOf(entries);
     Objects.requireNonNull(nextCursor, "nextCursor");
+    alarms = List.copyOf(alarms);
   }
 }

@@ -106,6 +106,15 @@ public final class NamespaceAdmin implements ObjectAdmin {
             ? Optional.of(Instant.ofEpochMilli(reply.lastWriteMillis()))
             : Optional.empty(),
         entries,
-        Optional.ofNullable(reply.nextCursor()));
+        Optional.ofNullable(reply.nextCursor()),
+        reply.alarms().stream()
+            .map(
+                alarm ->
+                    new io.durableobjects.core.admin.PendingAlarm(
+                        alarm.name(),
+                        Instant.ofEpochMilli(alarm.scheduledMillis()),
+                        alarm.retryCount(),
+                        Instant.ofEpochMilli(alarm.dueMillis())))
+            .toList());
   }
 }

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * INTERNAL API: the meters of one namespace's objects on this node. Prometheus names: {@code
  * durable_objects_objects_active}, {@code durable_objects_activations_seconds}, {@code
  * durable_objects_journal_writes_seconds}, {@code durable_objects_journal_batch_size}, {@code
- * durable_objects_evictions_total}, all tagged with {@code namespace}.
+ * durable_objects_evictions_total}, {@code durable_objects_alarms_scheduled_total}, {@code
+ * durable_objects_alarms_fired_total}, {@code durable_objects_alarms_retried_total}, {@code
+ * durable_objects_alarms_dropped_total}, {@code durable_objects_alarms_lag_seconds} (from an alarm's
+ * time to the start of its first delivery), all tagged with {@code namespace}.
  */
 public final class ObjectMetrics {
   private final AtomicInteger active = new AtomicInteger();
@@ -20,6 +23,11 @@ public final class ObjectMetrics {
   private final Timer journalWrites;
   private final DistributionSummary batchSize;
   private final Counter evictions;
+  private final Counter alarmsScheduled;
+  private final Counter alarmsFired;
+  private final Counter alarmsRetried;
+  private final Counter alarmsDropped;
+  private final Timer alarmLag;
 
   public ObjectMetrics(MeterRegistry registry, String namespace) {
     Gauge.builder("durable_objects.objects.active", active, AtomicInteger::get)
@@ -48,6 +56,46 @@ public final class ObjectMetrics {
             .description("Objects evicted from memory (passivation)")
             .tag("namespace", namespace)
             .register(registry);
+    alarmsScheduled = counter(registry, namespace, "scheduled", "Alarms set (committed)");
+    alarmsFired = counter(registry, namespace, "fired", "Alarm deliveries whose handler succeeded");
+    alarmsRetried = counter(registry, namespace, "retried", "Alarm deliveries that failed and will be retried");
+    alarmsDropped =
+        counter(registry, namespace, "dropped", "Alarms dropped after their handler failed every retry");
+    alarmLag =
+        Timer.builder("durable_objects.alarms.lag")
+            .description("From an alarm's scheduled time to the start of its first delivery")
+            .tag("namespace", namespace)
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  private static Counter counter(
+      MeterRegistry registry, String namespace, String what, String description) {
+    return Counter.builder("durable_objects.alarms." + what)
+        .description(description)
+        .tag("namespace", namespace)
+        .register(registry);
+  }
+
+  public void alarmsScheduled(int count) {
+    alarmsScheduled.increment(count);
+  }
+
+  public void alarmFired() {
+    alarmsFired.increment();
+  }
+
+  public void alarmRetried() {
+    alarmsRetried.increment();
+  }
+
+  public void alarmDropped() {
+    alarmsDropped.increment();
+  }
+
+  /** A first delivery started {@code lagMillis} after the alarm's time. */
+  public void alarmLag(long lagMillis) {
+    alarmLag.record(Math.max(0, lagMillis), TimeUnit.MILLISECONDS);
   }
 
   /** Metrics that go nowhere, for entities built outside a node (tests). */

@@ -73,6 +73,11 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     return new ShardedNamespace(name, sharding, typeKey, askTimeout, executor, mapper, chain);
   }
 
+  /** The sharding entity type of a namespace's objects. */
+  public static EntityTypeKey<ObjectCommand> typeKey(String namespace) {
+    return EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace);
+  }
+
   /** Starts sharding for this namespace on this node. */
   public static ShardedNamespace start(
       ActorSystem<?> system,
@@ -82,9 +87,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       ObjectMapper mapper,
       Supplier<DurableObjects> env,
       io.durableobjects.core.spi.ObjectCatalog catalog,
+      io.durableobjects.core.spi.AlarmIndex alarmIndex,
       io.micrometer.core.instrument.MeterRegistry registry) {
-    EntityTypeKey<ObjectCommand> typeKey =
-        EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace.name());
+    EntityTypeKey<ObjectCommand> typeKey = typeKey(namespace.name());
     ObjectEntity.Config entityConfig =
         new ObjectEntity.Config(
             namespace,
@@ -100,7 +105,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             new RpcDispatch(mapper),
             env,
             catalog,
-            new ObjectMetrics(registry, namespace.name()));
+            new ObjectMetrics(registry, namespace.name()),
+            settings.alarms(),
+            alarmIndex);
     ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
     shardingSettings =
         shardingSettings.withPassivationStrategy(

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code POST /throw}: writes, then throws (the write must be rolled back: 500);
  *   <li>{@code ANY /slow?ms=N}: answers after N milliseconds (asynchronously);
  *   <li>{@code PUT /kv/{key}}: stores the body under the key; {@code PUT /bytes/{key}} as a byte[];
+ *   <li>{@code PUT /alarm/{name}?in=<seconds>}: sets the named alarm (its handler does nothing);
  *   <li>anything else: echoes the request as JSON {@code {method, path, query, headers, body}}
  *       (headers as an object of lowercase name to value, body as base64).
  * </ul>
@@ -65,11 +66,21 @@ public final class TestObject implements DurableObject {
       state.storage().put(path.substring(4), request.bodyText());
       return Response.status(204);
     }
+    if (path.startsWith("/alarm/") && request.method().equals("PUT")) {
+      long in = Long.parseLong(request.queryParam("in").orElse("3600"));
+      state.storage().setAlarm(path.substring(7), java.time.Instant.now().plusSeconds(in));
+      return Response.status(204);
+    }
     if (path.startsWith("/bytes/") && request.method().equals("PUT")) {
       state.storage().put(path.substring(7), request.body());
       return Response.status(204);
     }
     return echo(request);
+  }
+
+  @Override
+  public void alarm(io.durableobjects.core.AlarmInfo alarm) {
+    state.storage().put("alarm-fired:" + alarm.name(), alarm.scheduledTime().toString());
   }
 
   private long count() {

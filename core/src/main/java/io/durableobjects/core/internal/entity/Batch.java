@@ -12,6 +12,11 @@ final class Batch {
   final long id;
   final List<TransactionCommitted> events = new ArrayList<>();
   final List<PendingReply> waiters = new ArrayList<>();
+  // While in flight: whether the journal confirmed it (and at which sequence number), and whether
+  // an alarm index row it needs is still being written. It is durable when both are done.
+  boolean journalDone;
+  long lastSequenceNr;
+  boolean indexPending;
 
   Batch(long id) {
     this.id = id;

@@ -25,7 +25,8 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
 
   /**
    * The answer to an {@link ObjectCommand.Admin} inspection: metadata and one page of entries
-   * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last page.
+   * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last page;
+   * and the object's pending alarms.
    */
   record Inspected(
       String name,
@@ -35,7 +36,8 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
       long lastWriteMillis,
       java.util.List<String> keys,
       java.util.List<byte[]> values,
-      String nextCursor)
+      String nextCursor,
+      java.util.List<io.durableobjects.core.internal.storage.ScheduledAlarm> alarms)
       implements FetchReply {}
 
   /** The answer to an {@link ObjectCommand.Admin} delete-all: how many keys it deleted. */

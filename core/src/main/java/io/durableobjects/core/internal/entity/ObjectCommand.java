@@ -13,7 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 public interface ObjectCommand {
 
   /** A call from a caller that waits for a {@link FetchReply}: a fetch or an RPC. */
-  sealed interface Call extends ObjectCommand, DurableObjectsSerializable permits Fetch, Invoke, Admin {
+  sealed interface Call extends ObjectCommand, DurableObjectsSerializable
+      permits Fetch, Invoke, Admin, DeliverAlarm {
     /** The name the ID was derived from, if the caller knows it; otherwise null. */
     String objectName();
 
@@ -94,6 +95,55 @@ public interface ObjectCommand {
     public java.util.List<String> callChain() {
       return java.util.List.of();
     }
+  }
+
+  /**
+   * The runtime's own call that delivers the object's next due alarm: it takes its turn with
+   * requests (input gate). Only ever sent locally; the alarm is chosen when it runs.
+   */
+  record DeliverAlarm(ActorRef<FetchReply> replyTo)
+      implements Call, NoSerializationVerificationNeeded {
+    @Override
+    public String objectName() {
+      return null;
+    }
+
+    @Override
+    public java.util.List<String> callChain() {
+      return java.util.List.of();
+    }
+
+    @Override
+    public String toString() {
+      return "DeliverAlarm";
+    }
+  }
+
+  /**
+   * From the alarm poller, through sharding from any node: the alarm index has a row of this
+   * object due at {@code dueMillis}. The object starts if it is not running, then delivers its due
+   * alarms and puts the index in order.
+   *
+   * @param objectName the name the ID was derived from, as the index row has it, or null
+   */
+  record WakeForAlarms(String objectName, long dueMillis)
+      implements ObjectCommand, DurableObjectsSerializable {}
+
+  /** The object's alarm timer fired: its next alarm may be due. */
+  enum AlarmTimer implements ObjectCommand, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /**
+   * The alarm index row that batch {@code batchId} needed is written ({@code failure} null), or
+   * could not be.
+   */
+  record AlarmIndexCovered(long batchId, Throwable failure)
+      implements ObjectCommand, NoSerializationVerificationNeeded {}
+
+  /** One of the alarm index operations the object started has finished. */
+  enum AlarmIndexSettled implements ObjectCommand, NoSerializationVerificationNeeded {
+    INSTANCE
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
@@ -8,12 +9,17 @@ import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.internal.AlarmSettings;
 import io.durableobjects.core.internal.IdempotencyKeys;
 import io.durableobjects.core.internal.IdempotencySettings;
 import io.durableobjects.core.internal.NamespaceSettings;
 import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.core.internal.ObjectMetrics;
+import io.durableobjects.core.internal.storage.AlarmRules;
+import io.durableobjects.core.internal.storage.AlarmSchedule;
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.ObjectCatalog;
 import java.time.Instant;
@@ -80,12 +86,23 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       RpcDispatch rpc,
       Supplier<DurableObjects> env,
       ObjectCatalog catalog,
-      ObjectMetrics metrics) {}
+      ObjectMetrics metrics,
+      AlarmSettings alarms,
+      AlarmIndex alarmIndex) {
+
+    AlarmRules alarmRules() {
+      return new AlarmRules(
+          namespace.objectClass().getName(), namespace.handlesAlarms(), alarms.maxPerObject());
+    }
+  }
 
   /** A call (or the activation, when {@code call} is null) whose stage has not completed. */
   private record Pending(long token, ObjectCommand.Call call, TransactionalStorage tx) {}
 
   private static final String TIMEOUT_TIMER = "request-timeout";
+  private static final String ALARM_TIMER = "alarm";
+  /** The longest the alarm timer waits before looking again (an object is rarely active longer). */
+  private static final long MAX_ALARM_TIMER_MILLIS = Duration.ofHours(1).toMillis();
   /** The most key and value bytes one inspection page holds (beyond its first entry). */
   static final long INSPECT_PAGE_BYTES = 96 * 1024;
 
@@ -115,7 +132,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private ObjectStateImpl objectState;
   private ObjectStorage storage;
   private KeyValueState working;
+  private AlarmSchedule workingAlarms;
   private IdempotencyRecords remembered;
+  private final AlarmIndexKeeper alarmIndex;
+  // A DeliverAlarm is waiting or running (one at a time); the alarm it is delivering, once chosen.
+  private boolean alarmQueued;
+  private ScheduledAlarm delivering;
   private Pending pending;
   private long nextToken = 1;
 
@@ -164,6 +186,14 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     this.stash = stash;
     this.timers = timers;
     this.log = context.getLog();
+    this.alarmIndex =
+        new AlarmIndexKeeper(
+            config.alarmIndex(),
+            config.namespace().name(),
+            hex,
+            context.getSelf(),
+            context.getSystem(),
+            log);
     config.metrics().started();
     startJournal();
   }
@@ -177,6 +207,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         .onMessage(ObjectCommand.RequestTimedOut.class, this::onRequestTimedOut)
         .onMessage(ObjectCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(ObjectCommand.JournalStopped.class, this::onJournalStopped)
+        .onMessage(ObjectCommand.WakeForAlarms.class, this::onWakeForAlarms)
+        .onMessageEquals(ObjectCommand.AlarmTimer.INSTANCE, this::onAlarmTimer)
+        .onMessage(ObjectCommand.AlarmIndexCovered.class, this::onAlarmIndexCovered)
+        .onMessageEquals(ObjectCommand.AlarmIndexSettled.INSTANCE, this::onAlarmIndexSettled)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -203,6 +237,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
     working = recovered.state().data();
+    workingAlarms = recovered.state().alarms();
     remembered = recovered.state().idempotency();
     lastSequenceNr = recovered.lastSequenceNr();
     lastWriteMillis = recovered.state().lastWriteMillis();
@@ -211,6 +246,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       recordInCatalog(true);
     }
     log.debug("Object {} recovered at sequence number {}", hex, recovered.lastSequenceNr());
+    // Also repairs an index row lost to a crash, and removes the row the poller woke it for if
+    // the alarm is gone.
+    tidyAlarmIndex();
+    scheduleAlarmTimer();
     if (stash.isEmpty()) {
       awaitingFirstCall = true;
       return this;
@@ -221,11 +260,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   /** Creates a fresh instance over the working state; requests stay stashed until it is ready. */
   private Behavior<ObjectCommand> activate() {
     activating = true;
-    storage = new ObjectStorage(config.codec());
+    storage = new ObjectStorage(config.codec(), config.alarmRules());
     DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
     ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env());
     objectState = state;
-    TransactionalStorage tx = storage.begin(working);
+    TransactionalStorage tx = storage.begin(working, workingAlarms);
     CompletableFuture<Void> blockers;
     try {
       instance = config.namespace().newInstance(state);
@@ -253,11 +292,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
           new ObjectFailedException("the object's blockConcurrencyWhile failed: " + describe(failure)));
     }
     if (tx.hasChanges()) {
-      working = tx.result();
-      open.events.add(stamped(tx.toEvent()));
-      if (inFlight == null) {
-        flush();
-      }
+      commit(tx, tx.toEvent());
     }
     activating = false;
     if (!activatedOnce) {
@@ -334,19 +369,22 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         return;
       }
     }
-    TransactionalStorage tx = storage.begin(working);
+    TransactionalStorage tx = storage.begin(working, workingAlarms);
     long token = nextToken++;
     objectState.callChain(append(call.callChain(), chainLink(token)));
     CompletableFuture<FetchReply> future;
     try {
-      future =
-          call instanceof ObjectCommand.Admin admin
-              ? CompletableFuture.completedFuture(runAdmin(admin, tx))
-              : run(call);
+      if (call instanceof ObjectCommand.Admin admin) {
+        future = CompletableFuture.completedFuture(runAdmin(admin, tx));
+      } else if (call instanceof ObjectCommand.DeliverAlarm) {
+        future = runAlarm(tx);
+      } else {
+        future = run(call);
+      }
     } catch (Throwable t) {
       rethrowIfFatal(t);
       storage.end(); // the transaction is simply dropped: the working state is as before
-      replyFailure(call, t);
+      finish(call, tx, null, t);
       return;
     }
     if (future.isDone()) {
@@ -397,6 +435,165 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
             call.replyTo().tell(failure != null ? failureReply(call, unwrap(failure)) : reply));
   }
 
+  /**
+   * Delivers the next due alarm, if there still is one when this call's turn comes: it is removed
+   * in the call's transaction (so a handler that sets it again re-arms it), then the handler runs.
+   */
+  private CompletableFuture<FetchReply> runAlarm(TransactionalStorage tx) throws Exception {
+    long now = System.currentTimeMillis();
+    Optional<ScheduledAlarm> next = tx.resultAlarms().next();
+    if (next.isEmpty() || next.get().dueMillis() > now) {
+      return CompletableFuture.completedFuture(ALARM_DELIVERED); // deleted or moved meanwhile
+    }
+    ScheduledAlarm alarm = next.get();
+    delivering = alarm;
+    tx.removeAlarm(alarm.name());
+    if (alarm.retryCount() == 0) {
+      config.metrics().alarmLag(now - alarm.scheduledMillis());
+    }
+    AlarmInfo info =
+        new AlarmInfo(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()), alarm.retryCount());
+    CompletionStage<Void> stage = instance.alarmAsync(info);
+    if (stage == null) {
+      throw new ObjectFailedException("alarmAsync returned null instead of a CompletionStage");
+    }
+    return stage.toCompletableFuture().thenApply(v -> ALARM_DELIVERED);
+  }
+
+  private static final FetchReply ALARM_DELIVERED = new FetchReply.Ok(Response.status(204));
+
+  /**
+   * The handler of the alarm being delivered failed: its writes are already dropped; the alarm is
+   * kept for a retry after a growing delay, or dropped after the last one, in a transaction of the
+   * runtime's own.
+   */
+  private void alarmFailed(Throwable failure) {
+    ScheduledAlarm failed = delivering;
+    delivering = null;
+    if (failed == null) {
+      return;
+    }
+    TransactionalStorage tx = storage.detached(working, workingAlarms);
+    int retry = failed.retryCount() + 1;
+    AlarmSettings settings = config.alarms();
+    if (retry > settings.maxRetries()) {
+      tx.removeAlarm(failed.name());
+      config.metrics().alarmDropped();
+      log.error(
+          "Alarm '{}' of object {} (scheduled for {}) failed {} times and is dropped; last failure:",
+          failed.name(),
+          hex,
+          Instant.ofEpochMilli(failed.scheduledMillis()),
+          retry,
+          failure);
+    } else {
+      Duration delay = settings.retryDelay(retry);
+      tx.putAlarm(failed.retriedAt(System.currentTimeMillis() + delay.toMillis()));
+      config.metrics().alarmRetried();
+      log.warn(
+          "Alarm '{}' of object {} failed; retry {} of {} in {}:",
+          failed.name(),
+          hex,
+          retry,
+          settings.maxRetries(),
+          delay,
+          failure);
+    }
+    commit(tx, tx.toEvent());
+  }
+
+  /** Adds a transaction to the next batch: the working state moves on; the journal write follows. */
+  private void commit(TransactionalStorage tx, TransactionCommitted event) {
+    working = tx.result();
+    workingAlarms = tx.resultAlarms();
+    open.events.add(stamped(event));
+    if (inFlight == null) {
+      flush();
+    }
+  }
+
+  // ---- alarms -----------------------------------------------------------------------------
+
+  /** Sets the alarm timer for the next alarm, unless one is queued or there is none. */
+  private void scheduleAlarmTimer() {
+    Optional<ScheduledAlarm> next =
+        workingAlarms == null ? Optional.empty() : workingAlarms.next();
+    if (next.isEmpty() || alarmQueued || brokenWith != null) {
+      timers.cancel(ALARM_TIMER);
+      return;
+    }
+    long delay = Math.max(0, next.get().dueMillis() - System.currentTimeMillis());
+    timers.startSingleTimer(
+        ALARM_TIMER,
+        ObjectCommand.AlarmTimer.INSTANCE,
+        Duration.ofMillis(Math.min(delay, MAX_ALARM_TIMER_MILLIS)));
+  }
+
+  private Behavior<ObjectCommand> onAlarmTimer() {
+    if (workingAlarms == null || alarmQueued || brokenWith != null || stopping) {
+      return this;
+    }
+    Optional<ScheduledAlarm> next = workingAlarms.next();
+    if (next.isEmpty()) {
+      return this;
+    }
+    if (next.get().dueMillis() > System.currentTimeMillis()) {
+      scheduleAlarmTimer();
+      return this;
+    }
+    if (stash.isFull()) {
+      timers.startSingleTimer(ALARM_TIMER, ObjectCommand.AlarmTimer.INSTANCE, Duration.ofSeconds(1));
+      return this; // requests come first; the alarm is delivered once there is room to queue it
+    }
+    alarmQueued = true;
+    // Takes its turn through the input gate like a request (and activates the object if needed).
+    return onCall(new ObjectCommand.DeliverAlarm(getContext().getSystem().ignoreRef()));
+  }
+
+  private Behavior<ObjectCommand> onWakeForAlarms(ObjectCommand.WakeForAlarms wake) {
+    learnName(wake.objectName());
+    alarmIndex.known(wake.dueMillis());
+    if (working != null && brokenWith == null) {
+      tidyAlarmIndex();
+      scheduleAlarmTimer();
+    } // else: recovering; recovery tidies and sets the timer
+    return this;
+  }
+
+  /** Leaves the index with the row of the earliest alarm, when the working state is durable. */
+  private void tidyAlarmIndex() {
+    if (inFlight != null || open.hasEvents() || workingAlarms == null) {
+      return;
+    }
+    alarmIndex.tidy(workingAlarms.next().map(ScheduledAlarm::dueMillis), objectName);
+  }
+
+  private Behavior<ObjectCommand> onAlarmIndexCovered(ObjectCommand.AlarmIndexCovered covered) {
+    if (inFlight == null || inFlight.id != covered.batchId()) {
+      return this;
+    }
+    if (covered.failure() != null) {
+      // Not acknowledged: fail the batch like a journal failure and recover from what is durable
+      // (which writes the row again).
+      log.error(
+          "Object {}: the alarm index did not take the row of its next alarm; failing the batch",
+          hex);
+      alarmIndex.forget();
+      getContext().stop(journal);
+      return this;
+    }
+    inFlight.indexPending = false;
+    return completeInFlightIfDurable();
+  }
+
+  private Behavior<ObjectCommand> onAlarmIndexSettled() {
+    alarmIndex.settled();
+    if (stopping && isIdle()) {
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
   /** An operator's call, against the request's transaction like the object's own code. */
   private FetchReply runAdmin(ObjectCommand.Admin admin, TransactionalStorage tx) {
     if (admin.operation() == ObjectCommand.AdminOperation.DELETE_ALL) {
@@ -429,7 +626,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         lastWriteMillis,
         keys,
         values,
-        nextCursor);
+        nextCursor,
+        workingAlarms.all());
   }
 
   private TransactionCommitted stamped(TransactionCommitted event) {
@@ -530,16 +728,34 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         hex,
         late.call(),
         config.requestTimeout());
-    replyFailure(
-        late.call(),
+    ObjectTimeoutException timeout =
         new ObjectTimeoutException(
-            "the object did not answer within " + config.requestTimeout() + "; the request was not applied"));
+            "the object did not answer within " + config.requestTimeout() + "; the request was not applied");
+    finish(late.call(), late.tx(), null, timeout);
     instance = null;
     return activate();
   }
 
   private void finish(
       ObjectCommand.Call call, TransactionalStorage tx, FetchReply success, Throwable failure) {
+    if (call instanceof ObjectCommand.DeliverAlarm) {
+      alarmQueued = false;
+      if (failure != null) {
+        alarmFailed(failure);
+      } else if (delivering != null) {
+        delivering = null;
+        config.metrics().alarmFired();
+      }
+    }
+    finishCall(call, tx, success, failure);
+    scheduleAlarmTimer();
+  }
+
+  private void finishCall(
+      ObjectCommand.Call call, TransactionalStorage tx, FetchReply success, Throwable failure) {
+    if (failure != null && call instanceof ObjectCommand.DeliverAlarm) {
+      return; // logged with its retry; nobody waits for a reply
+    }
     if (failure == null && replyBytes(success) > config.maxResponseBytes()) {
       // Refused like an exception: the request's writes are dropped, the caller learns why.
       failure =
@@ -565,12 +781,15 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       remembered = remembered.remember(record);
     }
     if (event != null) {
-      working = tx.result();
-      open.events.add(stamped(event));
-      open.waiters.add(reply);
-      if (inFlight == null) {
-        flush();
+      int alarmsSet = 0;
+      for (TransactionCommitted.AlarmChange change : event.alarmChanges()) {
+        alarmsSet += change.isDelete() ? 0 : 1;
       }
+      if (alarmsSet > 0) {
+        config.metrics().alarmsScheduled(alarmsSet);
+      }
+      open.waiters.add(reply);
+      commit(tx, event);
     } else {
       releaseInOrder(reply); // it may have read writes that are not durable yet
     }
@@ -616,6 +835,20 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     flushNanos = System.nanoTime();
     inFlight = open;
     open = new Batch(nextBatchId++);
+    // The working state is now exactly what this batch makes durable: if it brings the earliest
+    // alarm forward, the index must have its row before the batch is acknowledged.
+    Optional<ScheduledAlarm> next = workingAlarms.next();
+    if (next.isPresent()) {
+      CompletionStage<org.apache.pekko.Done> covered =
+          alarmIndex.cover(next.get().dueMillis(), objectName);
+      if (covered != null) {
+        inFlight.indexPending = true;
+        long batchId = inFlight.id;
+        ActorRef<ObjectCommand> self = getContext().getSelf();
+        covered.whenComplete(
+            (done, failure) -> self.tell(new ObjectCommand.AlarmIndexCovered(batchId, failure)));
+      }
+    }
     journal.tell(new ObjectJournal.PersistBatch(inFlight.id, inFlight.events));
   }
 
@@ -624,11 +857,22 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return this; // from a journal incarnation that has been replaced
     }
     config.metrics().journalWritten(flushNanos, inFlight.events.size());
+    inFlight.journalDone = true;
+    inFlight.lastSequenceNr = persisted.lastSequenceNr();
+    return completeInFlightIfDurable();
+  }
+
+  /** Releases the batch in flight once the journal and the alarm index both have it. */
+  private Behavior<ObjectCommand> completeInFlightIfDurable() {
+    if (!inFlight.journalDone || inFlight.indexPending) {
+      return this;
+    }
     inFlight.waiters.forEach(Batch.PendingReply::send);
-    lastSequenceNr = persisted.lastSequenceNr();
+    lastSequenceNr = inFlight.lastSequenceNr;
     inFlight = null;
     if (!open.hasEvents()) {
       recordInCatalog(!working.isEmpty()); // working is now exactly the durable state
+      tidyAlarmIndex();
     }
     if (open.hasEvents()) {
       flush();
@@ -671,7 +915,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     open = new Batch(nextBatchId++);
     instance = null;
     working = null;
+    workingAlarms = null;
     remembered = null;
+    alarmQueued = false;
+    delivering = null;
+    timers.cancel(ALARM_TIMER);
     if (stopping) {
       failStashed(error);
       return Behaviors.stopped();
@@ -699,7 +947,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private boolean isIdle() {
-    return pending == null && inFlight == null && open.isEmpty();
+    return pending == null && inFlight == null && open.isEmpty() && !alarmIndex.busy();
   }
 
   private void failStashed(DurableObjectException error) {

@@ -1,0 +1,148 @@
+package io.durableobjects.core.internal;
+
+import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.spi.AlarmIndex;
+import io.durableobjects.core.spi.AlarmIndexEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * INTERNAL API: reads the {@link AlarmIndex} for rows due soon and wakes their objects through
+ * sharding, wherever they live (or start them). Runs as a cluster singleton: one per cluster, moved
+ * to another node when its node leaves or dies.
+ *
+ * <p>It keeps in memory only the rows due within the lookahead that it woke recently, so that an
+ * object is woken once per {@code wake-retry-interval} until its row is gone (an object fires its
+ * alarm on its own timer, then removes the row). A row that stays means the object did not fire:
+ * its node may have died, so it is woken again.
+ */
+public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
+
+  /** The poller's messages (all local). */
+  public interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private record Polled(List<AlarmIndexEntry> rows, Throwable failure) implements Command {}
+
+  private record RowKey(String namespace, String id, long dueMillis) {}
+
+  private final AlarmIndex index;
+  private final AlarmSettings settings;
+  private final Set<String> namespaces;
+  private final ClusterSharding sharding;
+  private final Counter wakeups;
+  private final Map<RowKey, Long> wokenAt = new HashMap<>();
+  private final Set<String> unknownNamespacesLogged = new HashSet<>();
+  private boolean polling;
+
+  /** The poller's behavior; it polls every {@code settings.pollInterval()}. */
+  public static Behavior<Command> create(
+      AlarmIndex index, AlarmSettings settings, Set<String> namespaces, MeterRegistry registry) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.pollInterval());
+                  ctx.getSelf().tell(Tick.INSTANCE); // at once: alarms that fell due while down
+                  return new AlarmPoller(ctx, index, settings, namespaces, registry);
+                }));
+  }
+
+  private AlarmPoller(
+      ActorContext<Command> context,
+      AlarmIndex index,
+      AlarmSettings settings,
+      Set<String> namespaces,
+      MeterRegistry registry) {
+    super(context);
+    this.index = index;
+    this.settings = settings;
+    this.namespaces = Set.copyOf(namespaces);
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.wakeups =
+        Counter.builder("durable_objects.alarms.wakeups")
+            .description("Objects woken by the alarm poller for an alarm index row")
+            .register(registry);
+    context.getLog().info("Alarm poller started on this node");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Polled.class, this::onPolled)
+        .build();
+  }
+
+  private Behavior<Command> onTick() {
+    if (polling) {
+      return this; // the previous read has not answered yet
+    }
+    polling = true;
+    Instant upTo = Instant.now().plus(settings.lookahead());
+    CompletionStage<List<AlarmIndexEntry>> due;
+    try {
+      due = index.due(upTo, settings.pollLimit());
+    } catch (RuntimeException e) {
+      due = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    ActorRef<Command> self = getContext().getSelf();
+    due.whenComplete((rows, failure) -> self.tell(new Polled(rows, failure)));
+    return this;
+  }
+
+  private Behavior<Command> onPolled(Polled polled) {
+    polling = false;
+    if (polled.failure() != null) {
+      getContext().getLog().warn("Could not read the alarm index: {}", polled.failure().toString());
+      return this;
+    }
+    long now = System.currentTimeMillis();
+    long retryMillis = settings.wakeRetryInterval().toMillis();
+    Set<RowKey> seen = new HashSet<>(polled.rows().size() * 2);
+    for (AlarmIndexEntry row : polled.rows()) {
+      RowKey key = new RowKey(row.namespace(), row.id(), row.dueAt().toEpochMilli());
+      seen.add(key);
+      Long last = wokenAt.get(key);
+      if (last != null && now - last < retryMillis) {
+        continue;
+      }
+      if (!namespaces.contains(row.namespace())) {
+        if (unknownNamespacesLogged.add(row.namespace())) {
+          getContext()
+              .getLog()
+              .warn(
+                  "The alarm index has rows of namespace '{}', which this node does not have; they"
+                      + " are left for a node that does",
+                  row.namespace());
+        }
+        continue;
+      }
+      wokenAt.put(key, now);
+      wakeups.increment();
+      sharding
+          .entityRefFor(ShardedNamespace.typeKey(row.namespace()), row.id())
+          .tell(new ObjectCommand.WakeForAlarms(row.name().orElse(null), key.dueMillis()));
+    }
+    // Rows no longer due-and-present were handled: forget them (memory only for rows due soon).
+    wokenAt.keySet().retainAll(seen);
+    return this;
+  }
+}

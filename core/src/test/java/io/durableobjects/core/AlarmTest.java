@@ -1,0 +1,402 @@
+package io.durableobjects.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.PendingAlarm;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alarms on one node with the in-memory journal and index: delivery while active and after
+ * eviction, latest set wins, rollback, named alarms, retries with backoff, re-arming, delete-all,
+ * the admin view, and validation.
+ */
+class AlarmTest {
+
+  /** What one delivery saw, recorded by {@link AlarmObject#alarm}. */
+  record Delivery(String object, AlarmInfo info, long atMillis) {}
+
+  static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  /** Per "object/alarm": how many deliveries fail before one succeeds (-1: always). */
+  static final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
+  /**
+   * Sets alarms as its requests say: {@code POST /set?name=&in=<ms>}, {@code POST /set-then-throw},
+   * {@code POST /delete?name=}, {@code POST /delete-all}, {@code POST /rearm?times=&in=}, {@code GET
+   * /alarms}.
+   */
+  public static final class AlarmObject implements DurableObject {
+    private final DurableObjectState state;
+
+    public AlarmObject(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      Storage storage = state.storage();
+      String name = request.queryParam("name").orElse(Storage.DEFAULT_ALARM);
+      long in = Long.parseLong(request.queryParam("in").orElse("0"));
+      switch (request.path()) {
+        case "/set" -> storage.setAlarm(name, Instant.now().plusMillis(in));
+        case "/set-then-throw" -> {
+          storage.setAlarm(name, Instant.now().plusMillis(in));
+          storage.put("written", true);
+          throw new IllegalStateException("boom after setting an alarm");
+        }
+        case "/delete" -> {
+          return Response.text(Boolean.toString(storage.deleteAlarm(name)));
+        }
+        case "/delete-all" -> storage.deleteAll();
+        case "/rearm" -> {
+          storage.put("rearm", Integer.parseInt(request.queryParam("times").orElse("1")));
+          storage.put("rearm-in", in);
+          storage.setAlarm(Instant.now().plusMillis(in));
+        }
+        case "/get" -> {
+          return Response.text(storage.getAlarm(name).map(Instant::toString).orElse("none"));
+        }
+        default -> {}
+      }
+      return Response.text(storage.listAlarms().keySet().toString());
+    }
+
+    @Override
+    public void alarm(AlarmInfo info) {
+      String object = state.id().name().orElse(state.id().toString());
+      deliveries.add(new Delivery(object, info, System.currentTimeMillis()));
+      int failing = failures.getOrDefault(object + "/" + info.name(), 0);
+      if (failing < 0 || info.retryCount() < failing) {
+        state.storage().put("failed-write", true); // must be rolled back
+        throw new IllegalStateException("alarm handler fails on purpose");
+      }
+      state.storage().put("fired:" + info.name(), info.scheduledTime().toEpochMilli());
+      int rearm = state.storage().get("rearm", Integer.class).orElse(0);
+      if (rearm > 1 && info.name().equals(Storage.DEFAULT_ALARM)) {
+        state.storage().put("rearm", rearm - 1);
+        long in = state.storage().get("rearm-in", Long.class).orElse(100L);
+        state.storage().setAlarm(Instant.now().plusMillis(in));
+      }
+    }
+  }
+
+  /** Sets alarms without a handler. */
+  public static final class NoHandler implements DurableObject {
+    private final DurableObjectState state;
+
+    public NoHandler(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      state.storage().setAlarm(Instant.now().plusSeconds(60));
+      return Response.text("set");
+    }
+  }
+
+  private static ActorTestKit testKit;
+  private static DurableObjectNamespace objects;
+  private static PersistenceTestKit journal;
+
+  @BeforeAll
+  static void startNode() {
+    testKit =
+        TestNodes.start(
+            "AlarmTest",
+            """
+            pekko.cluster.sharding.number-of-shards = 4
+            durable-objects.passivation.idle-timeout = 1500ms
+            durable-objects.alarms {
+              first-retry-delay = 200ms
+              max-retries = 3
+              poll-interval = 200ms
+              lookahead = 500ms
+              wake-retry-interval = 1s
+              max-per-object = 5
+            }
+            durable-objects.namespaces.alarms.class = "%s"
+            durable-objects.namespaces.no-handler.class = "%s"
+            """
+                .formatted(AlarmObject.class.getName(), NoHandler.class.getName()));
+    // Counted meters need a real registry behind the runtime's composite one.
+    DurableObjects.meterRegistry(testKit.system())
+        .add(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    journal = PersistenceTestKit.create(testKit.system());
+    objects = DurableObjects.get(testKit.system()).namespace("alarms");
+  }
+
+  @AfterAll
+  static void stopNode() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void reset() {
+    journal.resetPolicy();
+  }
+
+  private static DurableObjectStub object(String name) {
+    return objects.get(objects.idFromName(name));
+  }
+
+  private static Response call(DurableObjectStub stub, String method, String pathAndQuery)
+      throws Exception {
+    int q = pathAndQuery.indexOf('?');
+    Request request =
+        q < 0
+            ? Request.of(method, pathAndQuery)
+            : Request.of(method, pathAndQuery.substring(0, q)).withQuery(pathAndQuery.substring(q + 1));
+    return stub.fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static List<Delivery> deliveriesOf(String object) {
+    List<Delivery> result = new ArrayList<>();
+    for (Delivery delivery : deliveries) {
+      if (delivery.object().equals(object)) {
+        result.add(delivery);
+      }
+    }
+    return result;
+  }
+
+  private static void awaitDeliveries(String object, int count, Duration within) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            within,
+            () -> {
+              assertThat(deliveriesOf(object)).hasSizeGreaterThanOrEqualTo(count);
+              return null;
+            });
+  }
+
+  private static ObjectInspection inspect(String name) throws Exception {
+    return DurableObjects.get(testKit.system())
+        .admin()
+        .inspect(objects.idFromName(name), Optional.empty(), 100)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  private static java.util.Set<String> activeObjects() {
+    TestProbe<ShardRegion.CurrentShardRegionState> probe = testKit.createTestProbe();
+    EntityTypeKey<?> key =
+        EntityTypeKey.create(
+            io.durableobjects.core.internal.entity.ObjectCommand.class, "durable-object-alarms");
+    ClusterSharding.get(testKit.system()).shardState().tell(new GetShardRegionState(key, probe.getRef()));
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    probe.receiveMessage().getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
+    return ids;
+  }
+
+  @Test
+  void anAlarmFiresOnceAtOrAfterItsTime() throws Exception {
+    long before = System.currentTimeMillis();
+    assertThat(call(object("once"), "POST", "/set?in=300").bodyText()).isEqualTo("[default]");
+    awaitDeliveries("once", 1, Duration.ofSeconds(5));
+    Delivery delivery = deliveriesOf("once").get(0);
+    assertThat(delivery.info().name()).isEqualTo("default");
+    assertThat(delivery.info().retryCount()).isZero();
+    assertThat(delivery.info().isRetry()).isFalse();
+    assertThat(delivery.atMillis()).isGreaterThanOrEqualTo(delivery.info().scheduledTime().toEpochMilli());
+    assertThat(delivery.info().scheduledTime().toEpochMilli()).isGreaterThanOrEqualTo(before + 300);
+    Thread.sleep(700);
+    assertThat(deliveriesOf("once")).hasSize(1); // succeeded: never run again
+    assertThat(call(object("once"), "GET", "/alarms").bodyText()).isEqualTo("[]");
+    assertThat(call(object("once"), "GET", "/get").bodyText()).isEqualTo("none");
+  }
+
+  @Test
+  void theLatestSetAlarmWins() throws Exception {
+    DurableObjectStub stub = object("latest");
+    call(stub, "POST", "/set?in=300");
+    call(stub, "POST", "/set?in=60000");
+    call(stub, "POST", "/set?in=900");
+    awaitDeliveries("latest", 1, Duration.ofSeconds(5));
+    Thread.sleep(800);
+    List<Delivery> seen = deliveriesOf("latest");
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).atMillis() - seen.get(0).info().scheduledTime().toEpochMilli())
+        .isGreaterThanOrEqualTo(0);
+    assertThat(call(stub, "GET", "/alarms").bodyText()).isEqualTo("[]");
+  }
+
+  @Test
+  void aRolledBackRequestSetsNoAlarm() throws Exception {
+    DurableObjectStub stub = object("rollback");
+    assertThatThrownBy(() -> call(stub, "POST", "/set-then-throw?in=100"))
+        .hasCauseInstanceOf(DurableObjectException.class);
+    assertThat(call(stub, "GET", "/alarms").bodyText()).isEqualTo("[]");
+    Thread.sleep(800);
+    assertThat(deliveriesOf("rollback")).isEmpty();
+    assertThat(inspect("rollback").alarms()).isEmpty();
+  }
+
+  @Test
+  void namedAlarmsArePendingTogetherAndEachIsDeliveredWithItsName() throws Exception {
+    DurableObjectStub stub = object("named");
+    call(stub, "POST", "/set?name=b&in=600");
+    call(stub, "POST", "/set?name=a&in=300");
+    assertThat(call(stub, "POST", "/set?name=c&in=60000").bodyText()).isEqualTo("[a, b, c]");
+    List<PendingAlarm> pending = inspect("named").alarms();
+    assertThat(pending).extracting(PendingAlarm::name).containsExactly("a", "b", "c");
+    awaitDeliveries("named", 2, Duration.ofSeconds(5));
+    assertThat(deliveriesOf("named")).extracting(d -> d.info().name()).containsExactly("a", "b");
+    assertThat(call(stub, "POST", "/delete?name=c").bodyText()).isEqualTo("true");
+    assertThat(call(stub, "POST", "/delete?name=c").bodyText()).isEqualTo("false");
+    assertThat(call(stub, "GET", "/alarms").bodyText()).isEqualTo("[]");
+  }
+
+  @Test
+  void aFailingHandlerIsRetriedWithGrowingDelaysThenSucceedsOnce() throws Exception {
+    failures.put("flaky/default", 2);
+    call(object("flaky"), "POST", "/set?in=100");
+    awaitDeliveries("flaky", 3, Duration.ofSeconds(10));
+    Thread.sleep(1500);
+    List<Delivery> seen = deliveriesOf("flaky");
+    assertThat(seen).extracting(d -> d.info().retryCount()).containsExactly(0, 1, 2);
+    assertThat(seen).extracting(d -> d.info().isRetry()).containsExactly(false, true, true);
+    assertThat(seen).extracting(d -> d.info().scheduledTime()).containsOnly(seen.get(0).info().scheduledTime());
+    long firstGap = seen.get(1).atMillis() - seen.get(0).atMillis();
+    long secondGap = seen.get(2).atMillis() - seen.get(1).atMillis();
+    assertThat(firstGap).isGreaterThanOrEqualTo(200);
+    assertThat(secondGap).isGreaterThanOrEqualTo(400);
+    // The failed deliveries' writes were rolled back; the successful one's are kept.
+    ObjectInspection view = inspect("flaky");
+    assertThat(view.entries()).extracting(e -> e.key()).contains("fired:default").doesNotContain("failed-write");
+    assertThat(view.alarms()).isEmpty();
+  }
+
+  @Test
+  void aHandlerThatAlwaysFailsIsDroppedAfterTheLastRetry() throws Exception {
+    MeterRegistry registry = DurableObjects.get(testKit.system()).meterRegistry();
+    double droppedBefore = dropped(registry);
+    failures.put("hopeless/default", -1);
+    call(object("hopeless"), "POST", "/set?in=50");
+    awaitDeliveries("hopeless", 4, Duration.ofSeconds(10));
+    Thread.sleep(2500); // the next retry would be 1.6 s later
+    assertThat(deliveriesOf("hopeless")).extracting(d -> d.info().retryCount()).containsExactly(0, 1, 2, 3);
+    assertThat(call(object("hopeless"), "GET", "/alarms").bodyText()).isEqualTo("[]");
+    assertThat(dropped(registry)).isEqualTo(droppedBefore + 1);
+  }
+
+  private static double dropped(MeterRegistry registry) {
+    var counter =
+        registry.find("durable_objects.alarms.dropped").tag("namespace", "alarms").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void settingTheAlarmInsideTheHandlerReArmsIt() throws Exception {
+    call(object("rearm"), "POST", "/rearm?times=3&in=150");
+    awaitDeliveries("rearm", 3, Duration.ofSeconds(10));
+    Thread.sleep(600);
+    assertThat(deliveriesOf("rearm")).hasSize(3);
+    assertThat(call(object("rearm"), "GET", "/alarms").bodyText()).isEqualTo("[]");
+  }
+
+  @Test
+  void deleteAllRemovesEveryAlarm() throws Exception {
+    DurableObjectStub stub = object("wiped");
+    call(stub, "POST", "/set?name=x&in=400");
+    call(stub, "POST", "/set?in=400");
+    assertThat(call(stub, "POST", "/delete-all").bodyText()).isEqualTo("[]");
+    Thread.sleep(1000);
+    assertThat(deliveriesOf("wiped")).isEmpty();
+  }
+
+  @Test
+  void anEvictedObjectIsWokenByTheIndexWhenItsAlarmIsDue() throws Exception {
+    DurableObjectStub stub = object("sleeper");
+    call(stub, "POST", "/set?in=4000");
+    String id = stub.id().toString();
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(4),
+            () -> {
+              assertThat(activeObjects()).doesNotContain(id);
+              return null;
+            });
+    assertThat(deliveriesOf("sleeper")).isEmpty();
+    awaitDeliveries("sleeper", 1, Duration.ofSeconds(6));
+    Delivery delivery = deliveriesOf("sleeper").get(0);
+    assertThat(delivery.atMillis()).isGreaterThanOrEqualTo(delivery.info().scheduledTime().toEpochMilli());
+    // Woken by its alarm, the object knows its name (the index row carries it).
+    assertThat(delivery.object()).isEqualTo("sleeper");
+  }
+
+  @Test
+  void theAdminViewShowsPendingAlarms() throws Exception {
+    call(object("viewed"), "POST", "/set?name=later&in=600000");
+    List<PendingAlarm> alarms = inspect("viewed").alarms();
+    assertThat(alarms).hasSize(1);
+    assertThat(alarms.get(0).name()).isEqualTo("later");
+    assertThat(alarms.get(0).retryCount()).isZero();
+    assertThat(alarms.get(0).nextAttempt()).isEqualTo(alarms.get(0).scheduledTime());
+    assertThat(alarms.get(0).scheduledTime()).isAfter(Instant.now().plusSeconds(500));
+  }
+
+  @Test
+  void badAlarmCallsAreRefusedWithAPreciseMessage() throws Exception {
+    DurableObjectStub stub = object("refused");
+    assertThatThrownBy(() -> call(stub, "POST", "/set?name=&in=10"))
+        .cause()
+        .hasMessageContaining("an alarm name must not be empty");
+    assertThatThrownBy(() -> call(stub, "POST", "/set?name=" + "n".repeat(300) + "&in=10"))
+        .cause()
+        .hasMessageContaining("alarm name is 300 bytes of UTF-8; the limit is 256");
+    for (int i = 0; i < 5; i++) {
+      call(stub, "POST", "/set?name=n" + i + "&in=600000");
+    }
+    assertThatThrownBy(() -> call(stub, "POST", "/set?name=n5&in=600000"))
+        .cause()
+        .hasMessageContaining("more than 5 alarms (durable-objects.alarms.max-per-object)")
+        .satisfies(e -> assertThat(((DurableObjectException) e).status()).isEqualTo(413));
+    call(stub, "POST", "/set?name=n4&in=700000"); // replacing one is fine at the limit
+    DurableObjectNamespace noHandler = DurableObjects.get(testKit.system()).namespace("no-handler");
+    assertThatThrownBy(
+            () ->
+                noHandler
+                    .get(noHandler.idFromName("x"))
+                    .fetch(Request.of("POST", "/"))
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS))
+        .cause()
+        .hasMessageContaining("sets an alarm but implements neither alarm(AlarmInfo) nor alarmAsync(AlarmInfo)");
+  }
+
+  @Test
+  void aJournalFailureLosesTheUnacknowledgedAlarm() throws Exception {
+    DurableObjectStub stub = object("journal-failure");
+    journal.failNextPersisted();
+    assertThatThrownBy(() -> call(stub, "POST", "/set?in=200"))
+        .cause()
+        .hasMessageContaining("the object's journal did not confirm the write");
+    assertThat(call(stub, "GET", "/alarms").bodyText()).isEqualTo("[]");
+    Thread.sleep(800);
+    assertThat(deliveriesOf("journal-failure")).isEmpty();
+  }
+}
