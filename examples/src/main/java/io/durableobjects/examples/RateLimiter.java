@@ -19,13 +19,13 @@ import java.util.Optional;
  * holds no count afterwards.
  *
  * <pre>
- * POST /v1/rate-limiter/by-name/{key}/acquire → 200 {"allowed": true, "remaining": 99, "resetAt": "…"}
- *                                             or 429 {"allowed": false, "remaining": 0, "resetAt": "…"}
- *                                                with Retry-After (whole seconds, at least 1)
- * GET  /v1/rate-limiter/by-name/{key}/        → 200 {"count": 1, "limit": 100, "remaining": 99, "resetAt": "…"}
- *                                               (also /status; consumes nothing; resetAt null without a window)
- * GET  /v1/rate-limiter/by-name/{key}/config  → 200 {"limit": 100, "windowSeconds": 3600}
- * PUT  /v1/rate-limiter/by-name/{key}/config    {"limit": 10, "windowSeconds": 60} → the same
+ * POST /v1/rate-limiter/by-name/{key}/acquire
+ *      → 200 {"allowed": true, "remaining": 99, "resetAt": "2025-01-31T13:00:00Z"}
+ *      → 429 {"allowed": false, "remaining": 0, "resetAt": "…"}, Retry-After: whole seconds, ≥ 1
+ * GET  /v1/rate-limiter/by-name/{key}/   (or /status; consumes nothing)
+ *      → 200 {"count": 1, "limit": 100, "remaining": 99, "resetAt": "…" (null without a window)}
+ * GET  /v1/rate-limiter/by-name/{key}/config → 200 {"limit": 100, "windowSeconds": 3600}
+ * PUT  /v1/rate-limiter/by-name/{key}/config   {"limit": 10, "windowSeconds": 60} → the same
  * </pre>
  *
  * <p>The defaults (100 per hour) come from {@code durable-objects.examples.rate-limiter}, see
@@ -114,8 +114,8 @@ public final class RateLimiter implements DurableObject {
     }
 
     /**
-     * The {@code Retry-After} of a refused acquire: the whole seconds until {@code resetAt}, rounded
-     * up, and at least 1 (a client retrying at once would only be refused again).
+     * The {@code Retry-After} of a refused acquire: the whole seconds until {@code resetAt},
+     * rounded up, and at least 1 (a client retrying at once would only be refused again).
      */
     public static long retryAfterSeconds(Instant now, Instant resetAt) {
       long millis = Duration.between(now, resetAt).toMillis();
@@ -139,7 +139,9 @@ public final class RateLimiter implements DurableObject {
   public Response fetch(Request request) {
     switch (request.path()) {
       case "/acquire":
-        return request.method().equals("POST") ? acquire() : JsonResponses.methodNotAllowed("POST");
+        return request.method().equals("POST")
+            ? acquire()
+            : JsonResponses.methodNotAllowed("POST");
       case "/":
       case "/status":
         return request.method().equals("GET") ? status() : JsonResponses.methodNotAllowed("GET");

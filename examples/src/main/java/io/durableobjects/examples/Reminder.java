@@ -25,15 +25,17 @@ import org.slf4j.LoggerFactory;
  * pending to delivered.
  *
  * <pre>
- * POST /v1/reminder/by-name/{name}/schedule?in=5s   text body → 201 {"id": 1, "text": "…", "due": "…"}
- * GET  /v1/reminder/by-name/{name}/                 → 200 {"pending": [{"id", "text", "due"}, ...],
- *                                                          "delivered": [{"id", "text", "due", "firedAt"}, ...]}
+ * POST /v1/reminder/by-name/{name}/schedule?in=5s   (the text as body)
+ *      → 201 {"id": 1, "text": "…", "due": "2025-01-31T12:00:05Z"}
+ * GET  /v1/reminder/by-name/{name}/
+ *      → 200 {"pending": [{"id", "text", "due"}, ...],
+ *             "delivered": [{"id", "text", "due", "firedAt"}, ...]}
  * </pre>
  *
  * <p>{@code in} is a whole number with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or
- * {@code d} (for example {@code 500ms}, {@code 2m}, {@code 1d}), from 1 ms to 365 days. The text is 1
- * to {@value #MAX_TEXT_BYTES} bytes. Both lists are in order of due time; the delivered list keeps
- * the last {@value #MAX_DELIVERED}.
+ * {@code d} (for example {@code 500ms}, {@code 2m}, {@code 1d}), from 1 ms to 365 days. The text
+ * is 1 to {@value #MAX_TEXT_BYTES} bytes. Both lists are in order of due time; the delivered list
+ * keeps the last {@value #MAX_DELIVERED}.
  *
  * <p>Keys: {@code next-id}; {@code pending:<id>} holds a {@link Scheduled}; {@code
  * delivered:<due>:<id>} a {@link Delivered} (numbers zero-padded, so that key order is due order).
@@ -76,7 +78,9 @@ public final class Reminder implements DurableObject {
   public Response fetch(Request request) {
     switch (request.path()) {
       case "/schedule":
-        return request.method().equals("POST") ? schedule(request) : JsonResponses.methodNotAllowed("POST");
+        return request.method().equals("POST")
+            ? schedule(request)
+            : JsonResponses.methodNotAllowed("POST");
       case "/":
         return request.method().equals("GET") ? list() : JsonResponses.methodNotAllowed("GET");
       default:
@@ -88,7 +92,7 @@ public final class Reminder implements DurableObject {
   public void alarm(AlarmInfo alarm) {
     Optional<Long> id = idOf(alarm.name());
     if (id.isEmpty()) {
-      log.warn("Reminder {} ignores the alarm '{}', which is not a reminder's", state.id(), alarm.name());
+      log.warn("{} ignores the alarm '{}', which is not a reminder's", state.id(), alarm.name());
       return;
     }
     String key = pendingKey(id.get());
@@ -104,7 +108,8 @@ public final class Reminder implements DurableObject {
     if (delivered.size() > MAX_DELIVERED) {
       state
           .storage()
-          .delete(new ArrayList<>(delivered.keySet()).subList(0, delivered.size() - MAX_DELIVERED));
+          .delete(
+              new ArrayList<>(delivered.keySet()).subList(0, delivered.size() - MAX_DELIVERED));
     }
   }
 
@@ -114,7 +119,8 @@ public final class Reminder implements DurableObject {
       return JsonResponses.error(
           400,
           "bad_request",
-          "the query parameter 'in' must be a delay from 1ms to 365d, such as 500ms, 5s, 2m, 1h or 1d");
+          "the query parameter 'in' must be a delay from 1ms to 365d,"
+              + " such as 500ms, 5s, 2m, 1h or 1d");
     }
     if (request.bodyLength() == 0) {
       return JsonResponses.error(400, "bad_request", "the body must be the reminder's text");
@@ -127,7 +133,9 @@ public final class Reminder implements DurableObject {
     }
     if (pending().size() >= MAX_PENDING) {
       return JsonResponses.error(
-          409, "too_many_reminders", "at most " + MAX_PENDING + " reminders may be pending at once");
+          409,
+          "too_many_reminders",
+          "at most " + MAX_PENDING + " reminders may be pending at once");
     }
     long id = state.storage().get(NEXT_ID, Long.class).orElse(1L);
     Scheduled reminder = new Scheduled(id, request.bodyText(), now().plus(delay.get()));

@@ -7,6 +7,8 @@ import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.PendingAlarm;
 import io.durableobjects.core.admin.StoredEntry;
 import java.time.Duration;
 import java.util.List;
@@ -69,18 +71,24 @@ final class ExampleNode implements AutoCloseable {
     return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** The keys the object stores now, in key order (through the admin API: what is committed). */
-  List<String> storedKeys(String namespace, String object) throws Exception {
+  /** What the admin API sees of the object: its committed keys and its pending alarms. */
+  ObjectInspection inspect(String namespace, String object) throws Exception {
     DurableObjectNamespace ns = namespace(namespace);
     return DurableObjects.get(testKit.system())
         .admin()
         .inspect(ns.idFromName(object), Optional.empty(), 1000)
         .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS)
-        .entries()
-        .stream()
-        .map(StoredEntry::key)
-        .toList();
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** The keys the object stores, in key order. */
+  List<String> storedKeys(String namespace, String object) throws Exception {
+    return inspect(namespace, object).entries().stream().map(StoredEntry::key).toList();
+  }
+
+  /** The names of the object's pending alarms, in order of name. */
+  List<String> alarmNames(String namespace, String object) throws Exception {
+    return inspect(namespace, object).alarms().stream().map(PendingAlarm::name).toList();
   }
 
   /**

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.admin.PendingAlarm;
 import io.durableobjects.examples.RateLimiter.Limits;
 import io.durableobjects.examples.RateLimiter.Window;
 import java.time.Duration;
@@ -87,7 +88,8 @@ class RateLimiterTest {
   @Test
   void theDemoConfigurationAllowsAHundredAnHour() {
     assertThat(RateLimiterSettings.defaults()).isEqualTo(new Limits(100, 3600));
-    assertThat(RateLimiterSettings.fromConfig(ConfigFactory.empty())).isEqualTo(new Limits(100, 3600));
+    assertThat(RateLimiterSettings.fromConfig(ConfigFactory.empty()))
+        .isEqualTo(new Limits(100, 3600));
     assertThat(
             RateLimiterSettings.fromConfig(
                 ConfigFactory.parseString(
@@ -97,8 +99,10 @@ class RateLimiterTest {
 
   @Test
   void badSettingsNameTheKey() {
-    for (String bad :
-        new String[] {"limit = 0", "limit = 1000001", "window = 0s", "window = 1500ms", "window = 31d"}) {
+    String[] bads = {
+      "limit = 0", "limit = 1000001", "window = 0s", "window = 1500ms", "window = 31d"
+    };
+    for (String bad : bads) {
       assertThatThrownBy(
               () ->
                   RateLimiterSettings.fromConfig(
@@ -148,6 +152,11 @@ class RateLimiterTest {
     assertThat(refused.header("Content-Type")).contains("application/json");
     assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isBetween(3590L, 3600L);
     assertThat(acquire("hundred").status()).isEqualTo(429);
+
+    assertThat(node.inspect("rate-limiter", "hundred").alarms())
+        .singleElement()
+        .extracting(PendingAlarm::scheduledTime)
+        .isEqualTo(Instant.parse(resetAt));
 
     // Keys are separate objects.
     assertThat(json(acquire("another")).get("remaining").intValue()).isEqualTo(99);
@@ -244,19 +253,21 @@ class RateLimiterTest {
 
   @Test
   void theAlarmAtTheWindowsEndDeletesTheCountAndANewWindowStarts() throws Exception {
-    send("short", "PUT", "/config", "{\"limit\": 2, \"windowSeconds\": 1}");
+    send("short", "PUT", "/config", "{\"limit\": 2, \"windowSeconds\": 2}");
     assertThat(acquire("short").status()).isEqualTo(200);
     assertThat(acquire("short").status()).isEqualTo(200);
     Response refused = acquire("short");
     assertThat(refused.status()).isEqualTo(429);
-    assertThat(refused.header("Retry-After")).contains("1");
+    assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isBetween(1L, 2L);
     assertThat(node.storedKeys("rate-limiter", "short")).containsExactly("limits", "window");
+    assertThat(node.alarmNames("rate-limiter", "short")).containsExactly("default");
 
-    // The window's alarm deletes its state: only the key's own limits are left.
+    // The window's alarm deletes its state: only the key's own limits are left, and no alarm.
     node.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
           assertThat(node.storedKeys("rate-limiter", "short")).containsExactly("limits");
+          assertThat(node.alarmNames("rate-limiter", "short")).isEmpty();
           return null;
         });
     JsonNode next = json(acquire("short"));
