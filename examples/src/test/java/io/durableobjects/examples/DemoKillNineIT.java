@@ -8,9 +8,7 @@ import io.durableobjects.cassandra.testkit.CassandraExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +37,8 @@ class DemoKillNineIT {
     Path logs = Files.createDirectories(Path.of("target", "kill-nine"));
 
     int port = NodeFixture.freePort();
-    node = startNode(fixture, port, logs.resolve("node-1.log"));
-    awaitAlive(port, node);
+    node = DemoProcess.start(fixture, port, logs.resolve("node-1.log"), Map.of());
+    DemoProcess.awaitAlive(port, node, logs);
     String last = null;
     for (int i = 1; i <= 20; i++) {
       HttpResponse<String> response = NodeFixture.post(port, "/v1/counter/by-name/k9/increment");
@@ -53,48 +51,11 @@ class DemoKillNineIT {
     assertThat(node.exitValue()).isEqualTo(137);
 
     port = NodeFixture.freePort();
-    node = startNode(fixture, port, logs.resolve("node-2.log"));
-    awaitAlive(port, node);
+    node = DemoProcess.start(fixture, port, logs.resolve("node-2.log"), Map.of());
+    DemoProcess.awaitAlive(port, node, logs);
     HttpResponse<String> read = NodeFixture.get(port, "/v1/counter/by-name/k9/");
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.body()).isEqualTo("20");
     assertThat(NodeFixture.post(port, "/v1/counter/by-name/k9/increment").body()).isEqualTo("21");
   }
-
-  private static Process startNode(NodeFixture fixture, int httpPort, Path log) throws Exception {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
-    fixture.nodeProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(classpath);
-    command.add(DemoMain.class.getName());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put(
-        "DO_CASSANDRA_CONTACT_POINTS",
-        fixture.cassandra.host() + ":" + fixture.cassandra.cqlPort());
-    builder.environment().put("DO_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().remove("DO_DATA_DIR");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    return builder.start();
-  }
-
-  private static void awaitAlive(int port, Process process) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("the node process exited early; see target/kill-nine").isTrue();
-      try {
-        if (NodeFixture.get(port, "/health/alive").statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the node did not answer on port " + port + " within 120 s");
-  }
-
 }

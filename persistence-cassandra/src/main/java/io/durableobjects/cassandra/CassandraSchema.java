@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every statement is {@code CREATE ... IF NOT EXISTS}, so creating the schema again is a no-op;
  * an existing keyspace keeps its replication. The plugin's tables are exactly those
- * pekko-persistence-cassandra 1.1.0 creates itself; after them comes our own {@code object_catalog}
- * table in the journal keyspace ({@link CassandraObjectCatalog}).
+ * pekko-persistence-cassandra 1.1.0 creates itself; after them come our own tables in the journal
+ * keyspace: {@code object_catalog} ({@link CassandraObjectCatalog}) and {@code alarm_index}, {@code
+ * alarm_index_buckets}, {@code alarm_index_rows} ({@link CassandraAlarmIndex}).
  */
 public final class CassandraSchema {
 
@@ -79,7 +80,7 @@ public final class CassandraSchema {
    * Executes the statements in order, then waits until all nodes agree on the schema.
    *
    * <p>Speed: with the driver's default settings each DDL statement completes only after a schema
-   * metadata refresh that is debounced by 1 s, so the 10 statements take about 11 s on a fresh
+   * metadata refresh that is debounced by 1 s, so the 13 statements take about 14 s on a fresh
    * keyspace. Sessions from {@code EmbeddedCassandra.openSession()} and {@link CassandraSchemaTool}
    * set {@code advanced.metadata.schema.debouncer.window = 0} (about 2 s). Statements that change
    * nothing (second run) return at once.

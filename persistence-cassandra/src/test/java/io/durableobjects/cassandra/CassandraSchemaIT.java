@@ -66,7 +66,10 @@ class CassandraSchemaIT {
             "tag_scanning",
             "metadata",
             "all_persistence_ids",
-            "object_catalog");
+            "object_catalog",
+            "alarm_index",
+            "alarm_index_buckets",
+            "alarm_index_rows");
     assertThat(tables(keyspaces.snapshotKeyspace())).containsExactly("snapshots");
     Row keyspace =
         session

@@ -26,13 +26,15 @@ class CassandraSchemaTest {
    * these out (and requires them to be there); {@link #ourOwnTablesHaveTheirDocumentedShape()}
    * checks them instead.
    */
-  private static final Set<String> OWN_TABLES = Set.of("jks.object_catalog");
+  private static final Set<String> OWN_TABLES = 
+      Set.of(
+          "jks.object_catalog", "jks.alarm_index", "jks.alarm_index_buckets", "jks.alarm_index_rows");
 
   @Test
   void statementsFillInKeyspacesAndReplicationInOrder() {
     List<String> statements = CassandraSchema.statements("jks", "sks", SIMPLE);
 
-    assertThat(statements).hasSize(10);
+    assertThat(statements).hasSize(13);
     assertThat(statements.get(0))
         .startsWith("CREATE KEYSPACE IF NOT EXISTS jks")
         .endsWith("WITH REPLICATION = " + SIMPLE);
@@ -40,6 +42,10 @@ class CassandraSchemaTest {
     assertThat(statements.get(7)).startsWith("CREATE KEYSPACE IF NOT EXISTS sks");
     assertThat(statements.get(8)).startsWith("CREATE TABLE IF NOT EXISTS sks.snapshots (");
     assertThat(statements.get(9)).startsWith("CREATE TABLE IF NOT EXISTS jks.object_catalog (");
+    assertThat(statements.get(10)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index (");
+    assertThat(statements.get(11))
+        .startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index_buckets (");
+    assertThat(statements.get(12)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index_rows (");
     assertThat(statements)
         .allSatisfy(
             s -> assertThat(s).doesNotContain("${").doesNotContain("--").doesNotEndWith(";"))
@@ -63,7 +69,7 @@ class CassandraSchemaTest {
         .hasMessageEndingWith("it is empty");
     assertThatThrownBy(() -> CassandraSchema.statements(null, "sks", SIMPLE))
         .hasMessage("journal keyspace must not be null");
-    assertThat(CassandraSchema.statements("a".repeat(48), "S_1", SIMPLE)).hasSize(10);
+    assertThat(CassandraSchema.statements("a".repeat(48), "S_1", SIMPLE)).hasSize(13);
   }
 
   @Test
@@ -151,6 +157,33 @@ class CassandraSchemaTest {
             Map.entry("updated_at", "timestamp"));
     assertThat(catalog.primaryKey()).isEqualTo("((namespace,bucket),id)");
     assertThat(catalog.options()).isEmpty();
+
+    Table index = ours.get("jks.alarm_index");
+    assertThat(index.columns())
+        .containsExactly(
+            Map.entry("bucket", "bigint"),
+            Map.entry("due_at", "timestamp"),
+            Map.entry("namespace", "text"),
+            Map.entry("object_id", "text"),
+            Map.entry("object_name", "text"));
+    assertThat(index.primaryKey()).isEqualTo("((bucket),due_at,namespace,object_id)");
+    assertThat(index.options()).isEqualTo("withgc_grace_seconds=10800");
+
+    Table buckets = ours.get("jks.alarm_index_buckets");
+    assertThat(buckets.columns())
+        .containsExactly(Map.entry("kind", "text"), Map.entry("bucket", "bigint"));
+    assertThat(buckets.primaryKey()).isEqualTo("((kind),bucket)");
+    assertThat(buckets.options()).isEqualTo("withgc_grace_seconds=10800");
+
+    Table rows = ours.get("jks.alarm_index_rows");
+    assertThat(rows.columns())
+        .containsExactly(
+            Map.entry("namespace", "text"),
+            Map.entry("object_id", "text"),
+            Map.entry("due_at", "timestamp"),
+            Map.entry("bucket", "bigint"));
+    assertThat(rows.primaryKey()).isEqualTo("((namespace,object_id),due_at,bucket)");
+    assertThat(rows.options()).isEqualTo("withgc_grace_seconds=10800");
   }
 
   private static void put(Map<String, Table> tables, String statement) {

@@ -1,0 +1,53 @@
+package io.durableobjects.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The demo node ({@link DemoMain}, as {@code bin/demo} runs it) as a child JVM. */
+final class DemoProcess {
+  private DemoProcess() {}
+
+  static Process start(NodeFixture fixture, int httpPort, Path log, Map<String, String> extra)
+      throws Exception {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
+    fixture.nodeProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(classpath);
+    command.add(DemoMain.class.getName());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder
+        .environment()
+        .put("DO_CASSANDRA_CONTACT_POINTS", fixture.cassandra.host() + ":" + fixture.cassandra.cqlPort());
+    builder.environment().put("DO_HTTP_PORT", Integer.toString(httpPort));
+    builder.environment().remove("DO_DATA_DIR");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    return builder.start();
+  }
+
+  static void awaitAlive(int port, Process process, Path logs) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(process.isAlive()).as("the node process exited early; see " + logs).isTrue();
+      try {
+        if (NodeFixture.get(port, "/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the node was not ready on port " + port + " within 120 s");
+  }
+}
