@@ -2,7 +2,10 @@ package io.durableobjects.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.io.IOException;
@@ -10,7 +13,12 @@ import java.util.Optional;
 
 /** Small JSON helpers the examples share: parse a body, answer JSON, answer a JSON error. */
 final class JsonResponses {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes {@code java.time} values as ISO-8601 text, such as {@code "2025-01-31T12:00:00Z"}. */
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
 
   private JsonResponses() {}
 

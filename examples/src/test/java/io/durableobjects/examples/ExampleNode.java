@@ -7,12 +7,18 @@ import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.PendingAlarm;
+import io.durableobjects.core.admin.StoredEntry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.japi.function.Creator;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 
@@ -63,6 +69,34 @@ final class ExampleNode implements AutoCloseable {
   Response call(String namespace, String object, Request request) throws Exception {
     DurableObjectNamespace ns = namespace(namespace);
     return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** What the admin API sees of the object: its committed keys and its pending alarms. */
+  ObjectInspection inspect(String namespace, String object) throws Exception {
+    DurableObjectNamespace ns = namespace(namespace);
+    return DurableObjects.get(testKit.system())
+        .admin()
+        .inspect(ns.idFromName(object), Optional.empty(), 1000)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** The keys the object stores, in key order. */
+  List<String> storedKeys(String namespace, String object) throws Exception {
+    return inspect(namespace, object).entries().stream().map(StoredEntry::key).toList();
+  }
+
+  /** The names of the object's pending alarms, in order of name. */
+  List<String> alarmNames(String namespace, String object) throws Exception {
+    return inspect(namespace, object).alarms().stream().map(PendingAlarm::name).toList();
+  }
+
+  /**
+   * Runs {@code check} until it passes or {@code max}, scaled by {@code
+   * pekko.actor.testkit.typed.timefactor}, is over; then fails with its last error.
+   */
+  void awaitAssert(Duration max, Creator<?> check) {
+    testKit.createTestProbe().awaitAssert(max, Duration.ofMillis(100), check);
   }
 
   @Override

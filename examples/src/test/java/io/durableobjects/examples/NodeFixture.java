@@ -68,6 +68,16 @@ final class NodeFixture {
     return send(HttpRequest.newBuilder(uri(port, path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  static HttpResponse<String> post(int port, String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(uri(port, path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  static HttpResponse<String> put(int port, String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(uri(port, path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static HttpResponse<String> get(int port, String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(port, path)).GET());
   }
