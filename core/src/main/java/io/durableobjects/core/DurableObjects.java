@@ -58,8 +58,10 @@ public final class DurableObjects implements Extension {
   private final Supplier<List<String>> callChain;
   private final CompositeMeterRegistry meterRegistry;
   private final ObjectAdmin admin;
+  private final com.typesafe.config.Config config;
 
   private DurableObjects(DurableObjects original, Supplier<List<String>> callChain) {
+    this.config = original.config;
     this.namespaces = original.namespaces;
     this.callChain = callChain;
     this.meterRegistry = original.meterRegistry;
@@ -67,6 +69,7 @@ public final class DurableObjects implements Extension {
   }
 
   private DurableObjects(ActorSystem<?> system) {
+    this.config = system.settings().config();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = DurableObjects.class.getClassLoader();
@@ -140,6 +143,14 @@ public final class DurableObjects implements Extension {
       throw new UnknownNamespaceException(name, namespaces.keySet());
     }
     return callChain == null ? namespace : ((ShardedNamespace) namespace).withCallChain(callChain);
+  }
+
+  /**
+   * The node's configuration: where objects read settings of their own (through {@code
+   * state.env().config()}), so that every node configured alike gives them the same values.
+   */
+  public com.typesafe.config.Config config() {
+    return config;
   }
 
   /** Operator access to the objects: listing, inspection, deletion. */

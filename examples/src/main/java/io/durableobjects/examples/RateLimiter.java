@@ -130,6 +130,8 @@ public final class RateLimiter implements DurableObject {
   public record Status(int count, int limit, int remaining, Instant resetAt) {}
 
   private final DurableObjectState state;
+  // The configured defaults, read once per activation from the node's configuration.
+  private Limits defaults;
 
   public RateLimiter(DurableObjectState state) {
     this.state = state;
@@ -250,7 +252,7 @@ public final class RateLimiter implements DurableObject {
 
   /** The key's own limits, or the configured defaults. */
   private Limits limits() {
-    return state.storage().get(LIMITS, Limits.class).orElseGet(RateLimiterSettings::defaults);
+    return state.storage().get(LIMITS, Limits.class).orElseGet(this::defaults);
   }
 
   private static boolean isLong(JsonNode node) {
@@ -260,5 +262,12 @@ public final class RateLimiter implements DurableObject {
   /** Alarms keep milliseconds: so do the times this object stores and answers. */
   private static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private Limits defaults() {
+    if (defaults == null) {
+      defaults = RateLimiterSettings.fromConfig(state.env().config());
+    }
+    return defaults;
   }
 }

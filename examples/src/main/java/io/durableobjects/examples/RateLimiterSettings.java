@@ -15,35 +15,14 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p>Absent keys mean these values. An object receives no configuration (its {@code
- * DurableObjectState} offers its ID, storage and the namespaces), so {@link #defaults()} reads the
- * JVM's own: {@code ConfigFactory.load()}, that is {@code application.conf} on the classpath with
- * {@code -D} system properties over it. Every node started from the same artifact with the same
- * flags therefore has the same defaults; a {@code Config} built in code for one node (as {@code
- * DurableObjectsServer.start(config)} takes) does not reach them.
+ * <p>Absent keys mean these values. They are read from the node's configuration ({@code
+ * state.env().config()}), so every node configured alike has the same defaults.
  */
 final class RateLimiterSettings {
   static final String PATH = "durable-objects.examples.rate-limiter";
   static final RateLimiter.Limits BUILT_IN = new RateLimiter.Limits(100, 3600);
 
-  private static volatile RateLimiter.Limits loaded;
-
   private RateLimiterSettings() {}
-
-  /**
-   * The defaults of this JVM, read once.
-   *
-   * @throws ConfigException.BadValue if the configured values are invalid (every acquire then
-   *     fails with 500 until the configuration is fixed)
-   */
-  static RateLimiter.Limits defaults() {
-    RateLimiter.Limits limits = loaded;
-    if (limits == null) {
-      limits = fromConfig(ConfigFactory.load(RateLimiterSettings.class.getClassLoader()));
-      loaded = limits;
-    }
-    return limits;
-  }
 
   /**
    * The limits at {@value #PATH} of {@code config}.

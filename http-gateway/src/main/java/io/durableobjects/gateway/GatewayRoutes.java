@@ -32,8 +32,35 @@ public final class GatewayRoutes extends AllDirectives {
   private final Route inner;
 
   public GatewayRoutes(ObjectRoutes objects, AdminRoutes admin, HealthRoutes health) {
-    this(List.of(health.route(), objects.route(), admin.route()));
+    this(
+        List.of(
+            discardingBody(GatewayRoutes::isHealthPath, health.route()),
+            objects.route(),
+            discardingBody(path -> path.startsWith("/admin/"), admin.route())));
   }
+
+  /**
+   * Reads and drops a request body the route does not use before it answers. Answering first and
+   * closing the connection while the client still sends (a GET with a large chunked body) makes
+   * the kernel reset the connection, and the client may lose the answer.
+   */
+  private static Route discardingBody(java.util.function.Predicate<String> paths, Route route) {
+    return DIRECTIVES.extractRequest(
+        request ->
+            request.entity().isKnownEmpty() || !paths.test(request.getUri().path())
+                ? route
+                : DIRECTIVES.extractMaterializer(
+                    materializer ->
+                        DIRECTIVES.onComplete(
+                            request.entity().discardBytes(materializer).completionStage(),
+                            done -> route)));
+  }
+
+  private static boolean isHealthPath(String path) {
+    return path.startsWith("/health/") || path.equals("/metrics") || path.equals("/openapi.yaml");
+  }
+
+  private static final AllDirectives DIRECTIVES = new AllDirectives() {};
 
   /** Only these routes, with the request IDs and error mapping of the gateway (for tests). */
   GatewayRoutes(Route routes) {
