@@ -95,4 +95,24 @@ public interface DurableObject {
     alarm(alarm);
     return CompletableFuture.completedFuture(null);
   }
+
+  /**
+   * A client sent {@code message} on a socket the object accepted. Runs like a request (input
+   * gate, one transaction, output gate); messages of one socket arrive in the order sent. If the
+   * object was evicted, this activates it. The default ignores the message.
+   */
+  default void webSocketMessage(WebSocket socket, WebSocketMessage message) throws Exception {}
+
+  /**
+   * The client closed {@code socket} (or its connection was lost: code 1006). The socket is no
+   * longer listed. The default does nothing.
+   */
+  default void webSocketClose(WebSocket socket, int code, String reason, boolean wasClean)
+      throws Exception {}
+
+  /**
+   * The socket failed (for example the client was too slow to read and was dropped, or a message
+   * was too large); {@link #webSocketClose} follows. The default does nothing.
+   */
+  default void webSocketError(WebSocket socket, String error) throws Exception {}
 }

@@ -36,4 +36,43 @@ public interface DurableObjectState {
    * @throws IllegalStateException if called outside the constructor
    */
   <T> CompletionStage<T> blockConcurrencyWhile(Supplier<? extends CompletionStage<T>> body);
+
+  // ---- WebSockets ----------------------------------------------------------------------------
+
+  /**
+   * Accepts the WebSocket upgrade that {@code request} asks for: the gateway then answers 101 and
+   * keeps the connection, and the object receives its messages in {@link
+   * DurableObject#webSocketMessage}. The returned socket is also listed by {@link #getWebSockets}
+   * from now on, also after the object was evicted and activated again. Part of the request's
+   * transaction: a request that fails accepts nothing (the client gets its error instead).
+   *
+   * @param request the request being handled, which must be a WebSocket upgrade
+   * @param tags up to {@code durable-objects.websockets.max-tags} labels to find the socket by,
+   *     each 1 to 256 characters
+   * @throws IllegalStateException if {@code request} is not the upgrade being handled
+   * @throws StorageException if a tag is invalid or the object already holds the most sockets
+   *     allowed
+   */
+  default WebSocket acceptWebSocket(Request request, String... tags) {
+    throw new UnsupportedOperationException("this state does not hold WebSockets");
+  }
+
+  /** The open sockets of this object, in the order they were accepted. */
+  default java.util.List<WebSocket> getWebSockets() {
+    return java.util.List.of();
+  }
+
+  /** The open sockets accepted with {@code tag}. */
+  default java.util.List<WebSocket> getWebSockets(String tag) {
+    return java.util.List.of();
+  }
+
+  /**
+   * Lets the gateway answer the text message {@code request} with {@code response} by itself,
+   * without waking the object (a keep-alive such as "ping" → "pong"); {@code null} for both turns
+   * it off. Applies to every socket of the object.
+   */
+  default void setWebSocketAutoResponse(String request, String response) {
+    throw new UnsupportedOperationException("this state does not hold WebSockets");
+  }
 }

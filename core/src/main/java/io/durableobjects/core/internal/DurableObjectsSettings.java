@@ -26,6 +26,7 @@ public final class DurableObjectsSettings {
   private final String journalPluginId;
   private final String snapshotPluginId;
   private final AlarmSettings alarms;
+  private final io.durableobjects.core.internal.entity.ObjectSockets.Limits webSockets;
 
   private DurableObjectsSettings(
       Map<String, NamespaceSettings> namespaces,
@@ -40,8 +41,10 @@ public final class DurableObjectsSettings {
       IdempotencySettings idempotency,
       String journalPluginId,
       String snapshotPluginId,
-      AlarmSettings alarms) {
+      AlarmSettings alarms,
+      io.durableobjects.core.internal.entity.ObjectSockets.Limits webSockets) {
     this.alarms = alarms;
+    this.webSockets = webSockets;
     this.namespaces = namespaces;
     this.askTimeout = askTimeout;
     this.snapshotEvery = snapshotEvery;
@@ -106,7 +109,35 @@ public final class DurableObjectsSettings {
         idempotency,
         optionalString(config, "journal.plugin-id"),
         optionalString(config, "journal.snapshot-plugin-id"),
-        AlarmSettings.fromConfig(config));
+        AlarmSettings.fromConfig(config),
+        webSockets(config));
+  }
+
+  private static io.durableobjects.core.internal.entity.ObjectSockets.Limits webSockets(
+      Config config) {
+    int maxSockets = atLeast(config, "websockets.max-per-object", 1);
+    int maxTags = atLeast(config, "websockets.max-tags", 0);
+    long attachment = config.getBytes("websockets.max-attachment-size");
+    long message = config.getBytes("websockets.max-message-size");
+    if (attachment < 1 || attachment > 1024 * 1024) {
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + ".websockets.max-attachment-size",
+          "must be between 1 byte and 1 MiB, got " + attachment);
+    }
+    if (message < 1 || message > 3L * 1024 * 1024) {
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + ".websockets.max-message-size",
+          "must be between 1 byte and 3 MiB (one remoting frame), got " + message);
+    }
+    return new io.durableobjects.core.internal.entity.ObjectSockets.Limits(
+        maxSockets, maxTags, (int) attachment, (int) message);
+  }
+
+  /** The limits on objects' WebSockets. */
+  public io.durableobjects.core.internal.entity.ObjectSockets.Limits webSockets() {
+    return webSockets;
   }
 
   /** How alarms are retried, limited and polled. */

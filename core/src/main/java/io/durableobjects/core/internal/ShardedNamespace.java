@@ -107,7 +107,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             catalog,
             new ObjectMetrics(registry, namespace.name()),
             settings.alarms(),
-            alarmIndex);
+            alarmIndex,
+            settings.webSockets());
     ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
     shardingSettings =
         shardingSettings.withPassivationStrategy(

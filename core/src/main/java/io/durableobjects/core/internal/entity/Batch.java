@@ -12,6 +12,9 @@ final class Batch {
   final long id;
   final List<TransactionCommitted> events = new ArrayList<>();
   final List<PendingReply> waiters = new ArrayList<>();
+  // Commands for sockets' connections (the output gate holds them like replies); dropped if the
+  // batch fails, since the state that made them is not durable.
+  final List<Runnable> effects = new ArrayList<>();
   // While in flight: whether the journal confirmed it (and at which sequence number), and whether
   // an alarm index row it needs is still being written. It is durable when both are done.
   boolean journalDone;
@@ -27,7 +30,13 @@ final class Batch {
   }
 
   boolean isEmpty() {
-    return events.isEmpty() && waiters.isEmpty();
+    return events.isEmpty() && waiters.isEmpty() && effects.isEmpty();
+  }
+
+  /** Sends what waited for this batch: socket commands first, then replies. */
+  void release() {
+    effects.forEach(Runnable::run);
+    waiters.forEach(PendingReply::send);
   }
 
   record PendingReply(ActorRef<FetchReply> replyTo, FetchReply reply) {

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
+import io.durableobjects.core.internal.storage.SocketRegistry;
 
 /**
  * INTERNAL API: the durable state of one object, as the journal recovers it (snapshot + events) and
@@ -17,9 +18,16 @@ public record CommittedState(
     KeyValueState data,
     IdempotencyRecords idempotency,
     long lastWriteMillis,
-    AlarmSchedule alarms) {
+    AlarmSchedule alarms,
+    SocketRegistry sockets) {
 
   public static final CommittedState EMPTY = new CommittedState(KeyValueState.empty());
+
+  /** A state without sockets. */
+  public CommittedState(
+      KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis, AlarmSchedule alarms) {
+    this(data, idempotency, lastWriteMillis, alarms, SocketRegistry.empty());
+  }
 
   /** A state without alarms. */
   public CommittedState(KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis) {
@@ -54,10 +62,20 @@ public record CommittedState(
       nextAlarms =
           change.isDelete() ? nextAlarms.without(change.name()) : nextAlarms.with(change.alarm());
     }
+    SocketRegistry nextSockets = sockets;
+    for (TransactionCommitted.SocketChange change : event.socketChanges()) {
+      nextSockets =
+          change.isDelete() ? nextSockets.without(change.id()) : nextSockets.with(change.socket());
+    }
+    if (event.autoResponse() != null) {
+      nextSockets =
+          nextSockets.withAutoResponse(event.autoResponse().request(), event.autoResponse().response());
+    }
     return new CommittedState(
         next,
         event.remembered() == null ? idempotency : idempotency.remember(event.remembered()),
         event.committedAtMillis() > 0 ? event.committedAtMillis() : lastWriteMillis,
-        nextAlarms);
+        nextAlarms,
+        nextSockets);
   }
 }

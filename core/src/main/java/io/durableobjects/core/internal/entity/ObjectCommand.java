@@ -14,7 +14,7 @@ public interface ObjectCommand {
 
   /** A call from a caller that waits for a {@link FetchReply}: a fetch or an RPC. */
   sealed interface Call extends ObjectCommand, DurableObjectsSerializable
-      permits Fetch, Invoke, Admin, DeliverAlarm {
+      permits Fetch, Invoke, Admin, DeliverAlarm, Upgrade, SocketEvent {
     /** The name the ID was derived from, if the caller knows it; otherwise null. */
     String objectName();
 
@@ -96,6 +96,73 @@ public interface ObjectCommand {
       return java.util.List.of();
     }
   }
+
+  /**
+   * A WebSocket upgrade request, from the gateway node that holds the client's connection: the
+   * object's {@code fetch} sees {@code request} and may accept it ({@code
+   * state.acceptWebSocket(request)}); it is then answered 101 and {@code socket} is told {@link
+   * io.durableobjects.core.internal.socket.SocketCommand.Accepted}.
+   *
+   * @param socketId the ID the socket gets if accepted
+   * @param socket the connection's actor at its gateway node
+   */
+  record Upgrade(
+      String objectName,
+      Request request,
+      String socketId,
+      ActorRef<io.durableobjects.core.internal.socket.SocketCommand> socket,
+      ActorRef<FetchReply> replyTo)
+      implements Call {
+    @Override
+    public java.util.List<String> callChain() {
+      return java.util.List.of();
+    }
+
+    @Override
+    public String toString() {
+      return "Upgrade[" + request + ", socket " + socketId + "]";
+    }
+  }
+
+  /** What happened on a socket. */
+  enum SocketEventKind {
+    MESSAGE,
+    CLOSE,
+    ERROR
+  }
+
+  /**
+   * Something happened on one of the object's sockets, at the gateway node that holds it (or the
+   * object lost it, code 1006): it runs the object's callback as a call through the input gate.
+   * The reply (once the callback's writes are durable) paces the connection's next messages.
+   *
+   * @param text a text message, or the close reason or error
+   * @param data a binary message, or null
+   * @param code the close code
+   */
+  record SocketEvent(
+      String objectName,
+      String socketId,
+      SocketEventKind kind,
+      String text,
+      byte[] data,
+      int code,
+      ActorRef<FetchReply> replyTo)
+      implements Call {
+    @Override
+    public java.util.List<String> callChain() {
+      return java.util.List.of();
+    }
+
+    @Override
+    public String toString() {
+      return "SocketEvent[" + kind + " on " + socketId + "]";
+    }
+  }
+
+  /** A socket's connection actor stopped (its gateway node may be gone). */
+  record SocketGone(String socketId)
+      implements ObjectCommand, NoSerializationVerificationNeeded {}
 
   /**
    * The runtime's own call that delivers the object's next due alarm: it takes its turn with

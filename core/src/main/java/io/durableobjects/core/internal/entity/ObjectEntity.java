@@ -8,6 +8,7 @@ import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
+import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.AlarmSettings;
 import io.durableobjects.core.internal.IdempotencyKeys;
@@ -88,7 +89,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       ObjectCatalog catalog,
       ObjectMetrics metrics,
       AlarmSettings alarms,
-      AlarmIndex alarmIndex) {
+      AlarmIndex alarmIndex,
+      ObjectSockets.Limits socketLimits) {
 
     AlarmRules alarmRules() {
       return new AlarmRules(
@@ -133,6 +135,14 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private ObjectStorage storage;
   private KeyValueState working;
   private AlarmSchedule workingAlarms;
+  private io.durableobjects.core.internal.storage.SocketRegistry workingSockets;
+  private ObjectSockets sockets;
+  private final org.apache.pekko.actor.typed.ActorRefResolver resolver;
+  // Connections of sockets, resolved once; and the sockets being watched (their actor's death
+  // means their gateway node or connection is gone).
+  private final Map<String, ActorRef<io.durableobjects.core.internal.socket.SocketCommand>> gateways =
+      new java.util.HashMap<>();
+  private final java.util.Set<String> watchedSockets = new java.util.HashSet<>();
   private IdempotencyRecords remembered;
   private final AlarmIndexKeeper alarmIndex;
   // A DeliverAlarm is waiting or running (one at a time); the alarm it is delivering, once chosen.
@@ -186,6 +196,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     this.stash = stash;
     this.timers = timers;
     this.log = context.getLog();
+    this.resolver = org.apache.pekko.actor.typed.ActorRefResolver.get(context.getSystem());
     this.alarmIndex =
         new AlarmIndexKeeper(
             config.alarmIndex(),
@@ -208,6 +219,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         .onMessage(ObjectCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(ObjectCommand.JournalStopped.class, this::onJournalStopped)
         .onMessage(ObjectCommand.WakeForAlarms.class, this::onWakeForAlarms)
+        .onMessage(ObjectCommand.SocketGone.class, this::onSocketGone)
         .onMessageEquals(ObjectCommand.AlarmTimer.INSTANCE, this::onAlarmTimer)
         .onMessage(ObjectCommand.AlarmIndexCovered.class, this::onAlarmIndexCovered)
         .onMessageEquals(ObjectCommand.AlarmIndexSettled.INSTANCE, this::onAlarmIndexSettled)
@@ -238,7 +250,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private Behavior<ObjectCommand> onRecovered(ObjectCommand.JournalRecovered recovered) {
     working = recovered.state().data();
     workingAlarms = recovered.state().alarms();
+    workingSockets = recovered.state().sockets();
     remembered = recovered.state().idempotency();
+    watchSockets();
     lastSequenceNr = recovered.lastSequenceNr();
     lastWriteMillis = recovered.state().lastWriteMillis();
     if (!working.isEmpty()) {
@@ -261,10 +275,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private Behavior<ObjectCommand> activate() {
     activating = true;
     storage = new ObjectStorage(config.codec(), config.alarmRules());
+    sockets = new ObjectSockets(storage, config.codec(), config.socketLimits());
+    sockets.beginCall(null);
     DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
-    ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env());
+    ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env(), sockets);
     objectState = state;
-    TransactionalStorage tx = storage.begin(working, workingAlarms);
+    TransactionalStorage tx = storage.begin(working, workingAlarms, workingSockets);
     CompletableFuture<Void> blockers;
     try {
       instance = config.namespace().newInstance(state);
@@ -369,7 +385,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         return;
       }
     }
-    TransactionalStorage tx = storage.begin(working, workingAlarms);
+    TransactionalStorage tx = storage.begin(working, workingAlarms, workingSockets);
+    sockets.beginCall(
+        call instanceof ObjectCommand.Upgrade upgrade
+            ? new ObjectSockets.PendingUpgrade(upgrade, resolver.toSerializationFormat(upgrade.socket()))
+            : null);
     long token = nextToken++;
     objectState.callChain(append(call.callChain(), chainLink(token)));
     CompletableFuture<FetchReply> future;
@@ -378,6 +398,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         future = CompletableFuture.completedFuture(runAdmin(admin, tx));
       } else if (call instanceof ObjectCommand.DeliverAlarm) {
         future = runAlarm(tx);
+      } else if (call instanceof ObjectCommand.SocketEvent event) {
+        future = runSocketEvent(event, tx);
       } else {
         future = run(call);
       }
@@ -461,6 +483,95 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private static final FetchReply ALARM_DELIVERED = new FetchReply.Ok(Response.status(204));
+  private static final FetchReply SOCKET_EVENT_DONE = new FetchReply.Ok(Response.status(204));
+  private static final FetchReply UPGRADE_ACCEPTED = new FetchReply.Ok(Response.status(101));
+
+  /** Runs the object's callback for something that happened on one of its sockets. */
+  private CompletableFuture<FetchReply> runSocketEvent(
+      ObjectCommand.SocketEvent event, TransactionalStorage tx) throws Exception {
+    Optional<io.durableobjects.core.WebSocket> socket = sockets.handle(tx, event.socketId());
+    if (socket.isEmpty()) {
+      return CompletableFuture.completedFuture(SOCKET_EVENT_DONE); // the object closed it already
+    }
+    switch (event.kind()) {
+      case MESSAGE ->
+          instance.webSocketMessage(
+              socket.get(),
+              event.data() != null
+                  ? io.durableobjects.core.WebSocketMessage.binary(event.data())
+                  : io.durableobjects.core.WebSocketMessage.text(event.text()));
+      case CLOSE -> {
+        // The handle still reads its attachment in the callback; the list no longer has it.
+        sockets.closing(event.socketId());
+        instance.webSocketClose(
+            socket.get(), event.code(), event.text() == null ? "" : event.text(), event.code() != 1006);
+        tx.removeSocket(event.socketId());
+      }
+      case ERROR -> instance.webSocketError(socket.get(), event.text() == null ? "" : event.text());
+    }
+    return CompletableFuture.completedFuture(SOCKET_EVENT_DONE);
+  }
+
+  /** A socket's close callback failed: its writes are dropped, but the socket is forgotten. */
+  private void socketCloseFailed(ObjectCommand.SocketEvent event, Throwable failure) {
+    log.warn("Object {}: webSocketClose of socket {} failed", hex, event.socketId(), failure);
+    TransactionalStorage tx = storage.detached(working, workingAlarms, workingSockets);
+    if (tx.removeSocket(event.socketId())) {
+      commit(tx, tx.toEvent());
+    }
+  }
+
+  private Behavior<ObjectCommand> onSocketGone(ObjectCommand.SocketGone gone) {
+    watchedSockets.remove(gone.socketId());
+    gateways.remove(gone.socketId());
+    if (workingSockets == null
+        || workingSockets.get(gone.socketId()).isEmpty()
+        || brokenWith != null
+        || stopping) {
+      return this;
+    }
+    // The connection is gone without a close from the client (its node died): tell the object.
+    return onCall(
+        new ObjectCommand.SocketEvent(
+            null,
+            gone.socketId(),
+            ObjectCommand.SocketEventKind.CLOSE,
+            "the connection was lost",
+            null,
+            1006,
+            getContext().getSystem().ignoreRef()));
+  }
+
+  /** Watches the connections of the sockets the object holds and does not watch yet. */
+  private void watchSockets() {
+    if (workingSockets == null) {
+      return;
+    }
+    for (io.durableobjects.core.internal.storage.SocketRecord record : workingSockets.all()) {
+      if (watchedSockets.add(record.id())) {
+        getContext().watchWith(gateway(record.id(), record.gateway()), new ObjectCommand.SocketGone(record.id()));
+      }
+    }
+  }
+
+  private ActorRef<io.durableobjects.core.internal.socket.SocketCommand> gateway(String id, String serialized) {
+    return gateways.computeIfAbsent(id, ignored -> resolver.resolveActorRef(serialized));
+  }
+
+  /** The socket commands a call made, as effects the output gate releases. */
+  private List<Runnable> effectsOf(TransactionalStorage tx) {
+    List<io.durableobjects.core.internal.socket.OutgoingFrame> frames = tx.outbox();
+    if (frames.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> effects = new ArrayList<>(frames.size());
+    for (io.durableobjects.core.internal.socket.OutgoingFrame frame : frames) {
+      ActorRef<io.durableobjects.core.internal.socket.SocketCommand> target =
+          gateway(frame.socketId(), frame.gateway());
+      effects.add(() -> target.tell(frame.command()));
+    }
+    return effects;
+  }
 
   /**
    * The handler of the alarm being delivered failed: its writes are already dropped; the alarm is
@@ -506,6 +617,10 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private void commit(TransactionalStorage tx, TransactionCommitted event) {
     working = tx.result();
     workingAlarms = tx.resultAlarms();
+    workingSockets = tx.resultSockets();
+    if (!event.socketChanges().isEmpty()) {
+      watchSockets();
+    }
     open.events.add(stamped(event));
     if (inFlight == null) {
       flush();
@@ -670,8 +785,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (call instanceof ObjectCommand.Invoke invoke) {
       return config.rpc().invoke(instance, invoke);
     }
-    ObjectCommand.Fetch fetch = (ObjectCommand.Fetch) call;
-    CompletionStage<Response> stage = instance.fetchAsync(fetch.request());
+    Request request =
+        call instanceof ObjectCommand.Upgrade upgrade
+            ? upgrade.request()
+            : ((ObjectCommand.Fetch) call).request();
+    CompletionStage<Response> stage = instance.fetchAsync(request);
     if (stage == null) {
       throw new ObjectFailedException("fetchAsync returned null instead of a CompletionStage");
     }
@@ -738,6 +856,20 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private void finish(
       ObjectCommand.Call call, TransactionalStorage tx, FetchReply success, Throwable failure) {
+    if (failure != null
+        && call instanceof ObjectCommand.SocketEvent event
+        && event.kind() == ObjectCommand.SocketEventKind.CLOSE) {
+      socketCloseFailed(event, failure);
+    }
+    if (failure == null && call instanceof ObjectCommand.Upgrade) {
+      if (sockets.accepted()) {
+        success = UPGRADE_ACCEPTED;
+      } else if (success instanceof FetchReply.Ok ok && ok.response().status() == 101) {
+        failure =
+            new ObjectFailedException(
+                "the object answered 101 without accepting the WebSocket (state.acceptWebSocket)");
+      }
+    }
     if (call instanceof ObjectCommand.DeliverAlarm) {
       alarmQueued = false;
       if (failure != null) {
@@ -788,10 +920,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       if (alarmsSet > 0) {
         config.metrics().alarmsScheduled(alarmsSet);
       }
+      open.effects.addAll(effectsOf(tx));
       open.waiters.add(reply);
       commit(tx, event);
     } else {
-      releaseInOrder(reply); // it may have read writes that are not durable yet
+      // It may have read writes that are not durable yet: its commands and reply wait for them.
+      releaseInOrder(effectsOf(tx), reply);
     }
   }
 
@@ -813,11 +947,18 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private void releaseInOrder(Batch.PendingReply reply) {
+    releaseInOrder(List.of(), reply);
+  }
+
+  private void releaseInOrder(List<Runnable> effects, Batch.PendingReply reply) {
     if (open.hasEvents()) {
+      open.effects.addAll(effects);
       open.waiters.add(reply);
     } else if (inFlight != null) {
+      inFlight.effects.addAll(effects);
       inFlight.waiters.add(reply);
     } else {
+      effects.forEach(Runnable::run);
       reply.send();
     }
   }
@@ -867,7 +1008,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (!inFlight.journalDone || inFlight.indexPending) {
       return this;
     }
-    inFlight.waiters.forEach(Batch.PendingReply::send);
+    inFlight.release();
     lastSequenceNr = inFlight.lastSequenceNr;
     inFlight = null;
     if (!open.hasEvents()) {
@@ -916,6 +1057,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     instance = null;
     working = null;
     workingAlarms = null;
+    workingSockets = null;
     remembered = null;
     alarmQueued = false;
     delivering = null;

@@ -23,10 +23,38 @@ final class ObjectStateImpl implements DurableObjectState {
   // Read by stubs on whatever thread the object's continuation runs on.
   private volatile List<String> callChain = List.of();
 
-  ObjectStateImpl(DurableObjectId id, ObjectStorage storage, Supplier<DurableObjects> env) {
+  private final ObjectSockets sockets;
+
+  ObjectStateImpl(
+      DurableObjectId id, ObjectStorage storage, Supplier<DurableObjects> env, ObjectSockets sockets) {
     this.id = id;
     this.storage = storage;
     this.env = env;
+    this.sockets = sockets;
+  }
+
+  @Override
+  public io.durableobjects.core.WebSocket acceptWebSocket(
+      io.durableobjects.core.Request request, String... tags) {
+    return sockets.accept(request, tags);
+  }
+
+  @Override
+  public List<io.durableobjects.core.WebSocket> getWebSockets() {
+    return sockets.list(null);
+  }
+
+  @Override
+  public List<io.durableobjects.core.WebSocket> getWebSockets(String tag) {
+    if (tag == null) {
+      throw new IllegalArgumentException("the tag must not be null");
+    }
+    return sockets.list(tag);
+  }
+
+  @Override
+  public void setWebSocketAutoResponse(String request, String response) {
+    sockets.setAutoResponse(request, response);
   }
 
   @Override

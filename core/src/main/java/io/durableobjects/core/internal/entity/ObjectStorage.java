@@ -57,6 +57,23 @@ public final class ObjectStorage implements Storage {
     return current;
   }
 
+  /** Starts a call's transaction over the working state, with the object's sockets. */
+  public TransactionalStorage begin(
+      KeyValueState working,
+      AlarmSchedule alarms,
+      io.durableobjects.core.internal.storage.SocketRegistry sockets) {
+    current = detached(working, alarms, sockets);
+    return current;
+  }
+
+  /** A transaction of the runtime's own over data, alarms and sockets. */
+  public TransactionalStorage detached(
+      KeyValueState working,
+      AlarmSchedule alarms,
+      io.durableobjects.core.internal.storage.SocketRegistry sockets) {
+    return new TransactionalStorage(working, alarms, sockets, codec, maxObjectBytes, alarmRules);
+  }
+
   /** A transaction of the runtime's own (not the object's): the object's handle stays closed. */
   public TransactionalStorage detached(KeyValueState working, AlarmSchedule alarms) {
     return new TransactionalStorage(working, alarms, codec, maxObjectBytes, alarmRules);
@@ -65,6 +82,11 @@ public final class ObjectStorage implements Storage {
   /** Ends the request: until the next {@link #begin}, every method throws. */
   public void end() {
     current = null;
+  }
+
+  /** The transaction of the call being handled (for the runtime's socket operations). */
+  TransactionalStorage currentTransaction() {
+    return current();
   }
 
   private TransactionalStorage current() {

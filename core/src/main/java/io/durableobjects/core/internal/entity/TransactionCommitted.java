@@ -1,6 +1,7 @@
 package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
+import io.durableobjects.core.internal.storage.SocketRecord;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,17 +22,33 @@ import java.util.List;
  * @param committedAtMillis when the transaction committed (epoch milliseconds), or 0 if unknown
  *     (events written before the time was recorded)
  * @param alarmChanges the alarms set or deleted after the key changes, each name once
+ * @param socketChanges the WebSockets accepted, changed or forgotten, each ID once (a delete-all
+ *     does not touch sockets: they are connections, not data)
+ * @param autoResponse the object's new auto-response pair, or null if unchanged
  */
 public record TransactionCommitted(
     boolean deleteAll,
     List<Change> changes,
     IdempotencyRecords.Remembered remembered,
     long committedAtMillis,
-    List<AlarmChange> alarmChanges) {
+    List<AlarmChange> alarmChanges,
+    List<SocketChange> socketChanges,
+    AutoResponse autoResponse) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
     alarmChanges = List.copyOf(alarmChanges);
+    socketChanges = List.copyOf(socketChanges);
+  }
+
+  /** A transaction that changes no socket. */
+  public TransactionCommitted(
+      boolean deleteAll,
+      List<Change> changes,
+      IdempotencyRecords.Remembered remembered,
+      long committedAtMillis,
+      List<AlarmChange> alarmChanges) {
+    this(deleteAll, changes, remembered, committedAtMillis, alarmChanges, List.of(), null);
   }
 
   /** A transaction that changes no alarm. */
@@ -61,23 +78,41 @@ public record TransactionCommitted(
 
   /** This transaction, also remembering {@code record}. */
   public TransactionCommitted withRemembered(IdempotencyRecords.Remembered record) {
-    return new TransactionCommitted(deleteAll, changes, record, committedAtMillis, alarmChanges);
+    return new TransactionCommitted(
+        deleteAll, changes, record, committedAtMillis, alarmChanges, socketChanges, autoResponse);
   }
 
   /** This transaction, committed at {@code millis}. */
   public TransactionCommitted withCommittedAt(long millis) {
-    return new TransactionCommitted(deleteAll, changes, remembered, millis, alarmChanges);
+    return new TransactionCommitted(
+        deleteAll, changes, remembered, millis, alarmChanges, socketChanges, autoResponse);
   }
 
   /** This transaction, also changing these alarms. */
   public TransactionCommitted withAlarmChanges(List<AlarmChange> alarms) {
-    return new TransactionCommitted(deleteAll, changes, remembered, committedAtMillis, alarms);
+    return new TransactionCommitted(
+        deleteAll, changes, remembered, committedAtMillis, alarms, socketChanges, autoResponse);
   }
 
   /** Whether this transaction changes nothing but alarms (or nothing at all). */
   public boolean changesOnlyAlarms() {
     return !deleteAll && changes.isEmpty() && remembered == null;
   }
+
+  /**
+   * One socket's change.
+   *
+   * @param id the socket's ID
+   * @param socket the socket as it is now, or {@code null} if the object forgot it
+   */
+  public record SocketChange(String id, SocketRecord socket) {
+    public boolean isDelete() {
+      return socket == null;
+    }
+  }
+
+  /** The object's auto-response pair as set (both null: none). */
+  public record AutoResponse(String request, String response) {}
 
   /**
    * One alarm's change.

@@ -8,6 +8,8 @@ import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
+import io.durableobjects.core.internal.storage.SocketRecord;
+import io.durableobjects.core.internal.storage.SocketRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -34,13 +36,21 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  *   byte version = 1, byte flags (bit 0: delete all keys first; bit 1: remembers a response),
  *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value),
  *   [if bit 1: remembered], [if bit 2: long committedAtMillis],
- *   [if bit 3: int alarmCount, alarmCount × (string name, byte 0 (deleted) or 1 (set), [if 1: alarm])]
+ *   [if bit 3: int alarmCount, alarmCount × (string name, byte 0 (deleted) or 1 (set), [if 1: alarm])],
+ *   [if bit 4: int socketCount, socketCount × (string id, byte 0 (forgotten) or 1 (held), [if 1: socket])],
+ *   [if bit 5: auto-response]
  * object-snapshot, version 1 (written when no idempotency key is remembered), 2, 3 (written when
  * the last write time is known) and 4 (written when alarms are pending):
  *   byte version, int count, count × (int keyLength, UTF-8 key, int valueLength, value),
  *   [version 2 to 4: int records, records × remembered, oldest first],
  *   [version 3 and 4: long lastWriteMillis],
- *   [version 4: int alarmCount, alarmCount × (string name, alarm)]
+ *   [version 4 and 5: int alarmCount, alarmCount × (string name, alarm)],
+ *   [version 5: long nextSocketOrder, int socketCount, socketCount × socket, auto-response]
+ * socket:
+ *   string id, string gateway, int tagCount, tagCount × string, int attachmentLength or -1,
+ *   attachment, long order
+ * auto-response:
+ *   byte 0 (none) or 1, [if 1: string request, string response]
  * alarm:
  *   long scheduledMillis, int retryCount, long dueMillis
  * remembered:
@@ -59,6 +69,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final byte SNAPSHOT_VERSION_WITH_RECORDS = 2;
   static final byte SNAPSHOT_VERSION_WITH_WRITE_TIME = 3;
   static final byte SNAPSHOT_VERSION_WITH_ALARMS = 4;
+  static final byte SNAPSHOT_VERSION_WITH_SOCKETS = 5;
 
   /**
    * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
@@ -76,8 +87,19 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   /** Bit 3: alarm changes follow (after the commit time, if any). */
   static final byte FLAG_ALARMS = 0x08;
 
+  /** Bit 4: WebSocket changes follow (after the alarm changes, if any). */
+  static final byte FLAG_SOCKETS = 0x10;
+
+  /** Bit 5: the auto-response pair follows (after the socket changes, if any). */
+  static final byte FLAG_AUTO_RESPONSE = 0x20;
+
   private static final int KNOWN_TRANSACTION_FLAGS =
-      FLAG_DELETE_ALL | FLAG_REMEMBERED | FLAG_COMMITTED_AT | FLAG_ALARMS;
+      FLAG_DELETE_ALL
+          | FLAG_REMEMBERED
+          | FLAG_COMMITTED_AT
+          | FLAG_ALARMS
+          | FLAG_SOCKETS
+          | FLAG_AUTO_RESPONSE;
 
   /** An entry has at least its two length fields. */
   private static final int MIN_ENTRY_BYTES = 8;
@@ -141,7 +163,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         (tx.deleteAll() ? FLAG_DELETE_ALL : 0)
             | (tx.remembered() != null ? FLAG_REMEMBERED : 0)
             | (tx.committedAtMillis() > 0 ? FLAG_COMMITTED_AT : 0)
-            | (tx.alarmChanges().isEmpty() ? 0 : FLAG_ALARMS));
+            | (tx.alarmChanges().isEmpty() ? 0 : FLAG_ALARMS)
+            | (tx.socketChanges().isEmpty() ? 0 : FLAG_SOCKETS)
+            | (tx.autoResponse() == null ? 0 : FLAG_AUTO_RESPONSE));
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
@@ -163,6 +187,21 @@ public final class JournalSerializer extends SerializerWithStringManifest {
           writeAlarm(out, change.alarm());
         }
       }
+    }
+    if (!tx.socketChanges().isEmpty()) {
+      out.writeInt(tx.socketChanges().size());
+      for (TransactionCommitted.SocketChange change : tx.socketChanges()) {
+        writeString(out, change.id());
+        if (change.isDelete()) {
+          out.writeByte(0);
+        } else {
+          out.writeByte(1);
+          writeSocket(out, change.socket());
+        }
+      }
+    }
+    if (tx.autoResponse() != null) {
+      writeAutoResponse(out, tx.autoResponse().request(), tx.autoResponse().response());
     }
     return bytes.toByteArray();
   }
@@ -205,8 +244,29 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         alarms.add(new TransactionCommitted.AlarmChange(name, kind == 0 ? null : readAlarm(in, name)));
       }
     }
+    List<TransactionCommitted.SocketChange> sockets = List.of();
+    if ((flags & FLAG_SOCKETS) != 0) {
+      int socketCount = in.readInt();
+      if (socketCount < 0 || socketCount > in.available() / 5) {
+        throw new IOException("bad socket change count " + socketCount);
+      }
+      sockets = new ArrayList<>(socketCount);
+      for (int i = 0; i < socketCount; i++) {
+        String id = readString(in);
+        byte kind = in.readByte();
+        if (kind != 0 && kind != 1) {
+          throw new IOException("bad socket change kind " + kind + " for socket '" + id + "'");
+        }
+        sockets.add(new TransactionCommitted.SocketChange(id, kind == 0 ? null : readSocket(in)));
+      }
+    }
+    TransactionCommitted.AutoResponse auto = null;
+    if ((flags & FLAG_AUTO_RESPONSE) != 0) {
+      String[] pair = readAutoResponse(in);
+      auto = new TransactionCommitted.AutoResponse(pair[0], pair[1]);
+    }
     return new TransactionCommitted(
-        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt, alarms);
+        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt, alarms, sockets, auto);
   }
 
   private static byte[] snapshotToBinary(CommittedState state) throws IOException {
@@ -216,7 +276,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     DataOutputStream out = new DataOutputStream(bytes);
     List<IdempotencyRecords.Remembered> records = state.idempotency().oldestFirst();
     byte version =
-        !state.alarms().isEmpty()
+        !state.sockets().isEmpty() || state.sockets().nextOrder() > 0
+            ? SNAPSHOT_VERSION_WITH_SOCKETS
+            : !state.alarms().isEmpty()
             ? SNAPSHOT_VERSION_WITH_ALARMS
             : state.lastWriteMillis() > 0
                 ? SNAPSHOT_VERSION_WITH_WRITE_TIME
@@ -236,7 +298,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     if (version >= SNAPSHOT_VERSION_WITH_WRITE_TIME) {
       out.writeLong(state.lastWriteMillis());
     }
-    if (version == SNAPSHOT_VERSION_WITH_ALARMS) {
+    if (version >= SNAPSHOT_VERSION_WITH_ALARMS) {
       List<ScheduledAlarm> alarms = state.alarms().all();
       out.writeInt(alarms.size());
       for (ScheduledAlarm alarm : alarms) {
@@ -244,14 +306,24 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         writeAlarm(out, alarm);
       }
     }
+    if (version == SNAPSHOT_VERSION_WITH_SOCKETS) {
+      SocketRegistry sockets = state.sockets();
+      out.writeLong(sockets.nextOrder());
+      List<SocketRecord> held = sockets.all();
+      out.writeInt(held.size());
+      for (SocketRecord record : held) {
+        writeSocket(out, record);
+      }
+      writeAutoResponse(out, sockets.autoRequest(), sockets.autoResponse());
+    }
     return bytes.toByteArray();
   }
 
   private static CommittedState snapshotFromBinary(DataInputStream in) throws IOException {
     byte version = in.readByte();
-    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_ALARMS) {
+    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_SOCKETS) {
       throw new IOException(
-          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 4");
+          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 5");
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -278,7 +350,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     }
     long lastWrite = version >= SNAPSHOT_VERSION_WITH_WRITE_TIME ? in.readLong() : 0L;
     AlarmSchedule alarms = AlarmSchedule.empty();
-    if (version == SNAPSHOT_VERSION_WITH_ALARMS) {
+    if (version >= SNAPSHOT_VERSION_WITH_ALARMS) {
       int alarmCount = in.readInt();
       if (alarmCount < 0 || alarmCount > in.available() / 24) {
         throw new IOException("bad alarm count " + alarmCount);
@@ -287,7 +359,72 @@ public final class JournalSerializer extends SerializerWithStringManifest {
         alarms = alarms.with(readAlarm(in, readString(in)));
       }
     }
-    return new CommittedState(data, idempotency, lastWrite, alarms);
+    SocketRegistry sockets = SocketRegistry.empty();
+    if (version == SNAPSHOT_VERSION_WITH_SOCKETS) {
+      long nextOrder = in.readLong();
+      int socketCount = in.readInt();
+      if (socketCount < 0 || socketCount > in.available() / 8) {
+        throw new IOException("bad socket count " + socketCount);
+      }
+      for (int i = 0; i < socketCount; i++) {
+        sockets = sockets.with(readSocket(in));
+      }
+      String[] pair = readAutoResponse(in);
+      sockets = sockets.withAutoResponse(pair[0], pair[1]).withNextOrder(nextOrder);
+    }
+    return new CommittedState(data, idempotency, lastWrite, alarms, sockets);
+  }
+
+  private static void writeSocket(DataOutputStream out, SocketRecord socket) throws IOException {
+    writeString(out, socket.id());
+    writeString(out, socket.gateway());
+    out.writeInt(socket.tags().size());
+    for (String tag : socket.tags()) {
+      writeString(out, tag);
+    }
+    byte[] attachment = socket.attachment();
+    out.writeInt(attachment == null ? -1 : attachment.length);
+    if (attachment != null) {
+      out.write(attachment);
+    }
+    out.writeLong(socket.order());
+  }
+
+  private static SocketRecord readSocket(DataInputStream in) throws IOException {
+    String id = readString(in);
+    String gateway = readString(in);
+    int tagCount = in.readInt();
+    if (tagCount < 0 || tagCount > in.available() / 4) {
+      throw new IOException("bad tag count " + tagCount + " of socket '" + id + "'");
+    }
+    List<String> tags = new ArrayList<>(tagCount);
+    for (int i = 0; i < tagCount; i++) {
+      tags.add(readString(in));
+    }
+    byte[] attachment = readValue(in);
+    return new SocketRecord(id, gateway, tags, attachment, in.readLong());
+  }
+
+  private static void writeAutoResponse(DataOutputStream out, String request, String response)
+      throws IOException {
+    if (request == null) {
+      out.writeByte(0);
+    } else {
+      out.writeByte(1);
+      writeString(out, request);
+      writeString(out, response);
+    }
+  }
+
+  private static String[] readAutoResponse(DataInputStream in) throws IOException {
+    byte kind = in.readByte();
+    if (kind == 0) {
+      return new String[2];
+    }
+    if (kind != 1) {
+      throw new IOException("bad auto-response kind " + kind);
+    }
+    return new String[] {readString(in), readString(in)};
   }
 
   private static void writeAlarm(DataOutputStream out, ScheduledAlarm alarm) throws IOException {

@@ -41,6 +41,8 @@ public final class TransactionalStorage implements Storage {
   private static final scala.collection.immutable.TreeMap<String, byte[]> NO_CHANGES =
       new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
 
+  private static final scala.collection.immutable.TreeMap<String, SocketRecord> NO_SOCKET_CHANGES =
+      new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
   private static final scala.collection.immutable.TreeMap<String, ScheduledAlarm> NO_ALARM_CHANGES =
       new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
 
@@ -49,6 +51,15 @@ public final class TransactionalStorage implements Storage {
   private final AlarmRules alarmRules;
   private KeyValueState state;
   private AlarmSchedule alarms;
+  private SocketRegistry sockets = SocketRegistry.empty();
+
+  /** The socket each changed ID ends with, {@code null} for a removed one. */
+  private scala.collection.immutable.TreeMap<String, SocketRecord> socketChanges = NO_SOCKET_CHANGES;
+
+  private boolean autoResponseChanged;
+
+  /** Commands for sockets' connections, in the order made; sent once the writes are durable. */
+  private final List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox = new ArrayList<>();
 
   /** The alarm each changed name ends with, {@code null} for a deleted one; in UTF-8 name order. */
   private scala.collection.immutable.TreeMap<String, ScheduledAlarm> alarmChanges =
@@ -82,6 +93,18 @@ public final class TransactionalStorage implements Storage {
     this.codec = codec;
     this.maxObjectBytes = maxObjectBytes;
     this.alarmRules = alarmRules;
+  }
+
+  /** A transaction over data, alarms and sockets. */
+  public TransactionalStorage(
+      KeyValueState state,
+      AlarmSchedule alarms,
+      SocketRegistry sockets,
+      ValueCodec codec,
+      long maxObjectBytes,
+      AlarmRules alarmRules) {
+    this(state, alarms, codec, maxObjectBytes, alarmRules);
+    this.sockets = sockets;
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -274,6 +297,41 @@ public final class TransactionalStorage implements Storage {
     alarmChanges = alarmChanges.updated(alarm.name(), alarm);
   }
 
+  // ---- sockets (the runtime's; the object reaches them through DurableObjectState) ----------
+
+  public SocketRegistry resultSockets() {
+    return sockets;
+  }
+
+  public void putSocket(SocketRecord record) {
+    sockets = sockets.with(record);
+    socketChanges = socketChanges.updated(record.id(), record);
+  }
+
+  public boolean removeSocket(String id) {
+    if (sockets.get(id).isEmpty()) {
+      return false;
+    }
+    sockets = sockets.without(id);
+    socketChanges = socketChanges.updated(id, null);
+    return true;
+  }
+
+  public void setAutoResponse(String request, String response) {
+    sockets = sockets.withAutoResponse(request, response);
+    autoResponseChanged = true;
+  }
+
+  /** Queues a command for a socket's connection (sent after the request's writes are durable). */
+  public void send(io.durableobjects.core.internal.socket.OutgoingFrame frame) {
+    outbox.add(frame);
+  }
+
+  /** The commands this request made for sockets, in order. */
+  public List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox() {
+    return List.copyOf(outbox);
+  }
+
   /** Removes the alarm {@code name} (the runtime, delivering it; no checks). */
   public boolean removeAlarm(String name) {
     if (!alarms.contains(name)) {
@@ -303,6 +361,10 @@ public final class TransactionalStorage implements Storage {
     scala.collection.immutable.TreeMap<String, byte[]> savedChanges = changes;
     AlarmSchedule savedAlarms = alarms;
     scala.collection.immutable.TreeMap<String, ScheduledAlarm> savedAlarmChanges = alarmChanges;
+    SocketRegistry savedSockets = sockets;
+    scala.collection.immutable.TreeMap<String, SocketRecord> savedSocketChanges = socketChanges;
+    boolean savedAutoResponseChanged = autoResponseChanged;
+    int savedOutbox = outbox.size(); // it only grows: a savepoint is its length
     boolean savedDeleteAll = deleteAll;
     try {
       return body.apply(facade);
@@ -311,6 +373,10 @@ public final class TransactionalStorage implements Storage {
       changes = savedChanges;
       alarms = savedAlarms;
       alarmChanges = savedAlarmChanges;
+      sockets = savedSockets;
+      socketChanges = savedSocketChanges;
+      autoResponseChanged = savedAutoResponseChanged;
+      outbox.subList(savedOutbox, outbox.size()).clear();
       deleteAll = savedDeleteAll;
       throw t;
     }
@@ -320,7 +386,11 @@ public final class TransactionalStorage implements Storage {
 
   /** Whether the request wrote anything. */
   public boolean hasChanges() {
-    return deleteAll || !changes.isEmpty() || !alarmChanges.isEmpty();
+    return deleteAll
+        || !changes.isEmpty()
+        || !alarmChanges.isEmpty()
+        || !socketChanges.isEmpty()
+        || autoResponseChanged;
   }
 
   /** The alarms with this request's changes applied. */
@@ -350,7 +420,17 @@ public final class TransactionalStorage implements Storage {
       Tuple2<String, ScheduledAlarm> change = alarmIt.next();
       alarmList.add(new TransactionCommitted.AlarmChange(change._1(), change._2()));
     }
-    return new TransactionCommitted(deleteAll, list, null, 0L, alarmList);
+    List<TransactionCommitted.SocketChange> socketList = new ArrayList<>(socketChanges.size());
+    scala.collection.Iterator<Tuple2<String, SocketRecord>> socketIt = socketChanges.iterator();
+    while (socketIt.hasNext()) {
+      Tuple2<String, SocketRecord> change = socketIt.next();
+      socketList.add(new TransactionCommitted.SocketChange(change._1(), change._2()));
+    }
+    TransactionCommitted.AutoResponse auto =
+        autoResponseChanged
+            ? new TransactionCommitted.AutoResponse(sockets.autoRequest(), sockets.autoResponse())
+            : null;
+    return new TransactionCommitted(deleteAll, list, null, 0L, alarmList, socketList, auto);
   }
 
   // ---- checks ------------------------------------------------------------------------------

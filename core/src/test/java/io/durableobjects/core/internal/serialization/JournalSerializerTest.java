@@ -7,6 +7,7 @@ import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.internal.entity.TransactionCommitted.AlarmChange;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
+import io.durableobjects.core.internal.storage.SocketRecord;
 import io.durableobjects.core.internal.entity.TransactionCommitted.Change;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import java.io.NotSerializableException;
@@ -129,10 +130,10 @@ class JournalSerializerTest {
             "corrupt transaction-committed: transaction-committed has format version 9; this node"
                 + " reads version 1");
     byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
-    snapshot[0] = 5;
+    snapshot[0] = 6;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("object-snapshot has format version 5; this node reads versions 1 to 4");
+        .hasMessageContaining("object-snapshot has format version 6; this node reads versions 1 to 5");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -190,14 +191,44 @@ class JournalSerializerTest {
   }
 
   @Test
+  void socketsAndTheAutoResponseRoundTrip() throws Exception {
+    SocketRecord held =
+        new SocketRecord("s1", "pekko://n/user/ws-s1", List.of("member"), new byte[] {'"', 'a', '"'}, 0);
+    TransactionCommitted accepted =
+        new TransactionCommitted(
+            false,
+            List.of(),
+            null,
+            5L,
+            List.of(),
+            List.of(new TransactionCommitted.SocketChange("s1", held)),
+            new TransactionCommitted.AutoResponse("ping", "pong"));
+    byte[] bytes = serializer.toBinary(accepted);
+    assertThat(bytes[1]).isEqualTo((byte) 0x34);
+    assertThat(serializer.fromBinary(bytes, "transaction-committed")).isEqualTo(accepted);
+    CommittedState state = CommittedState.EMPTY.apply(accepted);
+    byte[] snapshot = serializer.toBinary(state);
+    assertThat(snapshot[0]).isEqualTo((byte) 5);
+    assertThat(serializer.fromBinary(snapshot, "object-snapshot")).isEqualTo(state);
+    // A delete-all keeps the sockets: they are connections, not data.
+    assertThat(state.apply(new TransactionCommitted(true, List.of())).sockets().all()).containsExactly(held);
+    TransactionCommitted forgotten =
+        new TransactionCommitted(
+            false, List.of(), null, 0L, List.of(), List.of(new TransactionCommitted.SocketChange("s1", null)), null);
+    CommittedState after = state.apply(forgotten);
+    assertThat(after.sockets().all()).isEmpty();
+    assertThat(serializer.fromBinary(serializer.toBinary(after), "object-snapshot")).isEqualTo(after);
+  }
+
+  @Test
   void unknownFlagsAreRefusedRatherThanIgnored() {
     byte[] bytes = serializer.toBinary(new TransactionCommitted(true, List.of()));
-    bytes[1] = 0x11;
+    bytes[1] = 0x41;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
-            "corrupt transaction-committed: transaction-committed has unknown flags 0x11; this"
-                + " node knows 0x0f");
+            "corrupt transaction-committed: transaction-committed has unknown flags 0x41; this"
+                + " node knows 0x3f");
     bytes[1] = (byte) 0x80;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .hasMessageContaining("unknown flags 0x80");
