@@ -193,9 +193,32 @@ public final class DurableObjectsServer implements AutoCloseable {
               : "the node is not an Up cluster member (it is " + status + ")";
         };
     return new GatewayRoutes(
-        ObjectRoutes.of(objects, settings, auth, limits, metrics, drain),
+        ObjectRoutes.of(objects, settings, auth, limits, metrics, drain, webSockets(system)),
         new AdminRoutes(objects.admin(), objects::namespace, auth),
         new HealthRoutes(node, objects.admin(), prometheus));
+  }
+
+  /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
+  private static io.durableobjects.gateway.internal.WebSocketUpgrades webSockets(
+      ActorSystem<?> system) {
+    Config config = system.settings().config();
+    int sendBuffer = config.getInt("durable-objects.http.websocket.send-buffer");
+    int unacknowledged = config.getInt("durable-objects.http.websocket.max-unacknowledged");
+    if (sendBuffer < 1 || sendBuffer > 100_000) {
+      throw new com.typesafe.config.ConfigException.BadValue(
+          "durable-objects.http.websocket.send-buffer", "must be 1 to 100000, got " + sendBuffer);
+    }
+    if (unacknowledged < 1 || unacknowledged > 10_000) {
+      throw new com.typesafe.config.ConfigException.BadValue(
+          "durable-objects.http.websocket.max-unacknowledged",
+          "must be 1 to 10000, got " + unacknowledged);
+    }
+    return new io.durableobjects.gateway.internal.WebSocketUpgrades(
+        system,
+        (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
+        sendBuffer,
+        unacknowledged,
+        config.getDuration("durable-objects.ask-timeout"));
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config, Duration timeout)

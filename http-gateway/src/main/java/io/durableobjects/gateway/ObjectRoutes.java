@@ -68,6 +68,7 @@ public final class ObjectRoutes extends AllDirectives {
   private final InFlightLimits limits;
   private final GatewayMetrics metrics;
   private final DrainDeadline drain;
+  private final io.durableobjects.gateway.internal.WebSocketUpgrades webSockets;
 
   public ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
@@ -76,6 +77,22 @@ public final class ObjectRoutes extends AllDirectives {
       InFlightLimits limits,
       GatewayMetrics metrics,
       DrainDeadline drain) {
+    this(namespaces, settings, auth, limits, metrics, drain, null);
+  }
+
+  /**
+   * Routes that also hand WebSocket upgrades on object paths to the objects ({@code webSockets}
+   * null: an upgrade is forwarded as a plain request).
+   */
+  public ObjectRoutes(
+      Function<String, DurableObjectNamespace> namespaces,
+      GatewaySettings settings,
+      BearerAuth auth,
+      InFlightLimits limits,
+      GatewayMetrics metrics,
+      DrainDeadline drain,
+      io.durableobjects.gateway.internal.WebSocketUpgrades webSockets) {
+    this.webSockets = webSockets;
     this.namespaces = namespaces;
     this.settings = settings;
     this.auth = auth;
@@ -91,8 +108,9 @@ public final class ObjectRoutes extends AllDirectives {
       BearerAuth auth,
       InFlightLimits limits,
       GatewayMetrics metrics,
-      DrainDeadline drain) {
-    return new ObjectRoutes(objects::namespace, settings, auth, limits, metrics, drain);
+      DrainDeadline drain,
+      io.durableobjects.gateway.internal.WebSocketUpgrades webSockets) {
+    return new ObjectRoutes(objects::namespace, settings, auth, limits, metrics, drain, webSockets);
   }
 
   public Route route() {
@@ -179,6 +197,21 @@ public final class ObjectRoutes extends AllDirectives {
                       start,
                       ErrorResponses.of(400, "invalid_header", ErrorResponses.shorten(e.getMessage())));
                 }
+                Optional<org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade> upgrade =
+                    webSockets == null
+                        ? Optional.empty()
+                        : http.getAttribute(
+                            org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade);
+                if (upgrade.isPresent()) {
+                  return completeWithFuture(
+                      upgrade(
+                          namespace,
+                          id,
+                          request.withHeader("Upgrade", "websocket"),
+                          upgrade.get(),
+                          requestId,
+                          start));
+                }
                 return completeWithFuture(send(namespace, id, request, requestId, start));
               });
         });
@@ -224,6 +257,40 @@ public final class ObjectRoutes extends AllDirectives {
           answer.complete(response);
         });
     drain.track(answer, ObjectRoutes::shutDownBeforeAnswer);
+    return answer;
+  }
+
+  /**
+   * Hands a WebSocket upgrade to the object: 101 and a connected socket if it accepts, its own
+   * answer (or error) otherwise.
+   */
+  private CompletionStage<HttpResponse> upgrade(
+      DurableObjectNamespace namespace,
+      DurableObjectId id,
+      Request request,
+      org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade,
+      String requestId,
+      long start) {
+    CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+    webSockets
+        .offer(namespace.name(), id, request)
+        .whenComplete(
+            (offered, failure) -> {
+              HttpResponse response;
+              if (failure == null && offered.accepted()) {
+                response = webSockets.connect(upgrade, offered.connection());
+              } else {
+                response =
+                    toHttp(
+                        failure == null ? offered.response() : null,
+                        failure,
+                        namespace.name(),
+                        id,
+                        requestId);
+              }
+              metrics.request(namespace.name(), response.status().intValue(), System.nanoTime() - start);
+              answer.complete(response);
+            });
     return answer;
   }
 

@@ -1,0 +1,242 @@
+package io.durableobjects.gateway.internal;
+
+import io.durableobjects.core.internal.entity.FetchReply;
+import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.internal.socket.SocketCommand;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+
+/**
+ * INTERNAL API: one client WebSocket at this gateway node, between the client's stream and the
+ * object (wherever it lives: messages go through sharding, so they follow it when it moves).
+ *
+ * <ul>
+ *   <li>From the client: each message goes to the object in order; at most {@code
+ *       maxUnacknowledged} are unanswered at once, beyond which the client's stream is held back
+ *       (backpressure). A text equal to the object's auto-response request is answered here.
+ *   <li>From the object: messages go into a bounded buffer towards the client; a client too slow to
+ *       drain it is disconnected and the object told ({@code webSocketError}, then {@code
+ *       webSocketClose}), so that it cannot hold the object or other clients back.
+ * </ul>
+ *
+ * <p>The object watches this actor: if it stops without a close (its node died), the object closes
+ * the socket with 1006.
+ */
+public final class SocketConnection extends AbstractBehavior<Object> {
+
+  /** Messages of the connection (all local except the object's {@link SocketCommand}s). */
+  public interface Command {}
+
+  /** The client's stream is connected; messages go out through {@code queue}. */
+  public record Connected(SourceQueueWithComplete<Message> queue)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** The object refused the upgrade: nothing to connect. */
+  public enum Refused implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /** The client's stream started (the sink's init); acknowledge to get the first message. */
+  public record StreamInit(ActorRef<Ack> ackTo) implements Command, NoSerializationVerificationNeeded {}
+
+  /** A whole message from the client; acknowledge to get the next one. */
+  public record Inbound(String text, byte[] data, ActorRef<Ack> ackTo)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** The client closed (or its stream failed) with this code and reason. */
+  public record ClientClosed(int code, String reason, String error)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** The acknowledgement the client's stream waits for. */
+  public enum Ack {
+    INSTANCE
+  }
+
+  private record ObjectAnswered(FetchReply reply) implements Command, NoSerializationVerificationNeeded {}
+
+  private record Offered(QueueOfferResult result, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private final String socketId;
+  private final String objectName;
+  private final EntityRef<ObjectCommand> object;
+  private final int maxUnacknowledged;
+  private final ActorRef<FetchReply> answers;
+  private final List<Message> early = new ArrayList<>();
+  private SourceQueueWithComplete<Message> queue;
+  private String autoRequest;
+  private String autoResponse;
+  private int unacknowledged;
+  private ActorRef<Ack> heldAck;
+  private boolean closedByObject;
+  private boolean closed;
+
+  /**
+   * The connection's behavior. It takes both its own {@link Command}s and the object's {@link
+   * SocketCommand}s: spawn it as {@code Behavior<Object>} and hand the object {@code
+   * ref.narrow()}, a reference the object can watch.
+   */
+  public static Behavior<Object> create(
+      String socketId, String objectName, EntityRef<ObjectCommand> object, int maxUnacknowledged) {
+    return Behaviors.setup(
+        ctx -> new SocketConnection(ctx, socketId, objectName, object, maxUnacknowledged));
+  }
+
+  private SocketConnection(
+      ActorContext<Object> context,
+      String socketId,
+      String objectName,
+      EntityRef<ObjectCommand> object,
+      int maxUnacknowledged) {
+    super(context);
+    this.socketId = socketId;
+    this.objectName = objectName;
+    this.object = object;
+    this.maxUnacknowledged = maxUnacknowledged;
+    this.answers = context.messageAdapter(FetchReply.class, ObjectAnswered::new);
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SocketCommand.class, this::onObject)
+        .onMessage(Connected.class, this::onConnected)
+        .onMessageEquals(Refused.INSTANCE, Behaviors::stopped)
+        .onMessage(StreamInit.class, init -> ack(init.ackTo()))
+        .onMessage(Inbound.class, this::onInbound)
+        .onMessage(ObjectAnswered.class, this::onAnswered)
+        .onMessage(ClientClosed.class, this::onClientClosed)
+        .onMessage(Offered.class, this::onOffered)
+        .build();
+  }
+
+  private Behavior<Object> onObject(SocketCommand command) {
+    if (command instanceof SocketCommand.Accepted accepted) {
+      autoRequest = accepted.autoRequest();
+      autoResponse = accepted.autoResponse();
+    } else if (command instanceof SocketCommand.AutoResponse auto) {
+      autoRequest = auto.request();
+      autoResponse = auto.response();
+    } else if (command instanceof SocketCommand.Send send) {
+      Message message =
+          send.text() != null
+              ? TextMessage.create(send.text())
+              : org.apache.pekko.http.javadsl.model.ws.BinaryMessage.create(
+                  org.apache.pekko.util.ByteString.fromArray(send.data()));
+      deliver(message);
+    } else if (command instanceof SocketCommand.Close) {
+      closedByObject = true;
+      if (queue != null) {
+        queue.complete(); // a normal close (1000): Pekko HTTP sends no other code
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Object> onConnected(Connected connected) {
+    queue = connected.queue();
+    early.forEach(this::deliver);
+    early.clear();
+    if (closedByObject) {
+      queue.complete();
+    }
+    queue.watchCompletion().whenComplete((done, failure) -> {});
+    return this;
+  }
+
+  private void deliver(Message message) {
+    if (queue == null) {
+      early.add(message); // sent by the object between its acceptance and the stream's start
+      return;
+    }
+    ActorRef<Object> self = getContext().getSelf();
+    queue.offer(message).whenComplete((result, failure) -> self.tell(new Offered(result, failure)));
+  }
+
+  private Behavior<Object> onOffered(Offered offered) {
+    if (offered.failure() == null && offered.result() == QueueOfferResult.enqueued()) {
+      return this;
+    }
+    if (closed || closedByObject) {
+      return this;
+    }
+    // The client does not read fast enough: drop it rather than buffer without end.
+    tellObject(ObjectCommand.SocketEventKind.ERROR, "the client did not read its messages fast enough and was disconnected", 0);
+    tellObject(ObjectCommand.SocketEventKind.CLOSE, "client too slow", 1008);
+    closed = true;
+    queue.fail(new IllegalStateException("client too slow: its send buffer is full"));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Object> onInbound(Inbound inbound) {
+    if (closed) {
+      return this;
+    }
+    if (autoRequest != null && autoRequest.equals(inbound.text())) {
+      deliver(TextMessage.create(autoResponse)); // answered here: the object stays asleep
+      return ack(inbound.ackTo());
+    }
+    unacknowledged++;
+    object.tell(
+        new ObjectCommand.SocketEvent(
+            objectName,
+            socketId,
+            ObjectCommand.SocketEventKind.MESSAGE,
+            inbound.text(),
+            inbound.data(),
+            0,
+            answers));
+    if (unacknowledged < maxUnacknowledged) {
+      return ack(inbound.ackTo());
+    }
+    heldAck = inbound.ackTo(); // backpressure: the next message waits for the object
+    return this;
+  }
+
+  private Behavior<Object> onAnswered(ObjectAnswered answered) {
+    unacknowledged = Math.max(0, unacknowledged - 1);
+    if (heldAck != null && unacknowledged < maxUnacknowledged) {
+      ActorRef<Ack> ackTo = heldAck;
+      heldAck = null;
+      ackTo.tell(Ack.INSTANCE);
+    }
+    return this;
+  }
+
+  private Behavior<Object> onClientClosed(ClientClosed closedByClient) {
+    if (!closed && !closedByObject) {
+      if (closedByClient.error() != null) {
+        tellObject(ObjectCommand.SocketEventKind.ERROR, closedByClient.error(), 0);
+      }
+      tellObject(ObjectCommand.SocketEventKind.CLOSE, closedByClient.reason(), closedByClient.code());
+    }
+    closed = true;
+    if (queue != null) {
+      queue.complete();
+    }
+    return Behaviors.stopped();
+  }
+
+  private void tellObject(ObjectCommand.SocketEventKind kind, String text, int code) {
+    object.tell(
+        new ObjectCommand.SocketEvent(
+            objectName, socketId, kind, text, null, code, getContext().getSystem().ignoreRef()));
+  }
+
+  private Behavior<Object> ack(ActorRef<Ack> ackTo) {
+    ackTo.tell(Ack.INSTANCE);
+    return this;
+  }
+}

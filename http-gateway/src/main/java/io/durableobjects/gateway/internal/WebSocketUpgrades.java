@@ -1,0 +1,186 @@
+package io.durableobjects.gateway.internal;
+
+import io.durableobjects.core.DurableObjectException;
+import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.ObjectTimeoutException;
+import io.durableobjects.core.ObjectUnavailableException;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
+import io.durableobjects.core.internal.ShardedNamespace;
+import io.durableobjects.core.internal.entity.FetchReply;
+import io.durableobjects.core.internal.entity.ObjectCommand;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.PeerClosedConnectionException;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.StreamLimitReachedException;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * INTERNAL API: WebSocket upgrades on object paths. The gateway starts a {@link SocketConnection}
+ * for the would-be socket, hands the upgrade request to the object, and connects the client's
+ * stream to the connection if the object accepted it.
+ */
+public final class WebSocketUpgrades {
+
+  /** The object's answer to an upgrade, and the connection that waits for it. */
+  public record Offered(Response response, ActorRef<Object> connection) {
+    public boolean accepted() {
+      return response.status() == 101;
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ActorSystem<?> system;
+  private final Materializer materializer;
+  private final int maxMessageBytes;
+  private final int sendBuffer;
+  private final int maxUnacknowledged;
+  private final Duration askTimeout;
+
+  public WebSocketUpgrades(
+      ActorSystem<?> system,
+      int maxMessageBytes,
+      int sendBuffer,
+      int maxUnacknowledged,
+      Duration askTimeout) {
+    this.system = system;
+    this.materializer = Materializer.matFromSystem(system);
+    this.maxMessageBytes = maxMessageBytes;
+    this.sendBuffer = sendBuffer;
+    this.maxUnacknowledged = maxUnacknowledged;
+    this.askTimeout = askTimeout;
+  }
+
+  /**
+   * Hands the upgrade to the object; completes with its answer (101 if it accepted), or
+   * exceptionally with a {@link DurableObjectException} like a stub's fetch.
+   */
+  public CompletionStage<Offered> offer(String namespace, DurableObjectId id, Request request) {
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    String socketId = HexFormat.of().formatHex(random);
+    EntityRef<ObjectCommand> object =
+        ClusterSharding.get(system).entityRefFor(ShardedNamespace.typeKey(namespace), id.toString());
+    String objectName = id.name().orElse(null);
+    ActorRef<Object> connection =
+        system.systemActorOf(
+            SocketConnection.create(socketId, objectName, object, maxUnacknowledged),
+            "websocket-" + socketId,
+            Props.empty());
+    CompletableFuture<Offered> result = new CompletableFuture<>();
+    object
+        .<FetchReply>ask(
+            replyTo ->
+                new ObjectCommand.Upgrade(objectName, request, socketId, connection.narrow(), replyTo),
+            askTimeout)
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                connection.tell(SocketConnection.Refused.INSTANCE);
+                result.completeExceptionally(
+                    failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
+                        ? new ObjectTimeoutException("object " + id + " did not answer within " + askTimeout)
+                        : new ObjectUnavailableException("object " + id + " could not be reached: " + failure.getMessage()));
+              } else if (reply instanceof FetchReply.Ok ok) {
+                if (ok.response().status() != 101) {
+                  connection.tell(SocketConnection.Refused.INSTANCE);
+                }
+                result.complete(new Offered(ok.response(), connection));
+              } else if (reply instanceof FetchReply.Failed failed) {
+                connection.tell(SocketConnection.Refused.INSTANCE);
+                result.completeExceptionally(
+                    new DurableObjectException(failed.status(), failed.code(), failed.message()));
+              } else {
+                connection.tell(SocketConnection.Refused.INSTANCE);
+                result.completeExceptionally(
+                    new IllegalStateException("unexpected answer to an upgrade: " + reply));
+              }
+            });
+    return result;
+  }
+
+  /** Completes the upgrade the object accepted: the client's stream meets its connection. */
+  public HttpResponse connect(WebSocketUpgrade upgrade, ActorRef<Object> connection) {
+    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> outgoing =
+        Source.<Message>queue(sendBuffer, OverflowStrategy.dropNew()).preMaterialize(materializer);
+    connection.tell(new SocketConnection.Connected(outgoing.first()));
+    Sink<Message, NotUsed> incoming =
+        Flow.<Message>create()
+            .mapAsync(1, this::whole)
+            .to(
+                ActorSink.<SocketConnection.Inbound, Object, SocketConnection.Ack>actorRefWithBackpressure(
+                    connection,
+                    (ackTo, message) ->
+                        new SocketConnection.Inbound(message.text(), message.data(), ackTo),
+                    SocketConnection.StreamInit::new,
+                    SocketConnection.Ack.INSTANCE,
+                    new SocketConnection.ClientClosed(1000, "", null),
+                    WebSocketUpgrades::closedBy));
+    return upgrade.handleMessagesWith(incoming, outgoing.second());
+  }
+
+  private static Object closedBy(Throwable failure) {
+    if (failure instanceof PeerClosedConnectionException peer) {
+      return new SocketConnection.ClientClosed(peer.closeCode(), peer.closeReason(), null);
+    }
+    if (failure instanceof StreamLimitReachedException || failure instanceof MessageTooLarge) {
+      return new SocketConnection.ClientClosed(1009, "message too big", failure.getMessage());
+    }
+    return new SocketConnection.ClientClosed(1006, "connection failed", String.valueOf(failure.getMessage()));
+  }
+
+  /** A client message, whole; a message above the limit fails the client's stream. */
+  private CompletionStage<SocketConnection.Inbound> whole(Message message) {
+    if (message.isText()) {
+      return message
+          .asTextMessage()
+          .getStreamedText()
+          .limitWeighted(maxMessageBytes, text -> (long) text.length())
+          .runFold(new StringBuilder(), StringBuilder::append, materializer)
+          .thenApply(
+              text -> {
+                if (text.length() > maxMessageBytes / 3
+                    && text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        > maxMessageBytes) {
+                  throw new MessageTooLarge(maxMessageBytes);
+                }
+                return new SocketConnection.Inbound(text.toString(), null, null);
+              });
+    }
+    BinaryMessage binary = message.asBinaryMessage();
+    return binary
+        .getStreamedData()
+        .limitWeighted(maxMessageBytes, bytes -> (long) bytes.size())
+        .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+        .thenApply(bytes -> new SocketConnection.Inbound(null, bytes.toArray(), null));
+  }
+
+  private static final class MessageTooLarge extends RuntimeException {
+    MessageTooLarge(int limit) {
+      super("a message is limited to " + limit + " bytes");
+    }
+  }
+}
