@@ -18,13 +18,32 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
   final CompletableFuture<String> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private final WebSocket socket;
+  private final boolean reading;
 
   private ChatClient(String url) throws Exception {
+    this(url, true);
+  }
+
+  private ChatClient(String url, boolean reading) throws Exception {
+    this.reading = reading;
     socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(url), this).get(20, TimeUnit.SECONDS);
   }
 
   static ChatClient join(int port, String room, String name) throws Exception {
     return new ChatClient("ws://127.0.0.1:" + port + "/v1/chat-room/by-name/" + room + "/ws?name=" + name);
+  }
+
+  /** A client that never reads what it is sent (its TCP window fills up). */
+  static ChatClient joinWithoutReading(int port, String room, String name) throws Exception {
+    return new ChatClient(
+        "ws://127.0.0.1:" + port + "/v1/chat-room/by-name/" + room + "/ws?name=" + name, false);
+  }
+
+  @Override
+  public void onOpen(WebSocket webSocket) {
+    if (reading) {
+      webSocket.request(1);
+    }
   }
 
   void send(String text) throws Exception {

@@ -33,7 +33,14 @@ class ChatRoomIT {
     node =
         DurableObjectsServer.start(
             DurableObjectsServer.loadConfig(
-                ConfigFactory.parseString("durable-objects.passivation.idle-timeout = 2s")
+                ConfigFactory.parseString(
+                        """
+                        durable-objects.passivation.idle-timeout = 2s
+                        # Small buffers towards clients, so that a client that does not read is
+                        # found out after little traffic.
+                        durable-objects.http.websocket.send-buffer = 64
+                        pekko.http.server.socket-options.so-send-buffer-size = 8k
+                        """)
                     .withFallback(fixture.nodeConfig())));
     port = node.httpAddress().getPort();
   }
@@ -124,6 +131,27 @@ class ChatRoomIT {
         assertThat(json(NodeFixture.get(port, "/v1/chat-room/by-name/history/").body()).get("messages").size())
             .isEqualTo(2);
       }
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsDroppedWithoutHoldingBackTheOthers() throws Exception {
+    try (ChatClient fast = ChatClient.join(port, "slow", "fast")) {
+      ChatClient slow = ChatClient.joinWithoutReading(port, "slow", "slow");
+      String text = "x".repeat(3000);
+      int count = 600;
+      for (int i = 0; i < count; i++) {
+        fast.send(i + text);
+      }
+      for (int i = 0; i < count; i++) {
+        assertThat(json(fast.next()).get("text").asText()).startsWith(Integer.toString(i));
+      }
+      long deadline = System.currentTimeMillis() + 10_000;
+      JsonNode room;
+      do {
+        room = json(NodeFixture.get(port, "/v1/chat-room/by-name/slow/").body());
+      } while (room.get("members").size() != 1 && System.currentTimeMillis() < deadline);
+      assertThat(room.get("members").toString()).isEqualTo("[\"fast\"]");
     }
   }
 
