@@ -34,6 +34,25 @@ class WebSocketObjectTest {
 
     @Override
     public Response fetch(Request request) {
+      if (request.path().equals("/ws-tags")) {
+        state.acceptWebSocket(request, "a", "b", "c");
+        return Response.status(101);
+      }
+      if (request.path().equals("/ws-big")) {
+        state.acceptWebSocket(request).serializeAttachment("x".repeat(200));
+        return Response.status(101);
+      }
+      if (request.path().equals("/ws-loud")) {
+        state.acceptWebSocket(request).send("x".repeat(2000));
+        return Response.status(101);
+      }
+      if (request.path().equals("/ws-refuse")) {
+        return Response.status(101); // without accepting: an error
+      }
+      if (request.path().equals("/not-an-upgrade")) {
+        state.acceptWebSocket(request);
+        return Response.status(101);
+      }
       if (request.path().equals("/ws")) {
         String name = request.queryParam("name").orElse("anonymous");
         WebSocket ws = state.acceptWebSocket(request, "member", "name:" + name);
@@ -73,6 +92,12 @@ class WebSocketObjectTest {
             "WebSocketObjectTest",
             """
             durable-objects.passivation.idle-timeout = 1s
+            durable-objects.websockets {
+              max-per-object = 3
+              max-tags = 2
+              max-attachment-size = 64
+              max-message-size = 1 KiB
+            }
             durable-objects.namespaces.room.class = "%s"
             """
                 .formatted(Room.class.getName()));
@@ -146,6 +171,44 @@ class WebSocketObjectTest {
       assertThat(text(member)).isEqualTo("3 carol: still here?");
     }
     assertThat(call("lobby", "/")).isEqualTo("3");
+  }
+
+  private static FetchReply upgrade(String room, String path, String socketId) {
+    TestProbe<SocketCommand> connection = testKit.createTestProbe();
+    TestProbe<FetchReply> reply = testKit.createTestProbe();
+    entity(room)
+        .tell(
+            new ObjectCommand.Upgrade(
+                room, Request.of("GET", path), socketId, connection.getRef(), reply.getRef()));
+    return reply.receiveMessage();
+  }
+
+  private static String refusal(FetchReply reply) {
+    assertThat(reply).isInstanceOf(FetchReply.Failed.class);
+    FetchReply.Failed failed = (FetchReply.Failed) reply;
+    return failed.status() + " " + failed.message();
+  }
+
+  @Test
+  void limitsAreEnforcedWithPreciseErrors() throws Exception {
+    assertThat(refusal(upgrade("limits", "/ws-tags", "t1")))
+        .isEqualTo("413 a WebSocket may have at most 2 tags (durable-objects.websockets.max-tags), got 3");
+    assertThat(refusal(upgrade("limits", "/ws-big", "t2")))
+        .startsWith("413 the attachment of socket t2 is 203 bytes; the limit is 64");
+    assertThat(refusal(upgrade("limits", "/ws-loud", "t3")))
+        .startsWith("413 a WebSocket message is limited to 1024 bytes");
+    assertThat(refusal(upgrade("limits", "/ws-refuse", "t4")))
+        .contains("answered 101 without accepting the WebSocket");
+    TestProbe<FetchReply> plain = testKit.createTestProbe();
+    entity("limits")
+        .tell(new ObjectCommand.Fetch("limits", Request.of("GET", "/not-an-upgrade"), List.of(), plain.getRef()));
+    assertThat(refusal(plain.receiveMessage())).contains("acceptWebSocket needs the WebSocket upgrade request");
+    // A refused upgrade accepted nothing; then the object takes at most 3 sockets.
+    for (int i = 0; i < 3; i++) {
+      join("limits", "m" + i, "m" + i);
+    }
+    assertThat(refusal(upgrade("limits", "/ws", "m3")))
+        .isEqualTo("413 the object already holds 3 WebSockets (durable-objects.websockets.max-per-object)");
   }
 
   @Test
