@@ -50,6 +50,10 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
     socket.sendText(text, true).get(10, TimeUnit.SECONDS);
   }
 
+  void sendBinary(byte[] data) throws Exception {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+  }
+
   /** The next message, waiting up to 10 s. */
   String next() throws InterruptedException {
     String message = received.poll(10, TimeUnit.SECONDS);

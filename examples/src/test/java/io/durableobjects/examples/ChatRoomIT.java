@@ -128,8 +128,12 @@ class ChatRoomIT {
             .containsExactly("first", "second");
         frank.send("ping");
         assertThat(frank.next()).isEqualTo("pong"); // answered by the gateway
+        frank.sendBinary("binary hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode binary = json(frank.next());
+        assertThat(binary.get("text").asText()).isEqualTo("binary hello");
+        assertThat(json(dave.next()).get("seq").asLong()).isEqualTo(3);
         assertThat(json(NodeFixture.get(port, "/v1/chat-room/by-name/history/").body()).get("messages").size())
-            .isEqualTo(2);
+            .isEqualTo(3);
       }
     }
   }

@@ -39,7 +39,9 @@ class ChatRoomMultiNodeIT {
       throws Exception {
     NodeFixture fixture = new NodeFixture(ChatRoomMultiNodeIT.class, cassandra);
     int seedPort = NodeFixture.freePort();
-    String seeds = "pekko.cluster.seed-nodes = [\"pekko://durable-objects@127.0.0.1:" + seedPort + "\"]\n";
+    String seeds =
+        "pekko.cluster.seed-nodes = [\"pekko://durable-objects@127.0.0.1:" + seedPort + "\"]\n"
+            + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n";
     List<DurableObjectsServer> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
