@@ -156,7 +156,19 @@ class ChatRoomIT {
         room = json(NodeFixture.get(port, "/v1/chat-room/by-name/slow/").body());
       } while (room.get("members").size() != 1 && System.currentTimeMillis() < deadline);
       assertThat(room.get("members").toString()).isEqualTo("[\"fast\"]");
+      assertThat(metric("durable_objects_websockets_dropped_total{reason=\"slow_client\"}"))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(metric("durable_objects_websockets_messages_received_total")).isGreaterThanOrEqualTo(600);
+      assertThat(metric("durable_objects_websockets_open")).isGreaterThanOrEqualTo(1);
     }
+  }
+
+  private static double metric(String name) throws Exception {
+    return NodeFixture.get(port, "/metrics").body().lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(-1);
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -193,14 +194,21 @@ public final class DurableObjectsServer implements AutoCloseable {
               : "the node is not an Up cluster member (it is " + status + ")";
         };
     return new GatewayRoutes(
-        ObjectRoutes.of(objects, settings, auth, limits, metrics, drain, webSockets(system)),
+        ObjectRoutes.of(
+            objects,
+            settings,
+            auth,
+            limits,
+            metrics,
+            drain,
+            webSockets(system, new WebSocketMetrics(objects.meterRegistry()))),
         new AdminRoutes(objects.admin(), objects::namespace, auth),
         new HealthRoutes(node, objects.admin(), prometheus));
   }
 
   /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
   private static io.durableobjects.gateway.internal.WebSocketUpgrades webSockets(
-      ActorSystem<?> system) {
+      ActorSystem<?> system, WebSocketMetrics metrics) {
     Config config = system.settings().config();
     int sendBuffer = config.getInt("durable-objects.http.websocket.send-buffer");
     int unacknowledged = config.getInt("durable-objects.http.websocket.max-unacknowledged");
@@ -218,7 +226,8 @@ public final class DurableObjectsServer implements AutoCloseable {
         (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
         sendBuffer,
         unacknowledged,
-        config.getDuration("durable-objects.ask-timeout"));
+        config.getDuration("durable-objects.ask-timeout"),
+        metrics);
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config, Duration timeout)

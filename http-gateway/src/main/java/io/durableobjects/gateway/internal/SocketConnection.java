@@ -74,6 +74,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private final EntityRef<ObjectCommand> object;
   private final int maxUnacknowledged;
   private final ActorRef<FetchReply> answers;
+  private final WebSocketMetrics metrics;
+  private boolean counted;
   private final List<Message> early = new ArrayList<>();
   private SourceQueueWithComplete<Message> queue;
   private String autoRequest;
@@ -89,9 +91,13 @@ public final class SocketConnection extends AbstractBehavior<Object> {
    * ref.narrow()}, a reference the object can watch.
    */
   public static Behavior<Object> create(
-      String socketId, String objectName, EntityRef<ObjectCommand> object, int maxUnacknowledged) {
+      String socketId,
+      String objectName,
+      EntityRef<ObjectCommand> object,
+      int maxUnacknowledged,
+      WebSocketMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new SocketConnection(ctx, socketId, objectName, object, maxUnacknowledged));
+        ctx -> new SocketConnection(ctx, socketId, objectName, object, maxUnacknowledged, metrics));
   }
 
   private SocketConnection(
@@ -99,8 +105,10 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       String socketId,
       String objectName,
       EntityRef<ObjectCommand> object,
-      int maxUnacknowledged) {
+      int maxUnacknowledged,
+      WebSocketMetrics metrics) {
     super(context);
+    this.metrics = metrics;
     this.socketId = socketId;
     this.objectName = objectName;
     this.object = object;
@@ -119,7 +127,15 @@ public final class SocketConnection extends AbstractBehavior<Object> {
         .onMessage(ObjectAnswered.class, this::onAnswered)
         .onMessage(ClientClosed.class, this::onClientClosed)
         .onMessage(Offered.class, this::onOffered)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
         .build();
+  }
+
+  private Behavior<Object> onStopped() {
+    if (counted) {
+      metrics.closed();
+    }
+    return this;
   }
 
   private Behavior<Object> onObject(SocketCommand command) {
@@ -147,6 +163,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
 
   private Behavior<Object> onConnected(Connected connected) {
     queue = connected.queue();
+    counted = true;
+    metrics.opened();
     early.forEach(this::deliver);
     early.clear();
     if (closedByObject) {
@@ -161,6 +179,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       early.add(message); // sent by the object between its acceptance and the stream's start
       return;
     }
+    metrics.sent();
     ActorRef<Object> self = getContext().getSelf();
     queue.offer(message).whenComplete((result, failure) -> self.tell(new Offered(result, failure)));
   }
@@ -173,6 +192,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       return this;
     }
     // The client does not read fast enough: drop it rather than buffer without end.
+    metrics.droppedSlowClient();
     tellObject(ObjectCommand.SocketEventKind.ERROR, "the client did not read its messages fast enough and was disconnected", 0);
     tellObject(ObjectCommand.SocketEventKind.CLOSE, "client too slow", 1008);
     closed = true;
@@ -184,6 +204,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     if (closed) {
       return this;
     }
+    metrics.received();
     if (autoRequest != null && autoRequest.equals(inbound.text())) {
       deliver(TextMessage.create(autoResponse)); // answered here: the object stays asleep
       return ack(inbound.ackTo());

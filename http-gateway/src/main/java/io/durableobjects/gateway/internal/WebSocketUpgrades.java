@@ -59,13 +59,16 @@ public final class WebSocketUpgrades {
   private final int sendBuffer;
   private final int maxUnacknowledged;
   private final Duration askTimeout;
+  private final WebSocketMetrics metrics;
 
   public WebSocketUpgrades(
       ActorSystem<?> system,
       int maxMessageBytes,
       int sendBuffer,
       int maxUnacknowledged,
-      Duration askTimeout) {
+      Duration askTimeout,
+      WebSocketMetrics metrics) {
+    this.metrics = metrics;
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.maxMessageBytes = maxMessageBytes;
@@ -87,7 +90,7 @@ public final class WebSocketUpgrades {
     String objectName = id.name().orElse(null);
     ActorRef<Object> connection =
         system.systemActorOf(
-            SocketConnection.create(socketId, objectName, object, maxUnacknowledged),
+            SocketConnection.create(socketId, objectName, object, maxUnacknowledged, metrics),
             "websocket-" + socketId,
             Props.empty());
     CompletableFuture<Offered> result = new CompletableFuture<>();
