@@ -84,6 +84,7 @@ public final class DurableObjectsServer implements AutoCloseable {
    */
   public static DurableObjectsServer start(Config config) {
     GatewaySettings settings = GatewaySettings.fromConfig(config);
+    StaticPages pages = StaticPages.load(settings.staticPages(), classLoader());
     String systemName = config.getString("durable-objects.node.system-name");
     Duration startupTimeout = config.getDuration("durable-objects.node.startup-timeout");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
@@ -91,7 +92,7 @@ public final class DurableObjectsServer implements AutoCloseable {
       joinCluster(system, config, startupTimeout);
       PrometheusMeterRegistry prometheus = prometheus(system);
       DurableObjects objects = DurableObjects.get(system);
-      GatewayRoutes routes = routes(system, objects, settings, prometheus);
+      GatewayRoutes routes = routes(system, objects, settings, pages, prometheus);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.host(), settings.port())
@@ -153,6 +154,7 @@ public final class DurableObjectsServer implements AutoCloseable {
       ActorSystem<?> system,
       DurableObjects objects,
       GatewaySettings settings,
+      StaticPages pages,
       PrometheusMeterRegistry prometheus) {
     BearerAuth auth = new BearerAuth(settings.auth());
     InFlightLimits limits =
@@ -203,7 +205,14 @@ public final class DurableObjectsServer implements AutoCloseable {
             drain,
             webSockets(system, new WebSocketMetrics(objects.meterRegistry()))),
         new AdminRoutes(objects.admin(), objects::namespace, auth),
-        new HealthRoutes(node, objects.admin(), prometheus));
+        new HealthRoutes(node, objects.admin(), prometheus),
+        pages);
+  }
+
+  /** Where static pages are looked up: the caller's context class loader, else this module's. */
+  private static ClassLoader classLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : DurableObjectsServer.class.getClassLoader();
   }
 
   /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */

@@ -21,22 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole HTTP surface of a node: object traffic, the admin API, health, metrics and the API
- * description. Every response carries an {@code X-Request-Id} (the client's, if it sent a valid
- * one), and every error, including Pekko HTTP's own rejections, answers with the gateway's JSON
- * error shape; unexpected failures are logged with the request ID and answered without detail.
+ * The whole HTTP surface of a node: object traffic, the admin API, health, metrics, the API
+ * description and the configured static pages. Every response carries an {@code X-Request-Id}
+ * (the client's, if it sent a valid one), and every error, including Pekko HTTP's own rejections,
+ * answers with the gateway's JSON error shape; unexpected failures are logged with the request ID
+ * and answered without detail.
  */
 public final class GatewayRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(GatewayRoutes.class);
 
   private final Route inner;
 
-  public GatewayRoutes(ObjectRoutes objects, AdminRoutes admin, HealthRoutes health) {
+  public GatewayRoutes(
+      ObjectRoutes objects, AdminRoutes admin, HealthRoutes health, StaticPages pages) {
     this(
         List.of(
             discardingBody(GatewayRoutes::isHealthPath, health.route()),
             objects.route(),
-            discardingBody(path -> path.startsWith("/admin/"), admin.route())));
+            discardingBody(path -> path.startsWith("/admin/"), admin.route()),
+            discardingBody(pages.paths()::contains, pages.route())));
   }
 
   /**

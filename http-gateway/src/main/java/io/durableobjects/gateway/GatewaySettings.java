@@ -2,7 +2,17 @@ package io.durableobjects.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP gateway's settings, read from {@code durable-objects.http} (see reference.conf; {@code
@@ -20,6 +30,8 @@ import java.time.Duration;
  *     accepting connections
  * @param shutdownDrain how long a shutting-down node lets in-flight requests finish
  * @param auth who may call
+ * @param staticPages pages served from the classpath: URL path to resource name (see {@link
+ *     StaticPages}); the paths are checked here, the resources when the pages are loaded
  */
 public record GatewaySettings(
     String host,
@@ -30,7 +42,18 @@ public record GatewaySettings(
     int maxInFlightPerObject,
     Duration shutdownUnreadyDelay,
     Duration shutdownDrain,
-    AuthSettings auth) {
+    AuthSettings auth,
+    Map<String, String> staticPages) {
+
+  /** The first path segments of the gateway's own routes, which no static page may use. */
+  static final Set<String> RESERVED_SEGMENTS =
+      Set.of("v1", "admin", "health", "metrics", "openapi.yaml");
+
+  private static final Pattern PAGE_PATH = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+/?");
+
+  public GatewaySettings {
+    staticPages = Map.copyOf(staticPages);
+  }
 
   /**
    * Reads and validates the settings.
@@ -74,7 +97,51 @@ public record GatewaySettings(
         maxPerObject,
         unreadyDelay,
         drain,
-        AuthSettings.fromConfig(c, host));
+        AuthSettings.fromConfig(c, host),
+        staticPages(c));
+  }
+
+  /**
+   * {@code static-pages}: each key a URL path ("/", or segments of unreserved URL characters, none
+   * "." or "..", and a first segment that is none of the gateway's own), each value a non-empty
+   * resource name.
+   */
+  private static Map<String, String> staticPages(Config c) {
+    ConfigObject pages = c.getObject("static-pages");
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> page : pages.entrySet()) {
+      String path = page.getKey();
+      String key = ConfigUtil.joinPath("durable-objects", "http", "static-pages", path);
+      ConfigValue value = page.getValue();
+      if (!path.startsWith("/")) {
+        throw new ConfigException.BadValue(
+            value.origin(), key, "a static page's path must start with \"/\", got '" + path + "'");
+      }
+      List<String> segments = Arrays.asList(path.substring(1).split("/"));
+      if (!PAGE_PATH.matcher(path).matches() || segments.contains(".") || segments.contains("..")) {
+        throw new ConfigException.BadValue(
+            value.origin(),
+            key,
+            "a static page's path is \"/\" or segments of letters, digits and . _ ~ - (not"
+                + " \".\" or \"..\"), each after one \"/\", got '" + path + "'");
+      }
+      if (RESERVED_SEGMENTS.contains(segments.get(0))) {
+        throw new ConfigException.BadValue(
+            value.origin(),
+            key,
+            "a static page must not be under the gateway's own routes (/v1/, /admin/, /health/,"
+                + " /metrics, /openapi.yaml), got '" + path + "'");
+      }
+      if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+        throw new ConfigException.BadValue(
+            value.origin(),
+            key,
+            "must be the name of a classpath resource, such as \"com/example/page.html\", got "
+                + value.render());
+      }
+      out.put(path, ((String) value.unwrapped()).strip());
+    }
+    return out;
   }
 
   private static int positiveInt(Config c, String key) {

@@ -122,7 +122,8 @@ class GatewayRoutesTest {
             100,
             Duration.ZERO,
             Duration.ofSeconds(10),
-            new AuthSettings(false, List.of(), java.util.Optional.empty()));
+            new AuthSettings(false, List.of(), java.util.Optional.empty()),
+            java.util.Map.of());
     ScriptedNamespace echo = new ScriptedNamespace();
     InFlightLimits limits = new InFlightLimits(100, 100);
     ObjectRoutes objects =

@@ -1,6 +1,7 @@
 package io.durableobjects.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,6 +53,11 @@ class OpenApiConformanceTest {
    * The gateway's routes, as the API contract lists them. {@code ANY} is every method in {@link
    * #ANY_METHODS}; {@code {path...}} is the rest of the URL path, possibly with slashes, documented
    * as two templates: the object's root ({@code .../}) and {@code .../{path}}.
+   *
+   * <p>Pages configured in {@code durable-objects.http.static-pages} are not listed: they are an
+   * operator's content at paths of the operator's choosing, not operations of the API, and a node
+   * has none by default (as here). They can never hide a route of the API: see {@link
+   * #noStaticPageCanTakeADocumentedPath}.
    */
   private static final List<String> ROUTES =
       List.of(
@@ -296,6 +302,28 @@ class OpenApiConformanceTest {
     extra.removeAll(expected);
     assertThat(missing).as("routes the description does not document").isEmpty();
     assertThat(extra).as("operations the description documents that are no route").isEmpty();
+  }
+
+  @Test
+  void noStaticPageCanTakeADocumentedPath() throws IOException {
+    assertThat(
+            GatewaySettings.fromConfig(ConfigFactory.defaultReference().resolve()).staticPages())
+        .as("static pages by default")
+        .isEmpty();
+    for (Operation op : operations(spec())) {
+      String path = TEMPLATE_PARAM.matcher(op.path).replaceAll("x");
+      for (String page : List.of(path, path.endsWith("/") ? path + "page" : path + "/page")) {
+        String hocon = "durable-objects.http.static-pages { \"" + page + "\" = \"page.html\" }";
+        assertThatThrownBy(
+                () ->
+                    GatewaySettings.fromConfig(
+                        ConfigFactory.parseString(hocon)
+                            .withFallback(ConfigFactory.defaultReference())
+                            .resolve()))
+            .as("a static page at %s (%s)", page, op)
+            .hasMessageContaining("must not be under the gateway's own routes");
+      }
+    }
   }
 
   // ------------------------------------------------------------------ (c) against a running node
