@@ -59,6 +59,34 @@ class TwoNodeLargeMessageTest {
         JsonNode echo = JSON.readTree(r.body());
         assertThat(Base64.getDecoder().decode(echo.get("body").asText())).hasSize(body.length);
       }
+      // WebSocket messages near the limit (1 MiB) both ways between a connection on a and objects
+      // on either node.
+      String large = "y".repeat(900 * 1024);
+      for (int i = 0; i < 8; i++) {
+        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        StringBuilder partial = new StringBuilder();
+        java.net.http.WebSocket ws =
+            java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                    java.net.URI.create("ws://127.0.0.1:" + a.port() + "/v1/test/by-name/ws-large-" + i + "/ws"),
+                    new java.net.http.WebSocket.Listener() {
+                      @Override
+                      public java.util.concurrent.CompletionStage<?> onText(
+                          java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                          echoed.complete(partial.toString());
+                        }
+                        socket.request(1);
+                        return null;
+                      }
+                    })
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText(large, true).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(echoed.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasSize(large.length());
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
     }
   }
 

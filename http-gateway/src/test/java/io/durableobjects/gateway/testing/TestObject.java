@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ANY /slow?ms=N}: answers after N milliseconds (asynchronously);
  *   <li>{@code PUT /kv/{key}}: stores the body under the key; {@code PUT /bytes/{key}} as a byte[];
  *   <li>{@code PUT /alarm/{name}?in=<seconds>}: sets the named alarm (its handler does nothing);
+ *   <li>{@code GET /ws} with a WebSocket upgrade: accepts it and echoes every message back;
  *   <li>anything else: echoes the request as JSON {@code {method, path, query, headers, body}}
  *       (headers as an object of lowercase name to value, body as base64).
  * </ul>
@@ -66,6 +67,10 @@ public final class TestObject implements DurableObject {
       state.storage().put(path.substring(4), request.bodyText());
       return Response.status(204);
     }
+    if (path.equals("/ws") && request.header("Upgrade").isPresent()) {
+      state.acceptWebSocket(request);
+      return Response.status(101);
+    }
     if (path.startsWith("/alarm/") && request.method().equals("PUT")) {
       long in = Long.parseLong(request.queryParam("in").orElse("3600"));
       state.storage().setAlarm(path.substring(7), java.time.Instant.now().plusSeconds(in));
@@ -76,6 +81,16 @@ public final class TestObject implements DurableObject {
       return Response.status(204);
     }
     return echo(request);
+  }
+
+  @Override
+  public void webSocketMessage(
+      io.durableobjects.core.WebSocket socket, io.durableobjects.core.WebSocketMessage message) {
+    if (message.isText()) {
+      socket.send(message.text());
+    } else {
+      socket.send(message.data());
+    }
   }
 
   @Override
