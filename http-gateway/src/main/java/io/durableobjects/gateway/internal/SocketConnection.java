@@ -193,6 +193,13 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     }
     // The client does not read fast enough: drop it rather than buffer without end.
     metrics.droppedSlowClient();
+    getContext()
+        .getLog()
+        .warn(
+            "WebSocket {} of object {}: the client did not read its messages fast enough (send buffer"
+                + " full); disconnected",
+            socketId,
+            objectName == null ? object.getEntityId() : objectName);
     tellObject(ObjectCommand.SocketEventKind.ERROR, "the client did not read its messages fast enough and was disconnected", 0);
     tellObject(ObjectCommand.SocketEventKind.CLOSE, "client too slow", 1008);
     closed = true;
