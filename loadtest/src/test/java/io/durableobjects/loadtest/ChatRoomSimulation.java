@@ -47,8 +47,7 @@ import java.util.stream.IntStream;
  * token; none if empty), {@code rampSeconds} (10: members join spread over this time; sending starts
  * {@code settleSeconds} (3) later), {@code timeoutMs} (10000), {@code drainSeconds} (15), {@code
  * p99Ms} (5000: bound of the p99 of "delivered"; 2.6 s was measured on a 2-core machine),
- * {@code maxFailedPercent} (1.0: bound of the
- * failures of each request). Room names are new for every run, so rooms start without history.
+ * {@code maxFailedPercent} (1.0: bound of the failures of each request). Room names are new for every run, so rooms start without history.
  */
 public class ChatRoomSimulation extends Simulation {
   private static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
