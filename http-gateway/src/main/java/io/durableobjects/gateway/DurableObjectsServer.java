@@ -72,7 +72,20 @@ public final class DurableObjectsServer implements AutoCloseable {
         overrides
             .withFallback(ConfigFactory.defaultApplication())
             .withFallback(ConfigFactory.parseResources("durable-objects-node.conf"));
-    return ConfigFactory.load(application);
+    Config loaded = ConfigFactory.load(application);
+    String seeds = System.getenv(io.durableobjects.gateway.internal.SeedNodes.VARIABLE);
+    if (seeds != null
+        && !seeds.isBlank()
+        && loaded.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      // A list cannot come from an environment variable in HOCON: split it here.
+      loaded =
+          loaded.withValue(
+              "pekko.cluster.seed-nodes",
+              com.typesafe.config.ConfigValueFactory.fromIterable(
+                  io.durableobjects.gateway.internal.SeedNodes.parse(
+                      seeds, loaded.getString("durable-objects.node.system-name"))));
+    }
+    return loaded;
   }
 
   /**
