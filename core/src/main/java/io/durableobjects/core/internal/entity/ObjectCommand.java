@@ -23,7 +23,9 @@ public interface ObjectCommand {
      * an object finding its own running request here lets the call in (re-entry) instead of
      * queueing it behind that request, which would deadlock.
      */
-    java.util.List<String> callChain();
+    default java.util.List<String> callChain() {
+      return java.util.List.of(); // the runtime's own calls and the gateway's: no chain
+    }
 
     ActorRef<FetchReply> replyTo();
   }
@@ -90,11 +92,6 @@ public interface ObjectCommand {
     public String objectName() {
       return null;
     }
-
-    @Override
-    public java.util.List<String> callChain() {
-      return java.util.List.of();
-    }
   }
 
   /**
@@ -113,11 +110,6 @@ public interface ObjectCommand {
       ActorRef<io.durableobjects.core.internal.socket.SocketCommand> socket,
       ActorRef<FetchReply> replyTo)
       implements Call {
-    @Override
-    public java.util.List<String> callChain() {
-      return java.util.List.of();
-    }
-
     @Override
     public String toString() {
       return "Upgrade[" + request + ", socket " + socketId + "]";
@@ -150,11 +142,6 @@ public interface ObjectCommand {
       ActorRef<FetchReply> replyTo)
       implements Call {
     @Override
-    public java.util.List<String> callChain() {
-      return java.util.List.of();
-    }
-
-    @Override
     public String toString() {
       return "SocketEvent[" + kind + " on " + socketId + "]";
     }
@@ -173,11 +160,6 @@ public interface ObjectCommand {
     @Override
     public String objectName() {
       return null;
-    }
-
-    @Override
-    public java.util.List<String> callChain() {
-      return java.util.List.of();
     }
 
     @Override

@@ -59,7 +59,8 @@ public final class TransactionalStorage implements Storage {
   private boolean autoResponseChanged;
 
   /** Commands for sockets' connections, in the order made; sent once the writes are durable. */
-  private final List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox = new ArrayList<>();
+  // Allocated by the first send: most requests send nothing.
+  private List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox = List.of();
 
   /** The alarm each changed name ends with, {@code null} for a deleted one; in UTF-8 name order. */
   private scala.collection.immutable.TreeMap<String, ScheduledAlarm> alarmChanges =
@@ -324,12 +325,15 @@ public final class TransactionalStorage implements Storage {
 
   /** Queues a command for a socket's connection (sent after the request's writes are durable). */
   public void send(io.durableobjects.core.internal.socket.OutgoingFrame frame) {
+    if (outbox.isEmpty()) {
+      outbox = new ArrayList<>();
+    }
     outbox.add(frame);
   }
 
   /** The commands this request made for sockets, in order. */
   public List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox() {
-    return List.copyOf(outbox);
+    return outbox.isEmpty() ? List.of() : List.copyOf(outbox);
   }
 
   /** Removes the alarm {@code name} (the runtime, delivering it; no checks). */
@@ -376,7 +380,9 @@ public final class TransactionalStorage implements Storage {
       sockets = savedSockets;
       socketChanges = savedSocketChanges;
       autoResponseChanged = savedAutoResponseChanged;
-      outbox.subList(savedOutbox, outbox.size()).clear();
+      if (outbox.size() > savedOutbox) {
+        outbox.subList(savedOutbox, outbox.size()).clear();
+      }
       deleteAll = savedDeleteAll;
       throw t;
     }
