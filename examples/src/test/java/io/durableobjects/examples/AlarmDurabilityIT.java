@@ -31,9 +31,7 @@ class AlarmDurabilityIT {
 
   @AfterEach
   void killLeftovers() throws InterruptedException {
-    if (node != null && node.isAlive()) {
-      node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
+    DemoProcess.killLeftover(node);
   }
 
   @Test

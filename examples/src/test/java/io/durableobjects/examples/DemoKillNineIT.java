@@ -25,9 +25,7 @@ class DemoKillNineIT {
 
   @AfterEach
   void killLeftovers() throws InterruptedException {
-    if (node != null && node.isAlive()) {
-      node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
+    DemoProcess.killLeftover(node);
   }
 
   @Test

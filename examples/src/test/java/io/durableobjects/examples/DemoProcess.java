@@ -50,4 +50,11 @@ final class DemoProcess {
     }
     throw new AssertionError("the node was not ready on port " + port + " within 120 s");
   }
+
+  /** Kills {@code node} if it still runs (a test's leftover), waiting until it is gone. */
+  static void killLeftover(Process node) throws InterruptedException {
+    if (node != null && node.isAlive()) {
+      node.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }

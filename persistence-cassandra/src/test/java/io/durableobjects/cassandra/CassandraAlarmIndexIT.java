@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.internal.AlarmBuckets;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
+import io.durableobjects.cassandra.testkit.Stages;
 import io.durableobjects.cassandra.testkit.TestKeyspaces;
 import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.AlarmIndexEntry;
@@ -26,8 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -437,18 +436,11 @@ class CassandraAlarmIndexIT {
   }
 
   private static <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the alarm index did not complete normally", e);
-    }
+    return Stages.await(stage, "the alarm index");
   }
 
   private static ThrowableAssertAlternative<?> failsWith(CompletionStage<?> stage) {
-    return assertThat(stage)
-        .failsWithin(TIMEOUT)
-        .withThrowableOfType(ExecutionException.class)
-        .havingCause()
-        .isInstanceOf(IllegalArgumentException.class);
+    return Stages.failsWithIllegalArgument(stage);
   }
+
 }

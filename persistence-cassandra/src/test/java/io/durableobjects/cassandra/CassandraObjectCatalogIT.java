@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
+import io.durableobjects.cassandra.testkit.Stages;
 import io.durableobjects.cassandra.testkit.TestKeyspaces;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
@@ -22,8 +23,6 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
@@ -336,18 +335,11 @@ class CassandraObjectCatalogIT {
   }
 
   private static <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the catalog did not complete normally", e);
-    }
+    return Stages.await(stage, "the catalog");
   }
 
   private static ThrowableAssertAlternative<?> failsWith(CompletionStage<?> stage) {
-    return assertThat(stage)
-        .failsWithin(TIMEOUT)
-        .withThrowableOfType(ExecutionException.class)
-        .havingCause()
-        .isInstanceOf(IllegalArgumentException.class);
+    return Stages.failsWithIllegalArgument(stage);
   }
+
 }
