@@ -3,8 +3,12 @@ package io.durableobjects.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -31,8 +35,11 @@ class PassivationTest {
                     durable-objects.passivation.idle-timeout = 500ms
                     durable-objects.passivation.active-object-limit = 3
                     durable-objects.namespaces.counter.class = "%s"
+                    durable-objects.namespaces.slow.class = "%s"
                     """
-                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
+                        .formatted(
+                            DurableObjectsTest.TestCounter.class.getName(),
+                            SlowCounter.class.getName()));
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }
 
@@ -57,6 +64,49 @@ class PassivationTest {
     Set<String> ids = new HashSet<>();
     probe.receiveMessage().getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
     return ids;
+  }
+
+  /** A counter whose {@code /slow} read takes longer than the idle timeout. */
+  public static final class SlowCounter implements DurableObject {
+    private final DurableObjectState state;
+
+    public SlowCounter(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public CompletionStage<Response> fetchAsync(Request request) {
+      long count = state.storage().get("count", Long.class).orElse(0L);
+      if (request.path().equals("/slow")) {
+        return CompletableFuture.supplyAsync(
+            () -> Response.text(Long.toString(count)),
+            CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
+      }
+      if (request.path().equals("/increment")) {
+        state.storage().put("count", ++count);
+      }
+      return CompletableFuture.completedFuture(Response.text(Long.toString(count)));
+    }
+  }
+
+  @Test
+  void callsWaitingBehindARequestAreServedWhenTheObjectIsStoppedMeanwhile() throws Exception {
+    DurableObjectNamespace slow = DurableObjects.get(testKit.system()).namespace("slow");
+    DurableObjectStub stub = slow.get(slow.idFromName("busy"));
+    // The slow read is running when idle passivation stops the object (no call arrives for longer
+    // than the idle timeout); the increments wait behind it and must still be answered.
+    CompletableFuture<Response> read = stub.fetch(Request.of("GET", "/slow")).toCompletableFuture();
+    List<CompletableFuture<Response>> increments = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      increments.add(stub.fetch(Request.of("POST", "/increment")).toCompletableFuture());
+    }
+    assertThat(read.get(10, TimeUnit.SECONDS).bodyText()).isEqualTo("0");
+    List<String> answers = new ArrayList<>();
+    for (CompletableFuture<Response> increment : increments) {
+      answers.add(increment.get(10, TimeUnit.SECONDS).bodyText());
+    }
+    assertThat(answers).containsExactly("1", "2", "3");
+    assertThat(call(stub, "GET", "/")).isEqualTo("3");
   }
 
   @Test

@@ -265,6 +265,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     tidyAlarmIndex();
     scheduleAlarmTimer();
     if (stash.isEmpty()) {
+      if (stopping) {
+        return Behaviors.stopped(); // stopped while recovering, and no call waits
+      }
       awaitingFirstCall = true;
       return this;
     }
@@ -321,6 +324,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   /** The object cannot start: fail what waits, answer calls with the error, ask to be stopped. */
   private Behavior<ObjectCommand> failActivation(DurableObjectException error) {
     failStashed(error);
+    if (stopping) {
+      return Behaviors.stopped(); // sharding already asked; it would not ask again
+    }
     brokenWith = error;
     shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     return this;
@@ -703,7 +709,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onAlarmIndexSettled() {
     alarmIndex.settled();
-    if (stopping && isIdle()) {
+    if (readyToStop(stopping)) {
       return Behaviors.stopped();
     }
     return this;
@@ -964,7 +970,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   }
 
   private Behavior<ObjectCommand> afterRequest() {
-    if (stopping && isIdle()) {
+    if (readyToStop(stopping)) {
       return Behaviors.stopped();
     }
     return stash.unstashAll(this);
@@ -1018,7 +1024,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (open.hasEvents()) {
       flush();
     }
-    if (stopping && isIdle()) {
+    if (readyToStop(stopping)) {
       return Behaviors.stopped();
     }
     return this;
@@ -1077,15 +1083,19 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (brokenWith != null) {
       return Behaviors.stopped();
     }
-    if (activating && pending == null && working == null) {
-      failStashed(new ObjectUnavailableException("the object was stopped while starting; retry"));
+    if (readyToStop(true)) {
       return Behaviors.stopped();
     }
-    if (isIdle()) {
-      return Behaviors.stopped();
-    }
-    stopping = true; // finish the request and the writes in flight first, so their replies go out
+    // Finish activation, the request and the writes in flight, and the calls waiting behind them,
+    // first: their callers get answers instead of timeouts, and a hand-over to another node
+    // (rolling restart) fails no request. Sharding sends this entity nothing new meanwhile.
+    stopping = true;
     return this;
+  }
+
+  /** Whether a stopping object has nothing left to do: no work, no write, no waiting call. */
+  private boolean readyToStop(boolean stopRequested) {
+    return stopRequested && (!activating || awaitingFirstCall) && isIdle() && stash.isEmpty();
   }
 
   private boolean isIdle() {
