@@ -78,8 +78,9 @@ class PassivationTest {
     public CompletionStage<Response> fetchAsync(Request request) {
       long count = state.storage().get("count", Long.class).orElse(0L);
       if (request.path().equals("/slow")) {
+        String answer = Long.toString(count);
         return CompletableFuture.supplyAsync(
-            () -> Response.text(Long.toString(count)),
+            () -> Response.text(answer),
             CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
       }
       if (request.path().equals("/increment")) {
