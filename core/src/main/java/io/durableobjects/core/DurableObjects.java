@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.durableobjects.core.internal.ClusterReachability;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -86,6 +87,9 @@ public final class DurableObjects implements Extension {
     AlarmIndex alarmIndex = AlarmIndexes.create(system);
     Map<String, DurableObjectNamespace> byName = new TreeMap<>();
     Map<String, String> classes = new TreeMap<>();
+    // A downed node's objects restart elsewhere after the resolver's removal margin (at most
+    // stable-after, below ask-timeout): calls in that window are failover calls too.
+    ClusterReachability reachability = ClusterReachability.start(system, settings.askTimeout());
     settings
         .namespaces()
         .values()
@@ -102,7 +106,8 @@ public final class DurableObjects implements Extension {
                       () -> this,
                       catalog,
                       alarmIndex,
-                      meterRegistry));
+                      meterRegistry,
+                      reachability));
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);

@@ -14,6 +14,20 @@ final class DemoProcess {
 
   static Process start(NodeFixture fixture, int httpPort, Path log, Map<String, String> extra)
       throws Exception {
+    return start(fixture, httpPort, log, extra, Map.of());
+  }
+
+  /**
+   * Starts the demo node with the fixture's keyspaces, {@code extra} as system properties and
+   * {@code environment} added to its environment (DO_* variables).
+   */
+  static Process start(
+      NodeFixture fixture,
+      int httpPort,
+      Path log,
+      Map<String, String> extra,
+      Map<String, String> environment)
+      throws Exception {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
@@ -31,6 +45,7 @@ final class DemoProcess {
         .put("DO_CASSANDRA_CONTACT_POINTS", fixture.cassandra.host() + ":" + fixture.cassandra.cqlPort());
     builder.environment().put("DO_HTTP_PORT", Integer.toString(httpPort));
     builder.environment().remove("DO_DATA_DIR");
+    builder.environment().putAll(environment);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return builder.start();
   }

@@ -15,6 +15,7 @@ public final class DurableObjectsSettings {
 
   private final Map<String, NamespaceSettings> namespaces;
   private final Duration askTimeout;
+  private final Duration unreachableAskTimeout;
   private final int snapshotEvery;
   private final int keepSnapshots;
   private final int stashCapacity;
@@ -31,6 +32,7 @@ public final class DurableObjectsSettings {
   private DurableObjectsSettings(
       Map<String, NamespaceSettings> namespaces,
       Duration askTimeout,
+      Duration unreachableAskTimeout,
       int snapshotEvery,
       int keepSnapshots,
       int stashCapacity,
@@ -47,6 +49,7 @@ public final class DurableObjectsSettings {
     this.webSockets = webSockets;
     this.namespaces = namespaces;
     this.askTimeout = askTimeout;
+    this.unreachableAskTimeout = unreachableAskTimeout;
     this.snapshotEvery = snapshotEvery;
     this.keepSnapshots = keepSnapshots;
     this.stashCapacity = stashCapacity;
@@ -67,6 +70,7 @@ public final class DurableObjectsSettings {
   public static DurableObjectsSettings fromConfig(Config root, ClassLoader loader) {
     Config config = root.getConfig(ROOT);
     Duration askTimeout = positive(config, "ask-timeout");
+    Duration unreachableAskTimeout = unreachableAskTimeout(config, askTimeout);
     int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
     int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
@@ -99,6 +103,7 @@ public final class DurableObjectsSettings {
     return new DurableObjectsSettings(
         Collections.unmodifiableMap(namespaces),
         askTimeout,
+        unreachableAskTimeout,
         snapshotEvery,
         keepSnapshots,
         stashCapacity,
@@ -151,6 +156,33 @@ public final class DurableObjectsSettings {
 
   public Duration askTimeout() {
     return askTimeout;
+  }
+
+  /**
+   * How long a call waits for its answer while a cluster member is unreachable (at most {@link
+   * #askTimeout}, which it is when the setting is {@code off}).
+   */
+  public Duration unreachableAskTimeout() {
+    return unreachableAskTimeout;
+  }
+
+  private static Duration unreachableAskTimeout(Config config, Duration askTimeout) {
+    String path = "unreachable-ask-timeout";
+    Object raw = config.getValue(path).unwrapped();
+    if (Boolean.FALSE.equals(raw) || "off".equals(raw)) {
+      return askTimeout;
+    }
+    Duration timeout = positive(config, path);
+    if (timeout.compareTo(askTimeout) > 0) {
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + "." + path,
+          "must not be longer than ask-timeout ("
+              + askTimeout
+              + "), or off; got "
+              + timeout);
+    }
+    return timeout;
   }
 
   public int snapshotEvery() {

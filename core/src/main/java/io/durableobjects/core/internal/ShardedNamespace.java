@@ -25,15 +25,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * INTERNAL API: a namespace backed by one Cluster Sharding entity type, {@code
@@ -44,7 +46,10 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final ClusterSharding sharding;
   private final EntityTypeKey<ObjectCommand> typeKey;
   private final Duration askTimeout;
-  private final Executor executor;
+  private final Duration unreachableAskTimeout;
+  private final ClusterReachability reachability;
+  private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
   private final ObjectMapper mapper;
   private final Supplier<List<String>> callChain;
 
@@ -53,13 +58,19 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       ClusterSharding sharding,
       EntityTypeKey<ObjectCommand> typeKey,
       Duration askTimeout,
-      Executor executor,
+      Duration unreachableAskTimeout,
+      ClusterReachability reachability,
+      Scheduler scheduler,
+      ExecutionContextExecutor executor,
       ObjectMapper mapper,
       Supplier<List<String>> callChain) {
     this.name = name;
     this.sharding = sharding;
     this.typeKey = typeKey;
     this.askTimeout = askTimeout;
+    this.unreachableAskTimeout = unreachableAskTimeout;
+    this.reachability = reachability;
+    this.scheduler = scheduler;
     this.executor = executor;
     this.mapper = mapper;
     this.callChain = callChain;
@@ -70,7 +81,17 @@ public final class ShardedNamespace implements DurableObjectNamespace {
    * that a call coming back to the object re-enters it instead of waiting behind itself.
    */
   public ShardedNamespace withCallChain(Supplier<List<String>> chain) {
-    return new ShardedNamespace(name, sharding, typeKey, askTimeout, executor, mapper, chain);
+    return new ShardedNamespace(
+        name,
+        sharding,
+        typeKey,
+        askTimeout,
+        unreachableAskTimeout,
+        reachability,
+        scheduler,
+        executor,
+        mapper,
+        chain);
   }
 
   /** The sharding entity type of a namespace's objects. */
@@ -88,7 +109,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       Supplier<DurableObjects> env,
       io.durableobjects.core.spi.ObjectCatalog catalog,
       io.durableobjects.core.spi.AlarmIndex alarmIndex,
-      io.micrometer.core.instrument.MeterRegistry registry) {
+      io.micrometer.core.instrument.MeterRegistry registry,
+      ClusterReachability reachability) {
     EntityTypeKey<ObjectCommand> typeKey = typeKey(namespace.name());
     ObjectEntity.Config entityConfig =
         new ObjectEntity.Config(
@@ -134,6 +156,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         sharding,
         typeKey,
         settings.askTimeout(),
+        settings.unreachableAskTimeout(),
+        reachability,
+        system.scheduler(),
         system.executionContext(),
         mapper,
         List::of);
@@ -234,13 +259,14 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     private CompletableFuture<FetchReply> send(
         Function<ActorRef<FetchReply>, ObjectCommand.Call> call) {
       CompletableFuture<FetchReply> result = new CompletableFuture<>();
+      String unreachableAtSend = reachability.failingNodes();
       // Pekko's ask returns a Scala-backed stage whose plain callbacks run on the common pool;
       // completing on the actor system's dispatcher keeps callers off that pool (2-core trap).
       ref.<FetchReply>ask(call::apply, askTimeout)
           .whenCompleteAsync(
               (reply, failure) -> {
                 if (failure != null) {
-                  result.completeExceptionally(translate(failure));
+                  result.completeExceptionally(translate(failure, unreachableAtSend, askTimeout));
                 } else if (reply instanceof FetchReply.Failed failed) {
                   result.completeExceptionally(
                       new DurableObjectException(failed.status(), failed.code(), failed.message()));
@@ -249,20 +275,51 @@ public final class ShardedNamespace implements DurableObjectNamespace {
                 }
               },
               executor);
+      if (unreachableAtSend != null && unreachableAskTimeout.compareTo(askTimeout) < 0) {
+        // The object may live on the unreachable node, where this call is lost: answer a
+        // retryable 503 soon rather than keep the caller for the whole ask-timeout.
+        Cancellable deadline =
+            scheduler.scheduleOnce(
+                unreachableAskTimeout,
+                () ->
+                    result.completeExceptionally(
+                        unavailableWhileUnreachable(unreachableAtSend, unreachableAskTimeout)),
+                executor);
+        result.whenComplete((reply, failure) -> deadline.cancel());
+      }
       return result;
     }
 
-    private Throwable translate(Throwable failure) {
+    private Throwable translate(Throwable failure, String unreachableAtSend, Duration waited) {
       Throwable cause =
           failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause()
               : failure;
       if (cause instanceof TimeoutException) {
+        String unreachable = reachability.failingNodes();
+        if (unreachable != null || unreachableAtSend != null) {
+          return unavailableWhileUnreachable(
+              unreachable != null ? unreachable : unreachableAtSend, waited);
+        }
         return new ObjectTimeoutException(
-            "object " + id + " in namespace '" + name + "' did not answer within " + askTimeout);
+            "object " + id + " in namespace '" + name + "' did not answer within " + waited);
       }
       return new ObjectUnavailableException(
           "object " + id + " in namespace '" + name + "' could not be reached: " + cause.getMessage());
+    }
+
+    private ObjectUnavailableException unavailableWhileUnreachable(String nodes, Duration waited) {
+      return new ObjectUnavailableException(
+          "object "
+              + id
+              + " in namespace '"
+              + name
+              + "' did not answer within "
+              + waited.toMillis()
+              + " ms while these cluster nodes are unreachable or just downed: "
+              + nodes
+              + "; if it lived there, it is started on a surviving node once they are downed."
+              + " Retry (a write with an Idempotency-Key, as it may have been applied)");
     }
   }
 }

@@ -65,6 +65,23 @@ class DurableObjectsSettingsTest {
   }
 
   @Test
+  void theFailoverTimeoutIsAtMostTheAskTimeoutOrOff() {
+    assertThat(parse(ns("counter", Good.class)).unreachableAskTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(
+            parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = off")
+                .unreachableAskTimeout())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThatThrownBy(
+            () -> parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = 11s"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.unreachable-ask-timeout")
+        .hasMessageContaining("must not be longer than ask-timeout (PT10S), or off; got PT11S");
+    assertThatThrownBy(
+            () -> parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = 0s"))
+        .hasMessageContaining("must be a positive duration");
+  }
+
+  @Test
   void aMissingClassIsNamedWithItsConfigPath() {
     assertThatThrownBy(
             () -> parse("durable-objects.namespaces.counter.class = \"com.example.Missing\""))

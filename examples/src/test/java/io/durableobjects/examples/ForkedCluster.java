@@ -1,0 +1,130 @@
+package io.durableobjects.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of demo nodes, each a child JVM as {@code bin/cluster} starts them, on one Cassandra:
+ * node i has its own HTTP and remoting ports, and every node lists all remoting ports as seed
+ * nodes, so that any node (the first one too) can be restarted and join the others again.
+ */
+final class ForkedCluster implements AutoCloseable {
+  private final NodeFixture fixture;
+  private final Path logs;
+  private final Map<String, String> properties;
+  private final Map<String, String> environment;
+  private final int[] httpPorts;
+  private final int[] remotePorts;
+  private final Process[] processes;
+  private final int[] runs;
+
+  ForkedCluster(
+      NodeFixture fixture,
+      Path logs,
+      int size,
+      Map<String, String> properties,
+      Map<String, String> environment)
+      throws Exception {
+    this.fixture = fixture;
+    this.logs = logs;
+    this.properties = properties;
+    this.environment = environment;
+    this.httpPorts = new int[size];
+    this.remotePorts = new int[size];
+    this.processes = new Process[size];
+    this.runs = new int[size];
+    for (int i = 0; i < size; i++) {
+      httpPorts[i] = NodeFixture.freePort();
+      remotePorts[i] = NodeFixture.freePort();
+    }
+  }
+
+  /** Starts every node (the first one first, as it forms the cluster) and waits until all are ready. */
+  void start() throws Exception {
+    launch(0);
+    DemoProcess.awaitAlive(httpPorts[0], processes[0], logs);
+    for (int i = 1; i < processes.length; i++) {
+      launch(i);
+    }
+    for (int i = 1; i < processes.length; i++) {
+      DemoProcess.awaitAlive(httpPorts[i], processes[i], logs);
+    }
+  }
+
+  int size() {
+    return processes.length;
+  }
+
+  int httpPort(int node) {
+    return httpPorts[node];
+  }
+
+  /** {@code kill -9} of node {@code node}: no leave, no hand-over, no flush. */
+  void kill(int node) throws InterruptedException {
+    processes[node].destroyForcibly();
+    processes[node].waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Stops node {@code node} gracefully (SIGTERM: readiness off, drain, leave the cluster, hand its
+   * objects over) and waits until its JVM has exited.
+   */
+  void stop(int node) throws InterruptedException {
+    processes[node].destroy();
+    if (!processes[node].waitFor(90, TimeUnit.SECONDS)) {
+      throw new AssertionError("node " + (node + 1) + " did not stop within 90 s; see " + logs);
+    }
+  }
+
+  /** Starts node {@code node} again on its ports and waits until it is ready. */
+  void restart(int node) throws Exception {
+    launch(node);
+    DemoProcess.awaitAlive(httpPorts[node], processes[node], logs);
+  }
+
+  boolean isAlive(int node) {
+    return processes[node] != null && processes[node].isAlive();
+  }
+
+  private void launch(int node) throws Exception {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put("DO_REMOTE_PORT", Integer.toString(remotePorts[node]));
+    env.put("DO_SEED_NODES", seedNodes());
+    runs[node]++;
+    processes[node] =
+        DemoProcess.start(
+            fixture,
+            httpPorts[node],
+            logs.resolve("node-" + (node + 1) + "-run-" + runs[node] + ".log"),
+            properties,
+            env);
+  }
+
+  private String seedNodes() {
+    StringJoiner seeds = new StringJoiner(",");
+    for (int port : remotePorts) {
+      seeds.add("127.0.0.1:" + port);
+    }
+    return seeds.toString();
+  }
+
+  /** Kills every node that still runs. */
+  @Override
+  public void close() throws InterruptedException {
+    List<Process> running = new ArrayList<>();
+    for (Process process : processes) {
+      if (process != null && process.isAlive()) {
+        process.destroyForcibly();
+        running.add(process);
+      }
+    }
+    for (Process process : running) {
+      DemoProcess.killLeftover(process);
+    }
+  }
+}
