@@ -1,5 +1,7 @@
 package io.durableobjects.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,10 +9,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -151,6 +155,9 @@ final class ClusterLoad implements AutoCloseable {
           HttpRequest.newBuilder(
                   URI.create("http://127.0.0.1:" + port + "/v1/counter/by-name/" + object + "/increment"))
               .timeout(CLIENT_TIMEOUT)
+              // A careful client: the object applies the increment at most once, so the node may
+              // send it again while the object moves between nodes.
+              .header("Idempotency-Key", UUID.randomUUID().toString())
               .POST(HttpRequest.BodyPublishers.noBody())
               .build();
       long start = now();
@@ -190,6 +197,42 @@ final class ClusterLoad implements AutoCloseable {
     }
     int index = (int) Math.ceil(percentile / 100 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  /** Increments each of {@code objects} once, in turn, through the node on {@code port}. */
+  static void incrementEach(int port, List<String> objects) throws Exception {
+    for (String object : objects) {
+      assertThat(NodeFixture.post(port, "/v1/counter/by-name/" + object + "/increment").statusCode())
+          .as("first increment of %s", object)
+          .isEqualTo(200);
+    }
+  }
+
+  /**
+   * Reads every object's count and checks it against what the clients saw: each acknowledged
+   * increment answered a distinct count, none above the final one, and the final count is at most
+   * the acknowledged increments plus the unanswered or failed ones (which may or may not have
+   * applied), {@code before} being the increments each object had before the load.
+   */
+  static void assertNoAcknowledgedIncrementLost(
+      int port, List<String> objects, long before, List<Outcome> outcomes) throws Exception {
+    Map<String, List<Outcome>> byObject = new HashMap<>();
+    outcomes.forEach(o -> byObject.computeIfAbsent(o.object(), k -> new ArrayList<>()).add(o));
+    for (String object : objects) {
+      List<Outcome> sent = byObject.getOrDefault(object, List.of());
+      List<Long> acknowledged =
+          sent.stream().filter(Outcome::ok).map(o -> Long.parseLong(o.body())).sorted().toList();
+      long uncertain = sent.stream().filter(o -> !o.ok()).count();
+      long count =
+          Long.parseLong(NodeFixture.get(port, "/v1/counter/by-name/" + object + "/").body());
+      assertThat(acknowledged).as("counts acknowledged by %s", object).doesNotHaveDuplicates();
+      if (!acknowledged.isEmpty()) {
+        assertThat(count).as("count of %s", object).isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1));
+      }
+      assertThat(count)
+          .as("count of %s", object)
+          .isBetween(before + acknowledged.size(), before + acknowledged.size() + uncertain);
+    }
   }
 
   private static Thread daemon(String name, Runnable body) {

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster of demo nodes, each a child JVM as {@code bin/cluster} starts them, on one Cassandra:
- * node i has its own HTTP and remoting ports, and every node lists all remoting ports as seed
- * nodes, so that any node (the first one too) can be restarted and join the others again.
+ * node i has its own HTTP and remoting ports; the first node forms the cluster and the others join
+ * it, and a restarted node joins the others (see {@link #seedNodes}).
  */
 final class ForkedCluster implements AutoCloseable {
   private final NodeFixture fixture;
@@ -32,7 +32,10 @@ final class ForkedCluster implements AutoCloseable {
       throws Exception {
     this.fixture = fixture;
     this.logs = logs;
-    this.properties = properties;
+    Map<String, String> props = new LinkedHashMap<>(properties);
+    // The nodes log as the demo does (INFO: membership, hand-overs), not as the tests do.
+    props.putIfAbsent("logback.configurationFile", "logback.xml");
+    this.properties = props;
     this.environment = environment;
     this.httpPorts = new int[size];
     this.remotePorts = new int[size];
@@ -42,6 +45,22 @@ final class ForkedCluster implements AutoCloseable {
       httpPorts[i] = NodeFixture.freePort();
       remotePorts[i] = NodeFixture.freePort();
     }
+  }
+
+  /**
+   * A fresh directory for the nodes' logs of {@code test}, under {@code target/cluster-logs}: kept
+   * after the run, for reading when a test fails.
+   */
+  static Path logDirectory(Class<?> test) throws java.io.IOException {
+    Path dir = Path.of("target", "cluster-logs", test.getSimpleName());
+    if (java.nio.file.Files.exists(dir)) {
+      try (var files = java.nio.file.Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          java.nio.file.Files.delete(file);
+        }
+      }
+    }
+    return java.nio.file.Files.createDirectories(dir);
   }
 
   /** Starts every node (the first one first, as it forms the cluster) and waits until all are ready. */
@@ -94,8 +113,8 @@ final class ForkedCluster implements AutoCloseable {
   private void launch(int node) throws Exception {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("DO_REMOTE_PORT", Integer.toString(remotePorts[node]));
-    env.put("DO_SEED_NODES", seedNodes());
     runs[node]++;
+    env.put("DO_SEED_NODES", seedNodes(runs[node] == 1 ? -1 : node));
     processes[node] =
         DemoProcess.start(
             fixture,
@@ -105,10 +124,18 @@ final class ForkedCluster implements AutoCloseable {
             env);
   }
 
-  private String seedNodes() {
+  /**
+   * All nodes' remoting addresses, the first node first (it forms the cluster), except {@code
+   * restarted}: a node restarted into the running cluster must not be first in its own list, or it
+   * forms a second cluster when the others do not answer within seed-node-timeout (seen under
+   * load: both clusters then ran the same objects).
+   */
+  private String seedNodes(int restarted) {
     StringJoiner seeds = new StringJoiner(",");
-    for (int port : remotePorts) {
-      seeds.add("127.0.0.1:" + port);
+    for (int i = 0; i < remotePorts.length; i++) {
+      if (i != restarted) {
+        seeds.add("127.0.0.1:" + remotePorts[i]);
+      }
     }
     return seeds.toString();
   }

@@ -6,7 +6,6 @@ import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.examples.ClusterLoad.Outcome;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a node of a three-node cluster (child JVMs on one Cassandra) under steady
@@ -32,7 +30,8 @@ class KillNodeFailoverIT {
 
   @Test
   void killNineUnderLoadLosesNoAcknowledgedWriteAndItsObjectsMoveToTheSurvivors(
-      EmbeddedCassandra cassandra, @TempDir Path logs) throws Exception {
+      EmbeddedCassandra cassandra) throws Exception {
+    Path logs = ForkedCluster.logDirectory(KillNodeFailoverIT.class);
     NodeFixture fixture = new NodeFixture(KillNodeFailoverIT.class, cassandra);
     List<String> objects =
         IntStream.range(0, OBJECTS).mapToObj(i -> "failover-" + i).collect(Collectors.toList());
@@ -40,10 +39,7 @@ class KillNodeFailoverIT {
       cluster.start();
       int[] ports = IntStream.range(0, 3).map(cluster::httpPort).toArray();
       // Every object is active somewhere before the kill (its shard has a home).
-      for (String object : objects) {
-        assertThat(NodeFixture.post(ports[1], "/v1/counter/by-name/" + object + "/increment").statusCode())
-            .isEqualTo(200);
-      }
+      ClusterLoad.incrementEach(ports[1], objects);
       ClusterLoad load = new ClusterLoad(ports, objects).start(CLIENTS);
       Thread.sleep(5_000);
 
@@ -95,7 +91,7 @@ class KillNodeFailoverIT {
                   assertThat(o.retryAfter()).as("Retry-After of %s", o).isNotNull();
                 }
               });
-      assertNoAcknowledgedIncrementLost(cluster.httpPort(1), objects, 1, outcomes);
+      ClusterLoad.assertNoAcknowledgedIncrementLost(cluster.httpPort(1), objects, 1, outcomes);
     }
   }
 
@@ -114,32 +110,5 @@ class KillNodeFailoverIT {
     Map<String, Long> after = new HashMap<>();
     first.forEach((object, at) -> after.put(object, at - killedAt));
     return after;
-  }
-
-  /**
-   * Reads every object's count and checks it against what the clients saw: each acknowledged
-   * increment answered a distinct count, none above the final one, and the final count is at most
-   * the acknowledged increments plus the unanswered or failed ones (which may or may not have
-   * applied), {@code before} being the increments each object had before the load.
-   */
-  static void assertNoAcknowledgedIncrementLost(
-      int port, List<String> objects, long before, List<Outcome> outcomes) throws Exception {
-    Map<String, List<Outcome>> byObject = new HashMap<>();
-    outcomes.forEach(o -> byObject.computeIfAbsent(o.object(), k -> new ArrayList<>()).add(o));
-    for (String object : objects) {
-      List<Outcome> sent = byObject.getOrDefault(object, List.of());
-      List<Long> acknowledged =
-          sent.stream().filter(Outcome::ok).map(o -> Long.parseLong(o.body())).sorted().toList();
-      long uncertain = sent.stream().filter(o -> !o.ok()).count();
-      long count =
-          Long.parseLong(NodeFixture.get(port, "/v1/counter/by-name/" + object + "/").body());
-      assertThat(acknowledged).as("counts acknowledged by %s", object).doesNotHaveDuplicates();
-      if (!acknowledged.isEmpty()) {
-        assertThat(count).as("count of %s", object).isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1));
-      }
-      assertThat(count)
-          .as("count of %s", object)
-          .isBetween(before + acknowledged.size(), before + acknowledged.size() + uncertain);
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,16 +15,24 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * INTERNAL API: whether this node is in a failover, that is whether a cluster member is unreachable
- * now (a volatile read of the cluster's current state, cheap enough for every call), or a downed
- * member was removed within the last {@code window}, while sharding starts its objects elsewhere.
- * Members that left gracefully do not count: their objects were handed over.
+ * INTERNAL API: whether objects may be moving between nodes now, read from the cluster's current
+ * state (a volatile read, cheap enough for every call) and from recent removals.
+ *
+ * <ul>
+ *   <li>A <i>failover</i>: a member is unreachable, or a downed member was removed within the last
+ *       {@code window}, while sharding starts its objects elsewhere. Calls to its objects are lost.
+ *   <li>A <i>hand-over</i>: a member is leaving (or left within the last {@code window}). Sharding
+ *       hands its objects over; a call that reaches the leaving node's region just as an object's
+ *       hand-over begins is dropped by Pekko ("to avoid re-ordering") and never answered.
+ * </ul>
  */
 public final class ClusterReachability {
   private final Cluster cluster;
   private final long windowNanos;
   private volatile long lastDownedRemovalNanos;
   private volatile String lastDownedRemoved;
+  private volatile long lastRemovalNanos;
+  private volatile String lastRemoved;
 
   private ClusterReachability(ActorSystem<?> system, Duration window) {
     this.cluster = Cluster.get(system);
@@ -36,6 +45,8 @@ public final class ClusterReachability {
     Behavior<ClusterEvent.MemberRemoved> listener =
         Behaviors.receiveMessage(
             removed -> {
+              reachability.lastRemoved = removed.member().address().toString();
+              reachability.lastRemovalNanos = System.nanoTime();
               if (removed.previousStatus() == MemberStatus.down()) {
                 reachability.lastDownedRemoved = removed.member().address().toString();
                 reachability.lastDownedRemovalNanos = System.nanoTime();
@@ -62,6 +73,27 @@ public final class ClusterReachability {
     String removed = lastDownedRemoved;
     if (removed != null && System.nanoTime() - lastDownedRemovalNanos < windowNanos) {
       return removed + " (downed)";
+    }
+    return null;
+  }
+
+  /**
+   * The nodes a hand-over is about (leaving members, or the member removed recently),
+   * comma-separated, or null when no member is leaving.
+   */
+  public String leavingNodes() {
+    StringJoiner leaving = new StringJoiner(", ");
+    for (Member member : cluster.state().getMembers()) { // a handful of members
+      if (member.status() == MemberStatus.leaving() || member.status() == MemberStatus.exiting()) {
+        leaving.add(member.address().toString());
+      }
+    }
+    if (leaving.length() > 0) {
+      return leaving.toString();
+    }
+    String removed = lastRemoved;
+    if (removed != null && System.nanoTime() - lastRemovalNanos < windowNanos) {
+      return removed + " (left)";
     }
     return null;
   }

@@ -52,6 +52,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final ExecutionContextExecutor executor;
   private final ObjectMapper mapper;
   private final Supplier<List<String>> callChain;
+  /** How long a resendable call waits for an answer before it is sent again, in a hand-over. */
+  private static final Duration RESEND_INTERVAL = Duration.ofSeconds(2);
 
   private ShardedNamespace(
       String name,
@@ -209,7 +211,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   public CompletionStage<FetchReply> admin(
       DurableObjectId id, ObjectCommand.AdminOperation operation, String afterKey, int limit) {
     Stub stub = (Stub) get(id);
-    return stub.send(replyTo -> new ObjectCommand.Admin(operation, afterKey, limit, replyTo));
+    return stub.send(replyTo -> new ObjectCommand.Admin(operation, afterKey, limit, replyTo), false);
   }
 
   private final class Stub implements DurableObjectStub {
@@ -245,21 +247,33 @@ public final class ShardedNamespace implements DurableObjectNamespace {
           idempotencyKey != null && request.header(IdempotencyKeys.HEADER).isEmpty()
               ? request.withHeader(IdempotencyKeys.HEADER, idempotencyKey)
               : request;
-      return send(replyTo -> new ObjectCommand.Fetch(objectName, keyed, chain, replyTo))
+      boolean resendable = keyed.header(IdempotencyKeys.HEADER).isPresent();
+      return send(replyTo -> new ObjectCommand.Fetch(objectName, keyed, chain, replyTo), resendable)
           .thenApply(reply -> ((FetchReply.Ok) reply).response());
     }
 
     @Override
     public <T> T rpc(Class<T> rpcInterface) {
       return RpcProxies.create(
-          rpcInterface, id.name().orElse(null), callChain, idempotencyKey, mapper, this::send);
+          rpcInterface,
+          id.name().orElse(null),
+          callChain,
+          idempotencyKey,
+          mapper,
+          call -> send(call, idempotencyKey != null));
     }
 
     /** Asks the object; completes with its reply, or exceptionally with a DurableObjectException. */
     private CompletableFuture<FetchReply> send(
-        Function<ActorRef<FetchReply>, ObjectCommand.Call> call) {
+        Function<ActorRef<FetchReply>, ObjectCommand.Call> call, boolean resendable) {
       CompletableFuture<FetchReply> result = new CompletableFuture<>();
       String unreachableAtSend = reachability.failingNodes();
+      if (resendable && (unreachableAtSend != null || reachability.leavingNodes() != null)) {
+        // Objects may be moving, and Pekko drops a call that meets the start of its object's
+        // hand-over: send it again while no answer came. The object applies a call with an
+        // Idempotency-Key at most once and answers every copy alike.
+        scheduleResend(call, result, System.nanoTime() + askTimeout.toNanos());
+      }
       // Pekko's ask returns a Scala-backed stage whose plain callbacks run on the common pool;
       // completing on the actor system's dispatcher keeps callers off that pool (2-core trap).
       ref.<FetchReply>ask(call::apply, askTimeout)
@@ -290,6 +304,34 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       return result;
     }
 
+    private void scheduleResend(
+        Function<ActorRef<FetchReply>, ObjectCommand.Call> call,
+        CompletableFuture<FetchReply> result,
+        long deadlineNanos) {
+      Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime()).minus(RESEND_INTERVAL);
+      if (left.isNegative() || left.isZero()) {
+        return;
+      }
+      scheduler.scheduleOnce(
+          RESEND_INTERVAL,
+          () -> {
+            if (result.isDone()) {
+              return;
+            }
+            ref.<FetchReply>ask(call::apply, left)
+                .whenCompleteAsync(
+                    (reply, failure) -> {
+                      // The first copy's outcome decides failures; a copy only adds an answer.
+                      if (failure == null && !(reply instanceof FetchReply.Failed)) {
+                        result.complete(reply);
+                      }
+                    },
+                    executor);
+            scheduleResend(call, result, deadlineNanos);
+          },
+          executor);
+    }
+
     private Throwable translate(Throwable failure, String unreachableAtSend, Duration waited) {
       Throwable cause =
           failure instanceof CompletionException && failure.getCause() != null
@@ -300,6 +342,19 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         if (unreachable != null || unreachableAtSend != null) {
           return unavailableWhileUnreachable(
               unreachable != null ? unreachable : unreachableAtSend, waited);
+        }
+        String leaving = reachability.leavingNodes();
+        if (leaving != null) {
+          return new ObjectUnavailableException(
+              "object "
+                  + id
+                  + " in namespace '"
+                  + name
+                  + "' did not answer within "
+                  + waited.toMillis()
+                  + " ms while objects are handed over from these nodes: "
+                  + leaving
+                  + ". Retry (a write with an Idempotency-Key, as it may have been applied)");
         }
         return new ObjectTimeoutException(
             "object " + id + " in namespace '" + name + "' did not answer within " + waited);
