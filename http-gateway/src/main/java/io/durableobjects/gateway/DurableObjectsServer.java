@@ -129,7 +129,7 @@ public final class DurableObjectsServer implements AutoCloseable {
               ? Optional.of(startManagement(system, management, startupTimeout))
               : Optional.empty();
       if (management.bootstrap()) {
-        ClusterBootstrap.get(system.classicSystem()).start();
+        startBootstrap(system, management);
       }
       joinCluster(system, config, startupTimeout, management.bootstrap());
       PrometheusMeterRegistry prometheus = prometheus(system);
@@ -159,7 +159,9 @@ public final class DurableObjectsServer implements AutoCloseable {
           "Durable Objects node up: HTTP on {}, namespaces {}{}",
           binding.localAddress(),
           objects.namespaceNames(),
-          managementAddress.map(a -> ", Pekko Management on " + a).orElse(""));
+          managementAddress
+              .map(a -> ", Pekko Management on " + a.getHostString() + ":" + a.getPort())
+              .orElse(""));
       return new DurableObjectsServer(system, binding, managementAddress);
     } catch (ExecutionException e) {
       system.terminate();
@@ -174,7 +176,7 @@ public final class DurableObjectsServer implements AutoCloseable {
     } catch (TimeoutException e) {
       system.terminate();
       throw new IllegalStateException("the node did not start within " + startupTimeout, e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       system.terminate();
       throw e;
     }
@@ -199,6 +201,27 @@ public final class DurableObjectsServer implements AutoCloseable {
           "cannot start Pekko Management on " + settings.host() + ":" + settings.port()
               + " (DO_MANAGEMENT_HOST, DO_MANAGEMENT_PORT): " + e.getCause().getMessage(),
           e.getCause());
+    }
+  }
+
+  /**
+   * Starts cluster bootstrap. Its discovery method is created here, and may fail at once (outside
+   * Kubernetes, kubernetes-api finds no service account files), with checked exceptions that Scala
+   * code throws undeclared: reported as an IllegalStateException naming the method.
+   */
+  private static void startBootstrap(ActorSystem<?> system, ManagementSettings management) {
+    String method = management.discoveryMethod().orElseThrow();
+    try {
+      ClusterBootstrap.get(system.classicSystem()).start();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot start cluster bootstrap with discovery method " + method
+              + " (DO_DISCOVERY_METHOD): " + e
+              + (method.equals("kubernetes-api")
+                  ? " (it reads the pod's service account files: is the node running in a"
+                      + " Kubernetes pod with automountServiceAccountToken?)"
+                  : ""),
+          e);
     }
   }
 

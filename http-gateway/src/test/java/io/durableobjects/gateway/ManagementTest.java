@@ -1,6 +1,7 @@
 package io.durableobjects.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.gateway.testing.GatewayNode;
@@ -130,6 +131,44 @@ class ManagementTest {
       assertThat(node.get("/health/ready").statusCode()).isEqualTo(200);
     } finally {
       node.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void kubernetesBootstrapOutsideAPodFailsWithAClearMessage() throws Exception {
+    // Outside Kubernetes the discovery method finds no service account files: the node must stop
+    // with a message an operator can act on (and stop its actor system), not hang half-started.
+    int managementPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      managementPort = free.getLocalPort();
+    }
+    assertThatThrownBy(
+            () ->
+                GatewayNode.start(
+                    ConfigFactory.parseString(
+                        """
+                        durable-objects.node.management.enabled = on
+                        durable-objects.node.cluster-bootstrap.discovery-method = kubernetes-api
+                        pekko.management.http.hostname = "10.255.255.1"
+                        pekko.management.http.bind-hostname = "127.0.0.1"
+                        pekko.management.http.port = %d
+                        pekko.discovery.kubernetes-api.api-ca-path = "/nonexistent/ca.crt"
+                        """
+                            .formatted(managementPort))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot start cluster bootstrap with discovery method kubernetes-api")
+        .hasMessageContaining("/nonexistent/ca.crt")
+        .hasMessageContaining("automountServiceAccountToken");
+    // The failed node's actor system is stopped again: its management port is free.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (ServerSocket again = new ServerSocket(managementPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        break;
+      } catch (java.io.IOException stillBound) {
+        assertThat(System.nanoTime()).as("management port %d released", managementPort).isLessThan(deadline);
+        Thread.sleep(100);
+      }
     }
   }
 }
