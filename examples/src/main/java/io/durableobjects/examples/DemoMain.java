@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * The demo node behind {@code bin/demo}: an embedded Cassandra (unless {@code
  * DO_CASSANDRA_CONTACT_POINTS} names an external one), the journal schema, and one node serving the
  * example objects. Ctrl-C or SIGTERM stops the node first, then Cassandra.
+ *
+ * <p>Environment: {@code DO_CASSANDRA_CONTACT_POINTS} ({@code host:port,...}), {@code
+ * DO_CASSANDRA_DATACENTER} (default {@code datacenter1}), {@code DO_DATA_DIR} (the embedded
+ * Cassandra's data, default {@code ~/.durable-objects}), {@code DO_CASSANDRA_CREATE_SCHEMA} ({@code
+ * true} by default: create the schema, idempotently, before the node starts; {@code false} where
+ * several nodes start at once, e.g. on Kubernetes, and the schema is created once by {@code
+ * CassandraSchemaTool}), and everything {@link DurableObjectsServer} reads.
  */
 public final class DemoMain {
   private static final Logger log = LoggerFactory.getLogger(DemoMain.class);
@@ -61,8 +68,13 @@ public final class DemoMain {
     Config config = DurableObjectsServer.loadConfig(cassandraConfig);
     EmbeddedCassandra startedCassandra = cassandra;
     try {
-      // The explicit schema step of a development setup (idempotent); nodes never create it.
-      CassandraSchema.create(contactPoints, CassandraSettings.fromConfig(config));
+      // The explicit schema step of a development setup (idempotent). Where nodes start together
+      // it is off: concurrent schema changes from several clients can break Cassandra's schema.
+      if (createSchema()) {
+        CassandraSchema.create(contactPoints, CassandraSettings.fromConfig(config));
+      } else {
+        log.info("Not creating the schema (DO_CASSANDRA_CREATE_SCHEMA=false)");
+      }
       DurableObjectsServer server = DurableObjectsServer.start(config);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -87,6 +99,20 @@ public final class DemoMain {
     }
   }
 
+
+  private static boolean createSchema() {
+    String value = System.getenv("DO_CASSANDRA_CREATE_SCHEMA");
+    if (value == null || value.isBlank()) {
+      return true;
+    }
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "DO_CASSANDRA_CREATE_SCHEMA must be true or false, got '" + value + "'");
+    };
+  }
 
   private static Path dataDirectory() {
     String dir = System.getenv("DO_DATA_DIR");

@@ -7,6 +7,7 @@ import io.durableobjects.core.DurableObjects;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.ManagementSettings;
+import io.durableobjects.gateway.internal.NodeHealth;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -33,6 +36,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * and the HTTP gateway.
  *
  * <p>Run it as a program ({@link #main}) with the object classes and a journal plugin on the
- * classpath, or embed it with {@link #start(Config)}. Without {@code pekko.cluster.seed-nodes} the
- * node forms a cluster of its own.
+ * classpath, or embed it with {@link #start(Config)}. The node joins the cluster in one of three
+ * ways: with {@code pekko.cluster.seed-nodes} ({@code DO_SEED_NODES}) it joins those; with a
+ * discovery method ({@code DO_DISCOVERY_METHOD}, e.g. {@code kubernetes-api}) Pekko Management's
+ * cluster bootstrap finds the other nodes and forms or joins the cluster; with neither it forms a
+ * cluster of its own.
+ *
+ * <p>With {@code durable-objects.node.management.enabled} ({@code DO_MANAGEMENT_ENABLED}) the node
+ * runs Pekko Management, whose {@code /ready} and {@code /alive} reflect the node's state (see
+ * reference.conf).
  */
 public final class DurableObjectsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DurableObjectsServer.class);
@@ -51,10 +64,15 @@ public final class DurableObjectsServer implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final Optional<InetSocketAddress> managementAddress;
 
-  private DurableObjectsServer(ActorSystem<Void> system, ServerBinding binding) {
+  private DurableObjectsServer(
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      Optional<InetSocketAddress> managementAddress) {
     this.system = system;
     this.binding = binding;
+    this.managementAddress = managementAddress;
   }
 
   /**
@@ -97,12 +115,23 @@ public final class DurableObjectsServer implements AutoCloseable {
    */
   public static DurableObjectsServer start(Config config) {
     GatewaySettings settings = GatewaySettings.fromConfig(config);
+    ManagementSettings management = ManagementSettings.fromConfig(config);
     StaticPages pages = StaticPages.load(settings.staticPages(), classLoader());
     String systemName = config.getString("durable-objects.node.system-name");
     Duration startupTimeout = config.getDuration("durable-objects.node.startup-timeout");
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), systemName, management.applyTo(config));
     try {
-      joinCluster(system, config, startupTimeout);
+      // Management first: cluster bootstrap needs it to probe the other nodes, and Kubernetes
+      // probes it from the start (/ready answers "not ready" until the gateway is bound).
+      Optional<InetSocketAddress> managementAddress =
+          management.enabled()
+              ? Optional.of(startManagement(system, management, startupTimeout))
+              : Optional.empty();
+      if (management.bootstrap()) {
+        startBootstrap(system, management);
+      }
+      joinCluster(system, config, startupTimeout, management.bootstrap());
       PrometheusMeterRegistry prometheus = prometheus(system);
       DurableObjects objects = DurableObjects.get(system);
       GatewayRoutes routes = routes(system, objects, settings, pages, prometheus);
@@ -125,11 +154,15 @@ public final class DurableObjectsServer implements AutoCloseable {
       // Pekko's hard deadline comes a little after the gateway's own drain deadline, which answers
       // what is left with a 503 that carries the request ID.
       binding.addToCoordinatedShutdown(settings.shutdownDrain().plusSeconds(1), system);
+      NodeHealth.get(system).gatewayBound();
       log.info(
-          "Durable Objects node up: HTTP on {}, namespaces {}",
+          "Durable Objects node up: HTTP on {}, namespaces {}{}",
           binding.localAddress(),
-          objects.namespaceNames());
-      return new DurableObjectsServer(system, binding);
+          objects.namespaceNames(),
+          managementAddress
+              .map(a -> ", Pekko Management on " + a.getHostString() + ":" + a.getPort())
+              .orElse(""));
+      return new DurableObjectsServer(system, binding, managementAddress);
     } catch (ExecutionException e) {
       system.terminate();
       throw new IllegalStateException(
@@ -143,9 +176,52 @@ public final class DurableObjectsServer implements AutoCloseable {
     } catch (TimeoutException e) {
       system.terminate();
       throw new IllegalStateException("the node did not start within " + startupTimeout, e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * Starts Pekko Management's HTTP endpoint and returns the address it is bound to (the actual port
+   * when 0 was configured).
+   */
+  private static InetSocketAddress startManagement(
+      ActorSystem<?> system, ManagementSettings settings, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    try {
+      Uri uri =
+          PekkoManagement.get(system.classicSystem())
+              .start()
+              .toCompletableFuture()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return InetSocketAddress.createUnresolved(uri.host().address(), uri.port());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot start Pekko Management on " + settings.host() + ":" + settings.port()
+              + " (DO_MANAGEMENT_HOST, DO_MANAGEMENT_PORT): " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * Starts cluster bootstrap. Its discovery method is created here, and may fail at once (outside
+   * Kubernetes, kubernetes-api finds no service account files), with checked exceptions that Scala
+   * code throws undeclared: reported as an IllegalStateException naming the method.
+   */
+  private static void startBootstrap(ActorSystem<?> system, ManagementSettings management) {
+    String method = management.discoveryMethod().orElseThrow();
+    try {
+      ClusterBootstrap.get(system.classicSystem()).start();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot start cluster bootstrap with discovery method " + method
+              + " (DO_DISCOVERY_METHOD): " + e
+              + (method.equals("kubernetes-api")
+                  ? " (it reads the pod's service account files: is the node running in a"
+                      + " Kubernetes pod with automountServiceAccountToken?)"
+                  : ""),
+          e);
     }
   }
 
@@ -208,6 +284,7 @@ public final class DurableObjectsServer implements AutoCloseable {
               ? null
               : "the node is not an Up cluster member (it is " + status + ")";
         };
+    NodeHealth.get(system).observe(node, objects.admin());
     return new GatewayRoutes(
         ObjectRoutes.of(
             objects,
@@ -252,17 +329,24 @@ public final class DurableObjectsServer implements AutoCloseable {
         metrics);
   }
 
-  private static void joinCluster(ActorSystem<?> system, Config config, Duration timeout)
+  private static void joinCluster(
+      ActorSystem<?> system, Config config, Duration timeout, boolean bootstrap)
       throws InterruptedException, TimeoutException {
     Cluster cluster = Cluster.get(system);
     List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
-    if (seeds.isEmpty()) {
+    if (seeds.isEmpty() && !bootstrap) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("the node did not become an Up cluster member within " + timeout);
+        throw new TimeoutException(
+            "the node did not become an Up cluster member within "
+                + timeout
+                + (bootstrap
+                    ? " (cluster bootstrap: are at least required-contact-point-nr nodes"
+                        + " discoverable and their management ports reachable? see the log)"
+                    : seeds.isEmpty() ? "" : " (seed nodes " + seeds + ")"));
       }
       Thread.sleep(20);
     }
@@ -271,6 +355,11 @@ public final class DurableObjectsServer implements AutoCloseable {
   /** The actor system of this node. */
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The address Pekko Management is bound to, when it runs (the actual port when 0 was set). */
+  public Optional<InetSocketAddress> managementAddress() {
+    return managementAddress;
   }
 
   /** The address the HTTP gateway is bound to (the actual port when 0 was configured). */

@@ -2,15 +2,13 @@ package io.durableobjects.gateway;
 
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.NodeHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -31,7 +29,6 @@ public final class HealthRoutes extends AllDirectives {
   private static final HttpResponse READY = statusJson("ready");
   private static final ContentType PROMETHEUS_TEXT =
       ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
-  private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
   /** Why the node is not ready, or null when it is (cluster and shutdown state). */
   public interface NodeState {
@@ -74,25 +71,9 @@ public final class HealthRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> readiness() {
-    String reason = node.notReadyReason();
-    if (reason != null) {
-      return CompletableFuture.completedFuture(notReady(reason));
-    }
-    CompletableFuture<HttpResponse> answer;
-    try {
-      answer = admin.ping().toCompletableFuture().thenApply(done -> READY);
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    return answer
-        .orTimeout(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(
-            failure ->
-                notReady(
-                    "the journal store did not answer"
-                        + (failure instanceof java.util.concurrent.TimeoutException
-                            ? " within " + PING_TIMEOUT.toSeconds() + " s"
-                            : ": " + failure.getMessage())));
+    // The same definition as Pekko Management's /ready (ManagementReadinessCheck).
+    return NodeHealth.notReadyReason(node, admin)
+        .thenApply(reason -> reason == null ? READY : notReady(reason));
   }
 
   private HttpResponse metrics() {
