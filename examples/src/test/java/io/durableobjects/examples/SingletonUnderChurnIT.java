@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * counters through the gateways of whatever nodes are running, while the cluster changes: a node
  * leaves gracefully and a new one joins, the oldest node (the shard coordinator's) leaves and a new
  * one joins, a node is cut off from the others (the split-brain resolver downs it, and it downs
- * itself) and a new one joins, and an operator downs a node that is still reachable.
+ * itself) and a new one joins, and a node is cut off and at once downed by an operator.
  *
  * <p>Every increment carries an Idempotency-Key and is retried with it, on another node, until it
  * is acknowledged, so each is applied exactly once. Then: no object ever had two live instances
@@ -45,9 +45,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The split-brain resolver's {@code stable-after} is shortened from 20 s to 5 s so the test
  * stays short; it is also the margin sharding waits after a downed node is removed before it
  * starts that node's objects elsewhere.
+ *
+ * <p>An operator's Down of a node that is still reachable is left out: with Pekko 1.2.1 the downed
+ * node, while it shuts down, may quarantine a survivor, whose split-brain resolver then downs it
+ * too (DownSelfQuarantinedByRemote, for a quarantine from any member, even a Down one), and the
+ * cluster loses two nodes instead of one.
  */
 @ExtendWith(CassandraExtension.class)
-@Timeout(180)
+@Timeout(240)
 class SingletonUnderChurnIT {
   private static final int OBJECTS = 50;
   private static final int CLIENTS = 6;
@@ -89,6 +94,7 @@ class SingletonUnderChurnIT {
         client.start();
         clients.add(client);
       }
+      churn.add("load @" + LocalTime.now().withNano(0));
       awaitMoreAcknowledged(150);
 
       // 1. A node leaves gracefully; a new one joins.
@@ -116,9 +122,12 @@ class SingletonUnderChurnIT {
       churn.add(step("joined", join(cluster)));
       awaitMoreAcknowledged(150);
 
-      // 4. An operator downs a node that is still reachable.
+      // 4. A node stops answering the others (crashed, as far as they can tell) and an operator
+      // downs it at once, before the split-brain resolver would: only sharding's removal margin
+      // keeps its objects from starting elsewhere before it has stopped them.
       DurableObjectsServer downed = cluster.nodes().get(0);
-      churn.add(step("down", downed));
+      churn.add(step("isolate+down", downed));
+      cluster.isolate(downed);
       Cluster.get(cluster.nodes().get(1).system()).manager().tell(new Down(address(downed)));
       cluster.awaitTerminated(downed, Duration.ofSeconds(60));
       ports.remove(Integer.valueOf(httpPort(downed)));
@@ -274,13 +283,15 @@ class SingletonUnderChurnIT {
     return false;
   }
 
+  /** The error code and the start of the message (object IDs elided), to group failures by. */
   private static String errorCode(String body) {
     try {
       JsonNode error = JsonResponses.JSON.readTree(body);
-      String message = error.path("message").asText();
-      // The message a colleague's change to ObjectEntity.onStop is expected to remove.
+      String message = error.path("message").asText().replaceAll("[0-9a-f]{64}", "<id>");
       return error.path("error").asText()
-          + (message.contains("stopped while starting") ? " (stopped while starting)" : "");
+          + " ("
+          + (message.length() > 60 ? message.substring(0, 60) + "..." : message)
+          + ")";
     } catch (Exception e) {
       return "non-JSON body";
     }
