@@ -12,6 +12,7 @@ import io.durableobjects.gateway.DurableObjectsServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -94,7 +95,7 @@ class SingletonUnderChurnIT {
         client.start();
         clients.add(client);
       }
-      churn.add("load @" + LocalTime.now().withNano(0));
+      churn.add("load @" + now());
       awaitMoreAcknowledged(150);
 
       // 1. A node leaves gracefully; a new one joins.
@@ -209,7 +210,11 @@ class SingletonUnderChurnIT {
 
   /** A churn step, with the wall-clock time it began (to match the nodes' logs). */
   private static String step(String what, DurableObjectsServer node) {
-    return what + " " + address(node).port().get() + " @" + LocalTime.now().withNano(0);
+    return what + " " + address(node).port().get() + " @" + now();
+  }
+
+  private static String now() {
+    return LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
   }
 
   private DurableObjectsServer join(InJvmCluster cluster) throws Exception {
