@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
@@ -30,10 +31,15 @@ final class ExampleNode implements AutoCloseable {
   private final ActorTestKit testKit;
 
   ExampleNode(String name) {
+    this(name, ConfigFactory.empty());
+  }
+
+  /** A node whose configuration also has {@code overrides} (e.g. namespaces of test objects). */
+  ExampleNode(String name, Config overrides) {
     testKit =
         ActorTestKit.create(
             name,
-            ConfigFactory.parseString(
+            overrides.withFallback(ConfigFactory.parseString(
                     """
                     pekko.actor.provider = cluster
                     pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
@@ -49,7 +55,7 @@ final class ExampleNode implements AutoCloseable {
                     """)
                 .withFallback(PersistenceTestKitPlugin.getInstance().config())
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.load()));
+                .withFallback(ConfigFactory.load())));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     testKit

@@ -73,6 +73,14 @@ final class NodeFixture {
         HttpRequest.newBuilder(uri(port, path)).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST that a retry with the same {@code key} does not apply twice (Idempotency-Key). */
+  static HttpResponse<String> postIdempotent(int port, String path, String key) throws Exception {
+    return send(
+        HttpRequest.newBuilder(uri(port, path))
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   static HttpResponse<String> put(int port, String path, String body) throws Exception {
     return send(
         HttpRequest.newBuilder(uri(port, path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
