@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(500)
 class RollingRestartIT {
   private static final int OBJECTS = 60;
-  private static final int CLIENTS = 16;
+  private static final int CLIENTS = 8;
 
   @Test
   void restartingEveryNodeInTurnUnderLoadFailsNoRequest(

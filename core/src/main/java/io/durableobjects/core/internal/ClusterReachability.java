@@ -2,7 +2,6 @@ package io.durableobjects.core.internal;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,51 +15,63 @@ import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * INTERNAL API: whether objects may be moving between nodes now, read from the cluster's current
- * state (a volatile read, cheap enough for every call) and from recent removals.
+ * state (a volatile read, cheap enough for every call) and from recent membership events.
  *
  * <ul>
  *   <li>A <i>failover</i>: a member is unreachable, or a downed member was removed within the last
- *       {@code window}, while sharding starts its objects elsewhere. Calls to its objects are lost.
- *   <li>A <i>hand-over</i>: a member is leaving (or left within the last {@code window}). Sharding
- *       hands its objects over; a call that reaches the leaving node's region just as an object's
- *       hand-over begins is dropped by Pekko ("to avoid re-ordering") and never answered.
+ *       {@code failoverWindow}, while sharding starts its objects elsewhere. Calls to its objects
+ *       are lost until then.
+ *   <li>A <i>hand-over</i>: a member joined, left or was removed within the last {@link
+ *       #HAND_OVER_WINDOW}. Sharding moves objects (to a leaving node's successors, or to a new node
+ *       when it rebalances), and Pekko drops a call that reaches a region just as its object's
+ *       hand-over begins ("to avoid re-ordering"): that call is never answered.
  * </ul>
  */
 public final class ClusterReachability {
+  /** How long after a membership change objects may still be moving (rebalancing is gradual). */
+  static final Duration HAND_OVER_WINDOW = Duration.ofSeconds(60);
+
   private final Cluster cluster;
-  private final long windowNanos;
+  private final long failoverWindowNanos;
   private volatile long lastDownedRemovalNanos;
   private volatile String lastDownedRemoved;
-  private volatile long lastRemovalNanos;
-  private volatile String lastRemoved;
+  private volatile long lastChangeNanos;
+  private volatile String lastChange;
 
-  private ClusterReachability(ActorSystem<?> system, Duration window) {
+  private ClusterReachability(ActorSystem<?> system, Duration failoverWindow) {
     this.cluster = Cluster.get(system);
-    this.windowNanos = window.toNanos();
+    this.failoverWindowNanos = failoverWindow.toNanos();
   }
 
-  /** Starts watching the cluster of {@code system}; removals count for {@code window}. */
-  public static ClusterReachability start(ActorSystem<?> system, Duration window) {
-    ClusterReachability reachability = new ClusterReachability(system, window);
-    Behavior<ClusterEvent.MemberRemoved> listener =
+  /** Starts watching the cluster of {@code system}; downed removals count for {@code failoverWindow}. */
+  public static ClusterReachability start(ActorSystem<?> system, Duration failoverWindow) {
+    ClusterReachability reachability = new ClusterReachability(system, failoverWindow);
+    Behavior<ClusterEvent.MemberEvent> listener =
         Behaviors.receiveMessage(
-            removed -> {
-              reachability.lastRemoved = removed.member().address().toString();
-              reachability.lastRemovalNanos = System.nanoTime();
-              if (removed.previousStatus() == MemberStatus.down()) {
-                reachability.lastDownedRemoved = removed.member().address().toString();
-                reachability.lastDownedRemovalNanos = System.nanoTime();
-              }
+            event -> {
+              reachability.observe(event);
               return Behaviors.same();
             });
-    var ref = system.systemActorOf(listener, "durable-objects-removals", Props.empty());
-    reachability.cluster.subscriptions().tell(Subscribe.create(ref, ClusterEvent.MemberRemoved.class));
+    var ref = system.systemActorOf(listener, "durable-objects-membership", Props.empty());
+    reachability.cluster.subscriptions().tell(Subscribe.create(ref, ClusterEvent.MemberEvent.class));
     return reachability;
   }
 
+  private void observe(ClusterEvent.MemberEvent event) {
+    String node = event.member().address().toString();
+    long now = System.nanoTime();
+    if (event instanceof ClusterEvent.MemberRemoved removed
+        && removed.previousStatus() == MemberStatus.down()) {
+      lastDownedRemoved = node;
+      lastDownedRemovalNanos = now;
+    }
+    lastChange = node + " (" + event.member().status() + ")";
+    lastChangeNanos = now;
+  }
+
   /**
-   * The nodes this failover is about, comma-separated (the unreachable members, or the downed
-   * member removed recently), or null when there is no failover.
+   * The nodes a failover is about (the unreachable members, or the downed member removed
+   * recently), comma-separated, or null when there is no failover.
    */
   public String failingNodes() {
     Set<Member> unreachable = cluster.state().getUnreachable();
@@ -71,29 +82,20 @@ public final class ClusterReachability {
           .collect(Collectors.joining(", "));
     }
     String removed = lastDownedRemoved;
-    if (removed != null && System.nanoTime() - lastDownedRemovalNanos < windowNanos) {
+    if (removed != null && System.nanoTime() - lastDownedRemovalNanos < failoverWindowNanos) {
       return removed + " (downed)";
     }
     return null;
   }
 
   /**
-   * The nodes a hand-over is about (leaving members, or the member removed recently),
-   * comma-separated, or null when no member is leaving.
+   * The last membership change, if within {@link #HAND_OVER_WINDOW} (objects may be moving), or
+   * null.
    */
-  public String leavingNodes() {
-    StringJoiner leaving = new StringJoiner(", ");
-    for (Member member : cluster.state().getMembers()) { // a handful of members
-      if (member.status() == MemberStatus.leaving() || member.status() == MemberStatus.exiting()) {
-        leaving.add(member.address().toString());
-      }
-    }
-    if (leaving.length() > 0) {
-      return leaving.toString();
-    }
-    String removed = lastRemoved;
-    if (removed != null && System.nanoTime() - lastRemovalNanos < windowNanos) {
-      return removed + " (left)";
+  public String recentChange() {
+    String change = lastChange;
+    if (change != null && System.nanoTime() - lastChangeNanos < HAND_OVER_WINDOW.toNanos()) {
+      return change;
     }
     return null;
   }

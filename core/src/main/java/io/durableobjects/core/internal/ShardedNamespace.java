@@ -268,10 +268,11 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         Function<ActorRef<FetchReply>, ObjectCommand.Call> call, boolean resendable) {
       CompletableFuture<FetchReply> result = new CompletableFuture<>();
       String unreachableAtSend = reachability.failingNodes();
-      if (resendable && (unreachableAtSend != null || reachability.leavingNodes() != null)) {
-        // Objects may be moving, and Pekko drops a call that meets the start of its object's
-        // hand-over: send it again while no answer came. The object applies a call with an
-        // Idempotency-Key at most once and answers every copy alike.
+      if (resendable) {
+        // Pekko drops a call that meets the start of its object's hand-over (a node leaving, or
+        // rebalancing to a new one): while the membership is changing, a call still unanswered is
+        // sent again. The object applies a call with an Idempotency-Key at most once and answers
+        // every copy alike.
         scheduleResend(call, result, System.nanoTime() + askTimeout.toNanos());
       }
       // Pekko's ask returns a Scala-backed stage whose plain callbacks run on the common pool;
@@ -312,24 +313,29 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       if (left.isNegative() || left.isZero()) {
         return;
       }
-      scheduler.scheduleOnce(
-          RESEND_INTERVAL,
-          () -> {
-            if (result.isDone()) {
-              return;
-            }
-            ref.<FetchReply>ask(call::apply, left)
-                .whenCompleteAsync(
-                    (reply, failure) -> {
-                      // The first copy's outcome decides failures; a copy only adds an answer.
-                      if (failure == null && !(reply instanceof FetchReply.Failed)) {
-                        result.complete(reply);
-                      }
-                    },
-                    executor);
-            scheduleResend(call, result, deadlineNanos);
-          },
-          executor);
+      Cancellable check =
+          scheduler.scheduleOnce(
+              RESEND_INTERVAL,
+              () -> {
+                if (result.isDone()) {
+                  return;
+                }
+                if (reachability.recentChange() != null || reachability.failingNodes() != null) {
+                  ref.<FetchReply>ask(call::apply, left)
+                      .whenCompleteAsync(
+                          (reply, failure) -> {
+                            // The first copy's outcome decides failures; a copy only adds an
+                            // answer.
+                            if (failure == null && !(reply instanceof FetchReply.Failed)) {
+                              result.complete(reply);
+                            }
+                          },
+                          executor);
+                }
+                scheduleResend(call, result, deadlineNanos);
+              },
+              executor);
+      result.whenComplete((reply, failure) -> check.cancel());
     }
 
     private Throwable translate(Throwable failure, String unreachableAtSend, Duration waited) {
@@ -343,7 +349,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
           return unavailableWhileUnreachable(
               unreachable != null ? unreachable : unreachableAtSend, waited);
         }
-        String leaving = reachability.leavingNodes();
+        String leaving = reachability.recentChange();
         if (leaving != null) {
           return new ObjectUnavailableException(
               "object "
@@ -352,7 +358,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
                   + name
                   + "' did not answer within "
                   + waited.toMillis()
-                  + " ms while objects are handed over from these nodes: "
+                  + " ms while objects move between nodes after a membership change: "
                   + leaving
                   + ". Retry (a write with an Idempotency-Key, as it may have been applied)");
         }
