@@ -351,16 +351,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         }
         String leaving = reachability.recentChange();
         if (leaving != null) {
-          return new ObjectUnavailableException(
-              "object "
-                  + id
-                  + " in namespace '"
-                  + name
-                  + "' did not answer within "
-                  + waited.toMillis()
-                  + " ms while objects move between nodes after a membership change: "
-                  + leaving
-                  + ". Retry (a write with an Idempotency-Key, as it may have been applied)");
+          return unavailable(
+              waited, "objects move between nodes after a membership change: " + leaving + ".");
         }
         return new ObjectTimeoutException(
             "object " + id + " in namespace '" + name + "' did not answer within " + waited);
@@ -370,6 +362,15 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     }
 
     private ObjectUnavailableException unavailableWhileUnreachable(String nodes, Duration waited) {
+      return unavailable(
+          waited,
+          "these cluster nodes are unreachable or just downed: "
+              + nodes
+              + "; if it lived there, it is started on a surviving node once they are downed.");
+    }
+
+    /** A retryable 503: no answer within {@code waited} while {@code situation}. */
+    private ObjectUnavailableException unavailable(Duration waited, String situation) {
       return new ObjectUnavailableException(
           "object "
               + id
@@ -377,9 +378,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
               + name
               + "' did not answer within "
               + waited.toMillis()
-              + " ms while these cluster nodes are unreachable or just downed: "
-              + nodes
-              + "; if it lived there, it is started on a surviving node once they are downed."
+              + " ms while "
+              + situation
               + " Retry (a write with an Idempotency-Key, as it may have been applied)");
     }
   }
