@@ -159,8 +159,8 @@ public final class DurableObjectsSettings {
   }
 
   /**
-   * How long a call waits for its answer while a cluster member is unreachable (at most {@link
-   * #askTimeout}, which it is when the setting is {@code off}).
+   * How long a call waits for its answer while a cluster member is unreachable: the setting, but
+   * at most {@link #askTimeout} (which it is when the setting is {@code off}).
    */
   public Duration unreachableAskTimeout() {
     return unreachableAskTimeout;
@@ -173,16 +173,8 @@ public final class DurableObjectsSettings {
       return askTimeout;
     }
     Duration timeout = positive(config, path);
-    if (timeout.compareTo(askTimeout) > 0) {
-      throw new ConfigException.BadValue(
-          config.origin(),
-          ROOT + "." + path,
-          "must not be longer than ask-timeout ("
-              + askTimeout
-              + "), or off; got "
-              + timeout);
-    }
-    return timeout;
+    // Never longer than ask-timeout: a node that lowers ask-timeout needs not lower this too.
+    return timeout.compareTo(askTimeout) > 0 ? askTimeout : timeout;
   }
 
   public int snapshotEvery() {
