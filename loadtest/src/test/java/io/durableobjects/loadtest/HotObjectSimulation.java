@@ -4,7 +4,6 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -86,9 +85,7 @@ public class HotObjectSimulation extends Simulation {
     setUp(LoadParams.load("hot object", increment).andThen(verify.injectOpen(atOnceUsers(1))))
         .protocols(LoadParams.protocol())
         .assertions(
-            global().failedRequests().percent().lt(LoadParams.MAX_FAILED_PERCENT),
-            global().responseTime().percentile(99.0).lt(LoadParams.P99_MS),
-            details("final count").failedRequests().count().is(0L));
+            LoadParams.bounds(details("final count").failedRequests().count().is(0L)));
   }
 
   @Override

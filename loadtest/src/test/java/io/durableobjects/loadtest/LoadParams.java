@@ -2,13 +2,17 @@ package io.durableobjects.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,6 +60,18 @@ final class LoadParams {
     }
     // exitASAP false: a user finishes its step (and its bookkeeping) once the time is up.
     return scenario(name).during(duration, false).on(step).injectOpen(atOnceUsers(USERS));
+  }
+
+  /**
+   * The bounds every run asserts, failed requests below {@code maxFailedPercent} and p99 below
+   * {@code p99Ms}, followed by a simulation's {@code extra} ones.
+   */
+  static List<Assertion> bounds(Assertion... extra) {
+    List<Assertion> all = new ArrayList<>();
+    all.add(global().failedRequests().percent().lt(MAX_FAILED_PERCENT));
+    all.add(global().responseTime().percentile(99.0).lt(P99_MS));
+    all.addAll(List.of(extra));
+    return all;
   }
 
   static String describe() {

@@ -3,7 +3,6 @@ package io.durableobjects.loadtest;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -73,9 +72,7 @@ public class ReadSimulation extends Simulation {
     }
     setUp(warm.andThen(load))
         .protocols(LoadParams.protocol())
-        .assertions(
-            global().failedRequests().percent().lt(LoadParams.MAX_FAILED_PERCENT),
-            global().responseTime().percentile(99.0).lt(LoadParams.P99_MS));
+        .assertions(LoadParams.bounds());
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.durableobjects.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.percent;
@@ -105,9 +104,7 @@ public class ShoppingCartSimulation extends Simulation {
   {
     setUp(LoadParams.load("shopping", shopping))
         .protocols(LoadParams.protocol())
-        .assertions(
-            global().failedRequests().percent().lt(LoadParams.MAX_FAILED_PERCENT),
-            global().responseTime().percentile(99.0).lt(LoadParams.P99_MS));
+        .assertions(LoadParams.bounds());
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.durableobjects.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -36,9 +35,7 @@ public class SpreadSimulation extends Simulation {
   {
     setUp(LoadParams.load("spread", increment))
         .protocols(LoadParams.protocol())
-        .assertions(
-            global().failedRequests().percent().lt(LoadParams.MAX_FAILED_PERCENT),
-            global().responseTime().percentile(99.0).lt(LoadParams.P99_MS));
+        .assertions(LoadParams.bounds());
   }
 
   @Override
