@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -181,16 +182,15 @@ public final class ObjectRoutes extends AllDirectives {
           if (http.entity().getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
             return done(namespaceName, start, tooLarge());
           }
-          return extractStrictEntity(
-              settings.entityTimeout(),
-              settings.maxBodyBytes(),
-              entity -> {
+          return withBody(
+              http,
+              body -> {
                 String requestId = RequestIds.of(http);
                 Request request;
                 try {
                   request =
                       HttpTranslation.toObjectRequest(
-                          http, objectPath, entity.getData().toArray(), requestId, auth.required());
+                          http, objectPath, body, requestId, auth.required());
                 } catch (IllegalArgumentException e) {
                   return done(
                       namespaceName,
@@ -215,6 +215,20 @@ public final class ObjectRoutes extends AllDirectives {
                 return completeWithFuture(send(namespace, id, request, requestId, start));
               });
         });
+  }
+
+  /**
+   * Runs {@code inner} with the request's body. A body the server already holds whole (every small
+   * request: pekko-http parses it strict) is used as it is; only a streamed body is collected, with
+   * the entity timeout and size limit, since collecting materializes a stream per request.
+   */
+  private Route withBody(HttpRequest http, Function<byte[], Route> inner) {
+    if (http.entity() instanceof HttpEntity.Strict strict
+        && strict.getData().size() <= settings.maxBodyBytes()) {
+      return inner.apply(strict.getData().toArray());
+    }
+    return extractStrictEntity(
+        settings.entityTimeout(), settings.maxBodyBytes(), entity -> inner.apply(entity.getData().toArray()));
   }
 
   private CompletionStage<HttpResponse> send(

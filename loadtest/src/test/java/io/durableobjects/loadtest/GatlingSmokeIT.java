@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.durableobjects.loadtest.bench.BenchMain;
+import io.durableobjects.loadtest.bench.DemoNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,101 +35,26 @@ class GatlingSmokeIT {
       Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
   private static Path results;
-  private static Path dataDir;
-  private static Process node;
-  private static String baseUrl;
+  private static DemoNode node;
 
   @BeforeAll
   static void startNode() throws Exception {
     results = Paths.get(System.getProperty("loadtest.results", "target/gatling-smoke"));
     Files.createDirectories(results);
     Path examples = Paths.get(System.getProperty("loadtest.examples.target", "../examples/target"));
-    Path jar;
-    try (Stream<Path> files = Files.list(examples)) {
-      jar = files
-          .filter(p -> p.getFileName().toString().matches("durable-objects-examples-.*\\.jar"))
-          .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests|javadoc)\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no examples jar in " + examples));
-    }
-    assertTrue(Files.isDirectory(examples.resolve("lib")), "no " + examples.resolve("lib"));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    baseUrl = "http://127.0.0.1:" + port;
-    dataDir = Files.createTempDirectory("gatling-smoke-node");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                JAVA,
-                "-Xms256m",
-                "-Xmx512m",
-                "-XX:+UseG1GC",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
-                "-cp",
-                jar + File.pathSeparator + examples.resolve("lib") + File.separator + "*",
-                "io.durableobjects.examples.DemoMain")
-            .redirectErrorStream(true)
-            .redirectOutput(results.resolve("node.log").toFile());
-    builder.environment().put("DO_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("DO_DATA_DIR", dataDir.toString());
-    builder.environment().remove("DO_CASSANDRA_CONTACT_POINTS");
-    node = builder.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(GatlingSmokeIT::stopNodeQuietly));
-
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (true) {
-      if (!node.isAlive()) {
-        fail("the demo node exited with " + node.exitValue() + "; see " + results.resolve("node.log"));
-      }
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        fail("the demo node was not ready within " + READY_WITHIN + "; see " + results.resolve("node.log"));
-      }
-      Thread.sleep(500);
-    }
+    node =
+        DemoNode.start(
+            examples,
+            List.of(BenchMain.DEFAULT_NODE_OPTIONS.split(" ")),
+            results.resolve("node.log"),
+            READY_WITHIN);
   }
 
   @AfterAll
   static void stopNode() throws Exception {
-    stopNodeQuietly();
-    if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    if (node != null) {
+      node.close();
     }
-  }
-
-  /** SIGTERM (the node stops its Cassandra on it), then SIGKILL of whatever is left. */
-  private static synchronized void stopNodeQuietly() {
-    if (node == null) {
-      return;
-    }
-    List<ProcessHandle> all = new ArrayList<>(node.descendants().toList());
-    all.add(node.toHandle());
-    node.destroy();
-    try {
-      if (!node.waitFor(60, TimeUnit.SECONDS)) {
-        node.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (ProcessHandle process : all) {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-      }
-    }
-    node = null;
   }
 
   @Test
@@ -148,7 +66,7 @@ class GatlingSmokeIT {
         // As gatling-maven-plugin forks Gatling.
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-DbaseUrl=" + baseUrl,
+        "-DbaseUrl=" + node.baseUrl(),
         "-Dusers=4",
         "-DdurationSec=3",
         // The first requests activate the object and warm up both JVMs: a loose bound.

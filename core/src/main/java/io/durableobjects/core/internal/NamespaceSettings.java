@@ -11,6 +11,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -25,12 +27,17 @@ public final class NamespaceSettings {
   private final Class<? extends DurableObject> objectClass;
   private final MethodHandle constructor;
   private final boolean handlesAlarms;
+  private final Optional<Duration> idleTimeout;
 
   private NamespaceSettings(
-      String name, Class<? extends DurableObject> objectClass, MethodHandle constructor) {
+      String name,
+      Class<? extends DurableObject> objectClass,
+      MethodHandle constructor,
+      Optional<Duration> idleTimeout) {
     this.name = name;
     this.objectClass = objectClass;
     this.constructor = constructor;
+    this.idleTimeout = idleTimeout;
     this.handlesAlarms =
         overrides(objectClass, "alarm", io.durableobjects.core.AlarmInfo.class)
             || overrides(objectClass, "alarmAsync", io.durableobjects.core.AlarmInfo.class);
@@ -41,6 +48,14 @@ public final class NamespaceSettings {
     return handlesAlarms;
   }
 
+
+  /**
+   * This namespace's own {@code idle-timeout}, when set: objects of some kinds are worth keeping
+   * in memory longer (or shorter) than the node's {@code passivation.idle-timeout}.
+   */
+  public Optional<Duration> idleTimeout() {
+    return idleTimeout;
+  }
 
   public String name() {
     return name;
@@ -135,7 +150,29 @@ public final class NamespaceSettings {
     }
     @SuppressWarnings("unchecked")
     Class<? extends DurableObject> objectClass = (Class<? extends DurableObject>) loaded;
-    return new NamespaceSettings(name, objectClass, constructor);
+    return new NamespaceSettings(name, objectClass, constructor, idleTimeout(config, path));
+  }
+
+  private static Optional<Duration> idleTimeout(Config config, String path) {
+    if (!config.hasPath("idle-timeout")) {
+      return Optional.empty();
+    }
+    String keyPath = path + ".idle-timeout";
+    Duration timeout;
+    try {
+      timeout = config.getDuration("idle-timeout");
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw new ConfigException.BadValue(
+          config.getValue("idle-timeout").origin(),
+          keyPath,
+          "expected a duration such as 30s or 10m: " + e.getMessage(),
+          e);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new ConfigException.BadValue(
+          config.getValue("idle-timeout").origin(), keyPath, "must be positive, got " + timeout);
+    }
+    return Optional.of(timeout);
   }
 
   private static boolean overrides(Class<?> type, String method, Class<?> parameter) {

@@ -138,7 +138,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         shardingSettings.withPassivationStrategy(
             shardingSettings
                 .passivationStrategySettings()
-                .withIdleEntityPassivation(settings.idleTimeout())
+                .withIdleEntityPassivation(namespace.idleTimeout().orElse(settings.idleTimeout()))
                 .withActiveEntityLimit(settings.activeObjectLimit())
                 .withLeastRecentlyUsedReplacement());
     ClusterSharding sharding = ClusterSharding.get(system);

@@ -128,6 +128,23 @@ class DurableObjectsSettingsTest {
   }
 
   @Test
+  void aNamespaceMayHaveItsOwnIdleTimeout() {
+    DurableObjectsSettings settings =
+        parse(ns("counter", Good.class) + "\n" + ns("session", Good.class)
+            + "\ndurable-objects.namespaces.session.idle-timeout = 30m");
+    assertThat(settings.namespaces().get("counter").idleTimeout()).isEmpty();
+    assertThat(settings.namespaces().get("session").idleTimeout()).contains(Duration.ofMinutes(30));
+    assertThatThrownBy(
+            () -> parse(ns("session", Good.class) + "\ndurable-objects.namespaces.session.idle-timeout = 0s"))
+        .hasMessageContaining("durable-objects.namespaces.session.idle-timeout")
+        .hasMessageContaining("must be positive");
+    assertThatThrownBy(
+            () -> parse(ns("session", Good.class) + "\ndurable-objects.namespaces.session.idle-timeout = soon"))
+        .hasMessageContaining("durable-objects.namespaces.session.idle-timeout")
+        .hasMessageContaining("expected a duration");
+  }
+
+  @Test
   void badNumbersAndDurationsAreRefused() {
     assertThatThrownBy(() -> parse("durable-objects.ask-timeout = 0s"))
         .hasMessageContaining("durable-objects.ask-timeout")

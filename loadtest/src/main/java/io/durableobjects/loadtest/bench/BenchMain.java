@@ -1,0 +1,347 @@
+package io.durableobjects.loadtest.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark runner behind {@code bin/bench}: starts a fresh demo node on a fresh embedded
+ * Cassandra, runs each scenario for a fixed time with {@link HttpLoad}, and prints one line per
+ * scenario (requests/s, p50, p99, errors, and the CPU and RSS of the node, of Cassandra and of the
+ * load generator). At the end it checks that nothing was lost: the hot counter equals its
+ * successful increments, and the spread counters add up to theirs. Exit status 1 when a check
+ * fails.
+ *
+ * <p>Scenarios, in this order: {@code alive} (a route that touches no object, the baseline for
+ * reads), {@code read} (GETs of 1 000 warm counters), {@code hot} (durable increments of one
+ * counter), {@code spread} (durable increments of counters picked at random among 10 000, all of
+ * them active), and {@code activation} (the first request to an evicted leaderboard holding 1 000
+ * keys). A warm-up runs first, since the node's JIT compiler needs load to reach full speed.
+ *
+ * <p>System properties: {@code bench.seconds} (each scenario, default 20), {@code
+ * bench.warmupSeconds} (default 30), {@code bench.examplesTarget} (default {@code
+ * examples/target}), {@code bench.nodeOptions} (the node's JVM options), {@code bench.out} (where
+ * the node's log goes, default {@code loadtest/target/bench}).
+ */
+public final class BenchMain {
+  private static final int HOT_CLIENTS = 64;
+  private static final int SPREAD_CLIENTS = 256;
+  private static final int SPREAD_OBJECTS = 10_000;
+  private static final int READ_CLIENTS = 64;
+  private static final int READ_OBJECTS = 1_000;
+  private static final int BOARDS = 100;
+  private static final int PLAYERS_PER_BOARD = 500; // two keys each: 1 000 keys per board
+  private static final int ACTIVATION_ROUNDS = 3;
+  private static final int ACTIVATION_CLIENTS = 8;
+  private static final Duration BOARD_IDLE_TIMEOUT = Duration.ofSeconds(2);
+
+  /** The node's JVM options unless bench.nodeOptions says otherwise: those of bin/demo. */
+  public static final String DEFAULT_NODE_OPTIONS =
+      "-Xms512m -Xmx512m -XX:+UseG1GC -Djava.util.concurrent.ForkJoinPool.common.parallelism=4";
+
+  private final PrintStream out;
+  private final DemoNode node;
+  private final HttpLoad load;
+  private final String hostPort;
+  private final ProcessUsage nodeUsage;
+  private final Optional<ProcessUsage> cassandraUsage;
+  private final ProcessUsage selfUsage = new ProcessUsage(ProcessHandle.current());
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private final List<String> failures = new ArrayList<>();
+  private long spreadOk;
+
+  private BenchMain(PrintStream out, DemoNode node) {
+    this.out = out;
+    this.node = node;
+    this.hostPort = "127.0.0.1:" + node.port();
+    this.load = new HttpLoad(new InetSocketAddress("127.0.0.1", node.port()));
+    this.nodeUsage = new ProcessUsage(node.process());
+    this.cassandraUsage = node.cassandra().map(ProcessUsage::new);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Duration seconds = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
+    Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmupSeconds", 30));
+    Path examples = Path.of(System.getProperty("bench.examplesTarget", "examples/target"));
+    Path outDir = Path.of(System.getProperty("bench.out", "loadtest/target/bench"));
+    String nodeOptions = System.getProperty("bench.nodeOptions", DEFAULT_NODE_OPTIONS).strip();
+    if (seconds.isZero() || seconds.isNegative() || warmup.isNegative()) {
+      throw new IllegalArgumentException("bench.seconds must be positive and bench.warmupSeconds at least 0");
+    }
+    List<String> jvm = new ArrayList<>(List.of(nodeOptions.split("\\s+")));
+    jvm.add("-Ddurable-objects.namespaces.leaderboard.idle-timeout=" + BOARD_IDLE_TIMEOUT.toSeconds() + "s");
+
+    PrintStream out = System.out;
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(Locale.ROOT, "bin/bench %s: %d cores, load average %.1f before the start%n",
+        Instant.now(), cores, ProcessUsage.loadAverage());
+    out.println("node JVM: " + nodeOptions + "; Cassandra JVM: -Xms512m -Xmx512m (embedded default)");
+    long startedAt = System.nanoTime();
+    Path log = outDir.resolve("node.log");
+    try (DemoNode node = DemoNode.start(examples, jvm, log, Duration.ofSeconds(180))) {
+      out.printf(Locale.ROOT, "node and Cassandra ready in %.1f s (log: %s)%n",
+          (System.nanoTime() - startedAt) / 1e9, log);
+      BenchMain bench = new BenchMain(out, node);
+      bench.runAll(seconds, warmup);
+      out.printf(Locale.ROOT, "load average %.1f at the end%n", ProcessUsage.loadAverage());
+      if (!bench.failures.isEmpty()) {
+        bench.failures.forEach(f -> out.println("FAILED: " + f));
+        System.exit(1);
+      }
+      out.println("checks passed: no acknowledged increment lost, none counted twice");
+    }
+  }
+
+  private void runAll(Duration seconds, Duration warmup) throws Exception {
+    // Warm-up: activate every object the scenarios use, then load the write path so the node's
+    // JIT has compiled it before anything is measured.
+    load.run(HttpLoad.eachOnce(READ_OBJECTS, i -> post("/v1/counter/by-name/read-" + i + "/increment")), 64, Duration.ofMinutes(2));
+    load.run(HttpLoad.eachOnce(SPREAD_OBJECTS, i -> get(spreadPath(i))), SPREAD_CLIENTS, Duration.ofMinutes(2));
+    if (!warmup.isZero()) {
+      byte[] warm = post("/v1/counter/by-name/warm-up-" + runId + "/increment");
+      Duration half = warmup.dividedBy(2);
+      header();
+      line("warm-up hot", HOT_CLIENTS, measure(() -> load.run((c, r) -> warm, HOT_CLIENTS, half), "counter"));
+      Measured spreadWarm = measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, half), "counter");
+      spreadOk += spreadWarm.result.ok();
+      line("warm-up spread", SPREAD_CLIENTS, spreadWarm);
+    } else {
+      header();
+    }
+
+    line("alive", READ_CLIENTS,
+        measure(() -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
+    line("read", READ_CLIENTS,
+        measure(() -> load.run(HttpLoad.randomOf(READ_OBJECTS, i -> get("/v1/counter/by-name/read-" + i + "/")), READ_CLIENTS, seconds), null));
+
+    String hotPath = "/v1/counter/by-name/hot-" + runId + "/";
+    byte[] hot = post(hotPath + "increment");
+    Measured hotRun = measure(() -> load.run((c, r) -> hot, HOT_CLIENTS, seconds), "counter");
+    line("hot", HOT_CLIENTS, hotRun);
+
+    Measured spreadRun = measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, seconds), "counter");
+    spreadOk += spreadRun.result.ok();
+    line("spread", SPREAD_CLIENTS, spreadRun);
+
+    activation();
+
+    checkHot(hotPath, hotRun.result);
+    checkSpread();
+  }
+
+  // ---- scenarios ------------------------------------------------------------------------------
+
+  private void activation() throws Exception {
+    // 100 leaderboards of 500 players (1 000 keys each), written once; then, round after round,
+    // wait until every board has been evicted and ask each for its top 10, which activates it.
+    List<byte[]> scores = new ArrayList<>();
+    for (int b = 0; b < BOARDS; b++) {
+      for (int p = 0; p < PLAYERS_PER_BOARD; p++) {
+        scores.add(request("POST", boardPath(b) + "scores",
+            "{\"player\":\"player-" + p + "\",\"score\":" + (p * 7 % 1000) + "}"));
+      }
+    }
+    HttpLoad.Result filled = load.run(HttpLoad.eachOnce(scores.size(), scores::get), HOT_CLIENTS, Duration.ofMinutes(3));
+    if (filled.ok() != scores.size()) {
+      failures.add("activation: filling the boards got " + filled.statuses() + " and " + filled.ioErrors() + " I/O errors");
+      return;
+    }
+    Histogram all = new Histogram(1, HttpLoad.RESPONSE_TIMEOUT.toNanos() / 1000 * 2, 3);
+    long requests = 0;
+    long ok = 0;
+    long ioErrors = 0;
+    double seconds = 0;
+    Snapshot before = null;
+    for (int round = 0; round < ACTIVATION_ROUNDS; round++) {
+      awaitAllEvicted("leaderboard");
+      if (before == null) {
+        before = Snapshot.take(this, "leaderboard");
+      }
+      HttpLoad.Result r = load.run(HttpLoad.eachOnce(BOARDS, b -> get(boardPath(b) + "top?n=10")), ACTIVATION_CLIENTS, Duration.ofMinutes(1));
+      all.add(r.latencyMicros());
+      requests += r.requests();
+      ok += r.ok();
+      ioErrors += r.ioErrors();
+      seconds += r.seconds();
+    }
+    Snapshot after = Snapshot.take(this, "leaderboard");
+    long activations = (long) (after.activations - before.activations);
+    double meanMs = activations == 0 ? 0 : (after.activationSeconds - before.activationSeconds) * 1000 / activations;
+    Measured measured = new Measured(
+        new HttpLoad.Result(requests, ok, java.util.Map.of(), ioErrors, all, seconds), null, null, null, 0);
+    line("activation", ACTIVATION_CLIENTS, measured);
+    out.printf(Locale.ROOT, "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
+            + "%d activations on the node, mean %.1f ms inside the node%n",
+        requests, ACTIVATION_ROUNDS, BOARDS, activations, meanMs);
+    if (activations < requests) {
+      failures.add("activation: only " + activations + " activations for " + requests + " requests: boards were not all evicted");
+    }
+  }
+
+  /** Waits until no object of the namespace is in memory. */
+  private void awaitAllEvicted(String namespace) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (Snapshot.take(this, namespace).active > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the boards were not evicted within 60 s (idle-timeout " + BOARD_IDLE_TIMEOUT + ")");
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private HttpLoad.Requests spreadIncrements() {
+    return HttpLoad.randomOf(SPREAD_OBJECTS, i -> post(spreadPath(i) + "increment"));
+  }
+
+  private String spreadPath(int i) {
+    return "/v1/counter/by-name/spread-" + runId + "-" + i + "/";
+  }
+
+  private static String boardPath(int b) {
+    return "/v1/leaderboard/by-name/board-" + b + "/";
+  }
+
+  // ---- checks ---------------------------------------------------------------------------------
+
+  private void checkHot(String path, HttpLoad.Result run) throws Exception {
+    long count = Long.parseLong(getBody(path).strip());
+    if (run.ioErrors() == 0 && count != run.ok()) {
+      failures.add("hot: the counter is " + count + " after " + run.ok() + " successful increments");
+    } else if (count < run.ok() || count > run.ok() + run.ioErrors()) {
+      failures.add("hot: the counter is " + count + ", outside [" + run.ok() + ", " + (run.ok() + run.ioErrors()) + "]");
+    }
+    out.printf(Locale.ROOT, "check hot: counter = %d, successful increments = %d%n", count, run.ok());
+  }
+
+  private void checkSpread() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Long>> counts = new ArrayList<>();
+      for (int i = 0; i < SPREAD_OBJECTS; i++) {
+        String path = spreadPath(i);
+        counts.add(pool.submit(() -> Long.parseLong(getBody(path).strip())));
+      }
+      long sum = 0;
+      for (Future<Long> count : counts) {
+        sum += count.get();
+      }
+      out.printf(Locale.ROOT, "check spread: the %d counters add up to %d, successful increments = %d%n",
+          SPREAD_OBJECTS, sum, spreadOk);
+      if (sum != spreadOk) {
+        failures.add("spread: the counters add up to " + sum + " after " + spreadOk + " successful increments");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- measuring and printing -----------------------------------------------------------------
+
+  private interface Run {
+    HttpLoad.Result run() throws Exception;
+  }
+
+  /** A run with the CPU each process used during it and the journal's group-commit figures. */
+  private record Measured(
+      HttpLoad.Result result, Double nodeCores, Double cassandraCores, Double selfCores, double txPerWrite) {}
+
+  private Measured measure(Run run, String journalNamespace) throws Exception {
+    Snapshot before = journalNamespace == null ? null : Snapshot.take(this, journalNamespace);
+    Duration node0 = nodeUsage.cpu();
+    Duration cass0 = cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO);
+    Duration self0 = selfUsage.cpu();
+    HttpLoad.Result result = run.run();
+    double secs = result.seconds();
+    double node = (nodeUsage.cpu().minus(node0)).toNanos() / 1e9 / secs;
+    double cass = (cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO).minus(cass0)).toNanos() / 1e9 / secs;
+    double self = (selfUsage.cpu().minus(self0)).toNanos() / 1e9 / secs;
+    double txPerWrite = 0;
+    if (before != null) {
+      Snapshot after = Snapshot.take(this, journalNamespace);
+      double writes = after.writes - before.writes;
+      txPerWrite = writes == 0 ? 0 : (after.transactions - before.transactions) / writes;
+    }
+    return new Measured(result, node, cassandraUsage.isPresent() ? cass : null, self, txPerWrite);
+  }
+
+  private void header() {
+    out.println();
+    out.printf(Locale.ROOT, "%-15s %7s %6s %9s %9s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
+        "scenario", "clients", "secs", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors",
+        "node cpu", "node rss", "cass cpu", "cass rss", "gen cpu", "tx/write");
+  }
+
+  private void line(String name, int clients, Measured m) {
+    HttpLoad.Result r = m.result;
+    Histogram h = r.latencyMicros();
+    out.printf(Locale.ROOT, "%-15s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
+        name, clients, r.seconds(), r.requests(), r.perSecond(),
+        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+        r.errors(),
+        cores(m.nodeCores), nodeUsage.rssMiB(),
+        cores(m.cassandraCores), cassandraUsage.map(ProcessUsage::rssMiB).orElse(-1L),
+        cores(m.selfCores), m.txPerWrite == 0 ? "-" : String.format(Locale.ROOT, "%.1f", m.txPerWrite));
+    if (r.errors() > 0) {
+      out.println("  " + name + " errors: statuses " + r.statuses() + ", I/O errors or timeouts " + r.ioErrors());
+    }
+  }
+
+  private static String cores(Double cores) {
+    return cores == null ? "-" : String.format(Locale.ROOT, "%.2f", cores);
+  }
+
+  /** Counters of the node's /metrics that the benchmark reports on, for one namespace. */
+  private record Snapshot(
+      double writes, double transactions, double active, double activations, double activationSeconds) {
+    static Snapshot take(BenchMain bench, String namespace) throws Exception {
+      String page = bench.getBody("/metrics");
+      return new Snapshot(
+          PrometheusText.value(page, "durable_objects_journal_batch_size_count", "namespace", namespace),
+          PrometheusText.value(page, "durable_objects_journal_batch_size_sum", "namespace", namespace),
+          PrometheusText.value(page, "durable_objects_objects_active", "namespace", namespace),
+          PrometheusText.value(page, "durable_objects_activations_seconds_count", "namespace", namespace),
+          PrometheusText.value(page, "durable_objects_activations_seconds_sum", "namespace", namespace));
+    }
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------------
+
+  private byte[] get(String path) {
+    return request("GET", path, null);
+  }
+
+  private byte[] post(String path) {
+    return request("POST", path, null);
+  }
+
+  private byte[] request(String method, String path, String json) {
+    return HttpLoad.request(method, hostPort, path, null, json);
+  }
+
+  private String getBody(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+}

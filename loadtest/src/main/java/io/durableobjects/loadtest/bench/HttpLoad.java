@@ -1,0 +1,362 @@
+package io.durableobjects.loadtest.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop HTTP/1.1 load generator: {@code clients} keep-alive connections, each sending its
+ * next request as soon as the previous response is in, for a fixed time. It runs on a few
+ * selector threads so that, on a 2-core machine shared with the node and Cassandra, it costs about
+ * what wrk would and far less than a thread or a future per request.
+ *
+ * <p>Responses must carry {@code Content-Length} (every response of the gateway does). A request
+ * that gets no response within {@link #RESPONSE_TIMEOUT}, a connection error, or a chunked response
+ * counts as an error. When the time is up no new request is sent, and every request already sent
+ * is waited for, so every increment sent has a known outcome.
+ */
+final class HttpLoad {
+  static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int SELECTOR_THREADS = 2;
+
+  /** The next request for a client, as complete HTTP/1.1 bytes; {@code null} when there is none left. */
+  interface Requests {
+    byte[] next(int client, ThreadLocalRandom random);
+  }
+
+  /** What one run measured. Latencies are in microseconds. */
+  record Result(
+      long requests,
+      long ok,
+      Map<Integer, Long> statuses,
+      long ioErrors,
+      Histogram latencyMicros,
+      double seconds) {
+    long errors() {
+      return requests - ok;
+    }
+
+    double perSecond() {
+      return requests / seconds;
+    }
+  }
+
+  private final InetSocketAddress address;
+
+  HttpLoad(InetSocketAddress address) {
+    this.address = address;
+  }
+
+  /** Builds a request with an optional body (sent as JSON when present). */
+  static byte[] request(String method, String hostPort, String path, String token, String json) {
+    byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder(128)
+        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(hostPort).append("\r\n");
+    if (token != null && !token.isEmpty()) {
+      head.append("Authorization: Bearer ").append(token).append("\r\n");
+    }
+    if (json != null) {
+      head.append("Content-Type: application/json\r\n");
+    }
+    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+    System.arraycopy(body, 0, all, headBytes.length, body.length);
+    return all;
+  }
+
+  /** Runs {@code clients} connections for {@code duration}, or until {@code requests} has none left. */
+  Result run(Requests requests, int clients, Duration duration) throws IOException, InterruptedException {
+    int threads = Math.min(SELECTOR_THREADS, clients);
+    long start = System.nanoTime();
+    long stopSendingAt = start + duration.toNanos();
+    List<Worker> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      List<Integer> mine = new ArrayList<>();
+      for (int c = t; c < clients; c += threads) {
+        mine.add(c);
+      }
+      workers.add(new Worker(mine, requests, stopSendingAt));
+    }
+    List<Thread> running = new ArrayList<>();
+    for (Worker worker : workers) {
+      Thread thread = new Thread(worker, "bench-load-" + running.size());
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) {
+      thread.join();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Histogram all = new Histogram(1, RESPONSE_TIMEOUT.toNanos() / 1000 * 2, 3);
+    Map<Integer, Long> statuses = new TreeMap<>();
+    long sent = 0;
+    long ok = 0;
+    long ioErrors = 0;
+    for (Worker worker : workers) {
+      if (worker.failure != null) {
+        throw new IOException("the load generator failed: " + worker.failure, worker.failure);
+      }
+      all.add(worker.histogram);
+      worker.statuses.forEach((status, n) -> statuses.merge(status, n, Long::sum));
+      sent += worker.completed;
+      ok += worker.ok;
+      ioErrors += worker.ioErrors;
+    }
+    return new Result(sent, ok, statuses, ioErrors, all, seconds);
+  }
+
+  /** One selector thread and its connections. */
+  private final class Worker implements Runnable {
+    private final List<Integer> clientIds;
+    private final Requests requests;
+    private final long stopSendingAt;
+    final Histogram histogram = new Histogram(1, RESPONSE_TIMEOUT.toNanos() / 1000 * 2, 3);
+    final Map<Integer, Long> statuses = new TreeMap<>();
+    long completed;
+    long ok;
+    long ioErrors;
+    int busy;
+    Throwable failure;
+
+    Worker(List<Integer> clientIds, Requests requests, long stopSendingAt) {
+      this.clientIds = clientIds;
+      this.requests = requests;
+      this.stopSendingAt = stopSendingAt;
+    }
+
+    @Override
+    public void run() {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      try (Selector selector = Selector.open()) {
+        List<Connection> connections = new ArrayList<>();
+        for (int id : clientIds) {
+          Connection connection = new Connection(id);
+          connections.add(connection);
+          sendNext(selector, connection, random);
+        }
+        long lastTimeoutScan = System.nanoTime();
+        while (busy > 0) {
+          selector.select(100);
+          for (SelectionKey key : selector.selectedKeys()) {
+            Connection connection = (Connection) key.attachment();
+            try {
+              if (key.isValid() && key.isWritable()) {
+                connection.write();
+              }
+              if (key.isValid() && key.isReadable()) {
+                int status = connection.read();
+                if (status > 0) {
+                  record(status, connection.sentAt);
+                  if (connection.closeAfter) {
+                    connection.close();
+                  }
+                  sendNext(selector, connection, random);
+                }
+              }
+            } catch (IOException e) {
+              ioErrors++;
+              completed++;
+              connection.close();
+              sendNext(selector, connection, random);
+            }
+          }
+          selector.selectedKeys().clear();
+          long now = System.nanoTime();
+          if (now - lastTimeoutScan > 1_000_000_000L) {
+            lastTimeoutScan = now;
+            for (Connection connection : connections) {
+              if (connection.busy && now - connection.sentAt > RESPONSE_TIMEOUT.toNanos()) {
+                ioErrors++;
+                completed++;
+                connection.close();
+                sendNext(selector, connection, random);
+              }
+            }
+          }
+        }
+        for (Connection connection : connections) {
+          connection.close();
+        }
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+
+    private void record(int status, long sentAt) {
+      long micros = Math.max(1, (System.nanoTime() - sentAt) / 1000);
+      histogram.recordValue(Math.min(micros, histogram.getHighestTrackableValue()));
+      completed++;
+      if (status >= 200 && status < 300) {
+        ok++;
+      }
+      statuses.merge(status, 1L, Long::sum);
+    }
+
+    /** Sends the connection's next request, or leaves it idle when time is up or nothing is left. */
+    private void sendNext(Selector selector, Connection connection, ThreadLocalRandom random)
+        throws IOException {
+      if (connection.busy) {
+        connection.busy = false;
+        busy--;
+      }
+      if (System.nanoTime() >= stopSendingAt) {
+        return;
+      }
+      byte[] request = requests.next(connection.id, random);
+      if (request == null) {
+        return;
+      }
+      try {
+        connection.send(selector, request);
+        busy++;
+      } catch (IOException e) {
+        ioErrors++;
+        completed++;
+        connection.busy = false;
+        connection.close();
+      }
+    }
+  }
+
+  /** One keep-alive connection with at most one request outstanding. */
+  private final class Connection {
+    final int id;
+    SocketChannel channel;
+    SelectionKey key;
+    ByteBuffer out;
+    ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+    long sentAt;
+    boolean busy;
+    boolean closeAfter;
+
+    Connection(int id) {
+      this.id = id;
+    }
+
+    void send(Selector selector, byte[] request) throws IOException {
+      if (channel == null) {
+        channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.connect(address);
+        channel.configureBlocking(false);
+        key = channel.register(selector, 0, this);
+      }
+      busy = true;
+      closeAfter = false;
+      in.clear();
+      out = ByteBuffer.wrap(request);
+      sentAt = System.nanoTime();
+      write();
+    }
+
+    void write() throws IOException {
+      channel.write(out);
+      key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+    }
+
+    /** Reads what is there; answers the status once the whole response is in, else 0. */
+    int read() throws IOException {
+      if (!in.hasRemaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
+        in.flip();
+        bigger.put(in);
+        in = bigger;
+      }
+      if (channel.read(in) < 0) {
+        throw new IOException("the server closed the connection");
+      }
+      byte[] bytes = in.array();
+      int end = headerEnd(bytes, in.position());
+      if (end < 0) {
+        return 0;
+      }
+      String head = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+      int status = Integer.parseInt(head.substring(9, 12));
+      long length = -1;
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String name = line.substring(0, colon).trim();
+        String value = line.substring(colon + 1).trim();
+        if (name.equalsIgnoreCase("Content-Length")) {
+          length = Long.parseLong(value);
+        } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+          throw new IOException("unsupported response with Transfer-Encoding: " + value);
+        } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+          closeAfter = true;
+        }
+      }
+      if (length < 0) {
+        throw new IOException("a response without Content-Length");
+      }
+      if (in.position() < end + 4 + length) {
+        return 0;
+      }
+      return status;
+    }
+
+    void close() {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // closing anyway
+        }
+        channel = null;
+        key = null;
+      }
+    }
+  }
+
+  private static int headerEnd(byte[] bytes, int limit) {
+    for (int i = 3; i < limit; i++) {
+      if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+        return i - 3;
+      }
+    }
+    return -1;
+  }
+
+  /** Requests for items picked at random among {@code count}, each built once by {@code build}. */
+  static Requests randomOf(int count, IntFunction<byte[]> build) {
+    byte[][] all = prebuilt(count, build);
+    return (client, random) -> all[random.nextInt(count)];
+  }
+
+  /** Each of {@code count} requests once, in order, shared by all clients; then none. */
+  static Requests eachOnce(int count, IntFunction<byte[]> build) {
+    byte[][] all = prebuilt(count, build);
+    AtomicInteger next = new AtomicInteger();
+    return (client, random) -> {
+      int i = next.getAndIncrement();
+      return i < count ? all[i] : null;
+    };
+  }
+
+  private static byte[][] prebuilt(int count, IntFunction<byte[]> build) {
+    byte[][] all = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      all[i] = build.apply(i);
+    }
+    return all;
+  }
+}
