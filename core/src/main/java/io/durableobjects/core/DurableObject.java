@@ -29,6 +29,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Output gate.</b> The response is released to the caller only after every write made before
  * it, by this or an earlier request, is durable in the journal.
+ *
+ * <p><b>Do not block.</b> Objects run on the node's shared dispatcher, which has one thread per
+ * core (at least two): a {@code fetch} that waits on I/O or sleeps holds a thread every other
+ * object and the gateway need. Wait for I/O with {@link #fetchAsync} and a {@link
+ * CompletionStage} instead.
  */
 public interface DurableObject {
 

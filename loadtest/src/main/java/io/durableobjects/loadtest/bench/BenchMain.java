@@ -31,10 +31,10 @@ import org.HdrHistogram.Histogram;
  * reads), {@code read} (GETs of 1 000 warm counters), {@code hot} (durable increments of one
  * counter), {@code spread} (durable increments of counters picked at random among 10 000, all of
  * them active), and {@code activation} (the first request to an evicted leaderboard holding 1 000
- * keys). A warm-up runs first, since the node's JIT compiler needs load to reach full speed.
+ * keys, one at a time). A warm-up runs first, since the node's JIT compiler needs load to reach full speed.
  *
  * <p>System properties: {@code bench.seconds} (each scenario, default 20), {@code
- * bench.warmupSeconds} (default 30), {@code bench.examplesTarget} (default {@code
+ * bench.warmupSeconds} (default 60), {@code bench.examplesTarget} (default {@code
  * examples/target}), {@code bench.nodeOptions} (the node's JVM options), {@code bench.out} (where
  * the node's log goes, default {@code loadtest/target/bench}).
  */
@@ -47,7 +47,7 @@ public final class BenchMain {
   private static final int BOARDS = 100;
   private static final int PLAYERS_PER_BOARD = 500; // two keys each: 1 000 keys per board
   private static final int ACTIVATION_ROUNDS = 3;
-  private static final int ACTIVATION_CLIENTS = 8;
+  private static final int ACTIVATION_CLIENTS = 1;
   private static final Duration BOARD_IDLE_TIMEOUT = Duration.ofSeconds(2);
 
   /** The node's JVM options unless bench.nodeOptions says otherwise: those of bin/demo. */
@@ -77,7 +77,7 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     Duration seconds = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
-    Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmupSeconds", 30));
+    Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmupSeconds", 60));
     Path examples = Path.of(System.getProperty("bench.examplesTarget", "examples/target"));
     Path outDir = Path.of(System.getProperty("bench.out", "loadtest/target/bench"));
     String nodeOptions = System.getProperty("bench.nodeOptions", DEFAULT_NODE_OPTIONS).strip();
