@@ -18,6 +18,7 @@ public final class DurableObjectsSettings {
   private final Duration unreachableAskTimeout;
   private final int snapshotEvery;
   private final int keepSnapshots;
+  private final boolean deleteEventsOnSnapshot;
   private final int stashCapacity;
   private final long maxResponseBytes;
   private final Duration requestTimeout;
@@ -35,6 +36,7 @@ public final class DurableObjectsSettings {
       Duration unreachableAskTimeout,
       int snapshotEvery,
       int keepSnapshots,
+      boolean deleteEventsOnSnapshot,
       int stashCapacity,
       long maxResponseBytes,
       Duration requestTimeout,
@@ -52,6 +54,7 @@ public final class DurableObjectsSettings {
     this.unreachableAskTimeout = unreachableAskTimeout;
     this.snapshotEvery = snapshotEvery;
     this.keepSnapshots = keepSnapshots;
+    this.deleteEventsOnSnapshot = deleteEventsOnSnapshot;
     this.stashCapacity = stashCapacity;
     this.maxResponseBytes = maxResponseBytes;
     this.requestTimeout = requestTimeout;
@@ -73,6 +76,7 @@ public final class DurableObjectsSettings {
     Duration unreachableAskTimeout = unreachableAskTimeout(config, askTimeout);
     int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
     int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
+    boolean deleteEventsOnSnapshot = config.getBoolean("journal.delete-events-on-snapshot");
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
     long maxResponseBytes = config.getBytes("entity.max-response-size");
     if (maxResponseBytes < 1 || maxResponseBytes > 3L * 1024 * 1024) {
@@ -106,6 +110,7 @@ public final class DurableObjectsSettings {
         unreachableAskTimeout,
         snapshotEvery,
         keepSnapshots,
+        deleteEventsOnSnapshot,
         stashCapacity,
         maxResponseBytes,
         requestTimeout,
@@ -183,6 +188,11 @@ public final class DurableObjectsSettings {
 
   public int keepSnapshots() {
     return keepSnapshots;
+  }
+
+  /** Whether events older than the oldest kept snapshot are deleted when a snapshot is taken. */
+  public boolean deleteEventsOnSnapshot() {
+    return deleteEventsOnSnapshot;
   }
 
   public int stashCapacity() {

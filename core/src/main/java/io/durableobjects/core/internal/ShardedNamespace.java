@@ -120,6 +120,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
             codec,
             settings.snapshotEvery(),
             settings.keepSnapshots(),
+            settings.deleteEventsOnSnapshot(),
             settings.stashCapacity(),
             settings.maxResponseBytes(),
             settings.requestTimeout(),

@@ -62,6 +62,7 @@ class DurableObjectsSettingsTest {
     assertThat(settings.askTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.snapshotEvery()).isEqualTo(100);
     assertThat(settings.keepSnapshots()).isEqualTo(2);
+    assertThat(settings.deleteEventsOnSnapshot()).isTrue();
   }
 
   @Test

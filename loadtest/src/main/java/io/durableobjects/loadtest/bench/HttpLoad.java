@@ -147,8 +147,20 @@ final class HttpLoad {
       try (Selector selector = Selector.open()) {
         List<Connection> connections = new ArrayList<>();
         for (int id : clientIds) {
-          Connection connection = new Connection(id);
-          connections.add(connection);
+          connections.add(new Connection(id));
+        }
+        // Connect all first: a connect that waits (a full accept queue makes the kernel retry the
+        // handshake after a second) must not hold up the answers of connections already sending.
+        for (Connection connection : connections) {
+          try {
+            connection.open(selector);
+          } catch (IOException e) {
+            ioErrors++;
+            completed++;
+            connection.close();
+          }
+        }
+        for (Connection connection : connections) {
           sendNext(selector, connection, random);
         }
         long lastTimeoutScan = System.nanoTime();
@@ -250,13 +262,17 @@ final class HttpLoad {
       this.id = id;
     }
 
+    void open(Selector selector) throws IOException {
+      channel = SocketChannel.open();
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      channel.connect(address);
+      channel.configureBlocking(false);
+      key = channel.register(selector, 0, this);
+    }
+
     void send(Selector selector, byte[] request) throws IOException {
       if (channel == null) {
-        channel = SocketChannel.open();
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.connect(address);
-        channel.configureBlocking(false);
-        key = channel.register(selector, 0, this);
+        open(selector);
       }
       busy = true;
       closeAfter = false;

@@ -78,6 +78,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       ValueCodec codec,
       int snapshotEvery,
       int keepSnapshots,
+      boolean deleteEventsOnSnapshot,
       int stashCapacity,
       long maxResponseBytes,
       Duration requestTimeout,

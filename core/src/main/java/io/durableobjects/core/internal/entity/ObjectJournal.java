@@ -13,6 +13,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
 
 /**
  * INTERNAL API: the journal actor, child of the object actor.
@@ -105,7 +106,8 @@ final class ObjectJournal
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(config.snapshotEvery(), config.keepSnapshots())
-        .withDeleteEventsOnSnapshot();
+    SnapshotCountRetentionCriteria snapshots =
+        RetentionCriteria.snapshotEvery(config.snapshotEvery(), config.keepSnapshots());
+    return config.deleteEventsOnSnapshot() ? snapshots.withDeleteEventsOnSnapshot() : snapshots;
   }
 }
