@@ -155,9 +155,7 @@ final class HttpLoad {
           try {
             connection.open(selector);
           } catch (IOException e) {
-            ioErrors++;
-            completed++;
-            connection.close();
+            failed(connection);
           }
         }
         for (Connection connection : connections) {
@@ -183,9 +181,7 @@ final class HttpLoad {
                 }
               }
             } catch (IOException e) {
-              ioErrors++;
-              completed++;
-              connection.close();
+              failed(connection);
               sendNext(selector, connection, random);
             }
           }
@@ -195,9 +191,7 @@ final class HttpLoad {
             lastTimeoutScan = now;
             for (Connection connection : connections) {
               if (connection.busy && now - connection.sentAt > RESPONSE_TIMEOUT.toNanos()) {
-                ioErrors++;
-                completed++;
-                connection.close();
+                failed(connection);
                 sendNext(selector, connection, random);
               }
             }
@@ -209,6 +203,13 @@ final class HttpLoad {
       } catch (Throwable t) {
         failure = t;
       }
+    }
+
+    /** A request that got no response (I/O error or timeout): counted, and its connection closed. */
+    private void failed(Connection connection) {
+      ioErrors++;
+      completed++;
+      connection.close();
     }
 
     private void record(int status, long sentAt) {
@@ -239,10 +240,8 @@ final class HttpLoad {
         connection.send(selector, request);
         busy++;
       } catch (IOException e) {
-        ioErrors++;
-        completed++;
         connection.busy = false;
-        connection.close();
+        failed(connection);
       }
     }
   }
