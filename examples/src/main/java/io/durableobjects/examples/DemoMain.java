@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.CassandraSchema;
 import io.durableobjects.cassandra.CassandraSettings;
+import io.durableobjects.cassandra.embedded.CommitLogSync;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandraException;
 import io.durableobjects.gateway.DurableObjectsServer;
@@ -43,6 +44,16 @@ public final class DemoMain {
     }
   }
 
+  /** DO_CASSANDRA_COMMITLOG_SYNC: batch (the default), group, or periodic (not durable). */
+  private static CommitLogSync commitLogSync() {
+    String value = System.getenv("DO_CASSANDRA_COMMITLOG_SYNC");
+    try {
+      return value == null || value.isBlank() ? CommitLogSync.BATCH : CommitLogSync.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("DO_CASSANDRA_COMMITLOG_SYNC: " + e.getMessage(), e);
+    }
+  }
+
   private static void run() throws Exception {
     String external = System.getenv("DO_CASSANDRA_CONTACT_POINTS");
     EmbeddedCassandra cassandra = null;
@@ -52,7 +63,11 @@ public final class DemoMain {
       Path dataDir = dataDirectory().resolve("cassandra");
       log.info("Starting an embedded Cassandra in {} (set DO_CASSANDRA_CONTACT_POINTS to use another)", dataDir);
       // Stopped by our own hook below, after the node, so the node never loses its journal first.
-      cassandra = EmbeddedCassandra.builder(dataDir).registerShutdownHook(false).start();
+      cassandra =
+          EmbeddedCassandra.builder(dataDir)
+              .registerShutdownHook(false)
+              .commitLogSync(commitLogSync())
+              .start();
       contactPoints = List.of(cassandra.contactPoint());
       datacenter = cassandra.localDatacenter();
     } else {

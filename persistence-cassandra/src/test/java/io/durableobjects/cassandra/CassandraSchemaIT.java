@@ -60,12 +60,7 @@ class CassandraSchemaIT {
 
     assertThat(tables(keyspaces.journalKeyspace()))
         .containsExactlyInAnyOrder(
-            "messages",
-            "tag_views",
-            "tag_write_progress",
-            "tag_scanning",
-            "metadata",
-            "all_persistence_ids",
+            "events",
             "object_catalog",
             "alarm_index",
             "alarm_index_buckets",
@@ -94,11 +89,11 @@ class CassandraSchemaIT {
                         "pekko.loglevel", "INFO",
                         // The objects name their plugins by id; this plain behavior uses the default.
                         "pekko.persistence.journal.plugin",
-                            "durable-objects.cassandra.plugin.journal",
+                            "durable-objects.cassandra.journal",
                         "pekko.persistence.snapshot-store.plugin",
                             "durable-objects.cassandra.plugin.snapshot")))
             .withFallback(ConfigFactory.load());
-    assertThat(config.getBoolean("durable-objects.cassandra.plugin.journal.tables-autocreate"))
+    assertThat(config.getBoolean("durable-objects.cassandra.plugin.snapshot.tables-autocreate"))
         .isFalse();
     PersistenceId id = PersistenceId.ofUniqueId("notes-1");
 
@@ -124,7 +119,7 @@ class CassandraSchemaIT {
       second.shutdownTestKit();
     }
 
-    assertThat(count(keyspaces.journalKeyspace() + ".messages", id)).isEqualTo(5);
+    assertThat(count(keyspaces.journalKeyspace() + ".events", id)).isEqualTo(5);
     assertThat(count(keyspaces.snapshotKeyspace() + ".snapshots", id)).isPositive();
   }
 

@@ -28,24 +28,28 @@ class CassandraSchemaTest {
    */
   private static final Set<String> OWN_TABLES = 
       Set.of(
-          "jks.object_catalog", "jks.alarm_index", "jks.alarm_index_buckets", "jks.alarm_index_rows");
+          "jks.events",
+          "jks.object_catalog",
+          "jks.alarm_index",
+          "jks.alarm_index_buckets",
+          "jks.alarm_index_rows");
 
   @Test
   void statementsFillInKeyspacesAndReplicationInOrder() {
     List<String> statements = CassandraSchema.statements("jks", "sks", SIMPLE);
 
-    assertThat(statements).hasSize(13);
+    assertThat(statements).hasSize(8);
     assertThat(statements.get(0))
         .startsWith("CREATE KEYSPACE IF NOT EXISTS jks")
         .endsWith("WITH REPLICATION = " + SIMPLE);
-    assertThat(statements.get(1)).startsWith("CREATE TABLE IF NOT EXISTS jks.messages (");
-    assertThat(statements.get(7)).startsWith("CREATE KEYSPACE IF NOT EXISTS sks");
-    assertThat(statements.get(8)).startsWith("CREATE TABLE IF NOT EXISTS sks.snapshots (");
-    assertThat(statements.get(9)).startsWith("CREATE TABLE IF NOT EXISTS jks.object_catalog (");
-    assertThat(statements.get(10)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index (");
-    assertThat(statements.get(11))
+    assertThat(statements.get(1)).startsWith("CREATE TABLE IF NOT EXISTS jks.events (");
+    assertThat(statements.get(2)).startsWith("CREATE KEYSPACE IF NOT EXISTS sks");
+    assertThat(statements.get(3)).startsWith("CREATE TABLE IF NOT EXISTS sks.snapshots (");
+    assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS jks.object_catalog (");
+    assertThat(statements.get(5)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index (");
+    assertThat(statements.get(6))
         .startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index_buckets (");
-    assertThat(statements.get(12)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index_rows (");
+    assertThat(statements.get(7)).startsWith("CREATE TABLE IF NOT EXISTS jks.alarm_index_rows (");
     assertThat(statements)
         .allSatisfy(
             s -> assertThat(s).doesNotContain("${").doesNotContain("--").doesNotEndWith(";"))
@@ -69,7 +73,7 @@ class CassandraSchemaTest {
         .hasMessageEndingWith("it is empty");
     assertThatThrownBy(() -> CassandraSchema.statements(null, "sks", SIMPLE))
         .hasMessage("journal keyspace must not be null");
-    assertThat(CassandraSchema.statements("a".repeat(48), "S_1", SIMPLE)).hasSize(13);
+    assertThat(CassandraSchema.statements("a".repeat(48), "S_1", SIMPLE)).hasSize(8);
   }
 
   @Test
@@ -93,11 +97,11 @@ class CassandraSchemaTest {
   }
 
   /**
-   * schema.cql must define exactly the tables, columns, keys and options the plugin creates, and
-   * besides them only {@link #OWN_TABLES}.
+   * schema.cql must define the snapshot table exactly as the plugin creates it (its snapshot store
+   * is what the objects use), and besides it only {@link #OWN_TABLES}.
    */
   @Test
-  void tablesMatchThePluginsOwnStatements() {
+  void snapshotTableMatchesThePluginsOwnStatement() {
     ActorSystem system =
         ActorSystem.create(
             "CassandraSchemaTest",
@@ -112,7 +116,6 @@ class CassandraSchemaTest {
           new KeyspaceAndTableStatements(
               system, "pekko.persistence.cassandra", PluginSettings.apply(system));
       Map<String, Table> expected = new LinkedHashMap<>();
-      plugin.getCreateJournalTablesStatements().forEach(s -> put(expected, s));
       plugin.getCreateSnapshotTablesStatements().forEach(s -> put(expected, s));
 
       Map<String, Table> ours = new LinkedHashMap<>();
@@ -121,14 +124,7 @@ class CassandraSchemaTest {
           .forEach(s -> put(ours, s));
 
       assertThat(expected.keySet())
-          .containsExactlyInAnyOrder(
-              "jks.messages",
-              "jks.tag_views",
-              "jks.tag_write_progress",
-              "jks.tag_scanning",
-              "jks.metadata",
-              "jks.all_persistence_ids",
-              "sks.snapshots");
+          .containsExactlyInAnyOrder("sks.snapshots");
       Set<String> pluginTablesAndOurs = new HashSet<>(expected.keySet());
       pluginTablesAndOurs.addAll(OWN_TABLES);
       assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(pluginTablesAndOurs);
@@ -146,6 +142,21 @@ class CassandraSchemaTest {
         .forEach(s -> put(ours, s));
 
     assertThat(ours).containsKeys(OWN_TABLES.toArray(String[]::new));
+    Table events = ours.get("jks.events");
+    assertThat(events.columns())
+        .containsExactly(
+            Map.entry("persistence_id", "text"),
+            Map.entry("partition_nr", "bigint"),
+            Map.entry("sequence_nr", "bigint"),
+            Map.entry("written_at", "bigint"),
+            Map.entry("writer_uuid", "text"),
+            Map.entry("ser_id", "int"),
+            Map.entry("ser_manifest", "text"),
+            Map.entry("event", "blob"),
+            Map.entry("writer", "textstatic"),
+            Map.entry("highest_sequence_nr", "bigintstatic"));
+    assertThat(events.primaryKey()).isEqualTo("((persistence_id,partition_nr),sequence_nr)");
+
     Table catalog = ours.get("jks.object_catalog");
     assertThat(catalog.columns())
         .containsExactly(

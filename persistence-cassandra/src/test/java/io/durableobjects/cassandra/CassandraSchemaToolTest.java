@@ -29,7 +29,7 @@ class CassandraSchemaToolTest {
         .contains(
             "CREATE KEYSPACE IF NOT EXISTS events\n"
                 + "  WITH REPLICATION = {'class': 'NetworkTopologyStrategy', 'dc1': 3};")
-        .contains("CREATE TABLE IF NOT EXISTS events.messages (")
+        .contains("CREATE TABLE IF NOT EXISTS events.events (")
         .contains("CREATE TABLE IF NOT EXISTS snaps.snapshots (");
   }
 

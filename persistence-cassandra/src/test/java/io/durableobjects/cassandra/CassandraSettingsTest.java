@@ -23,7 +23,7 @@ class CassandraSettingsTest {
     assertThat(settings.localDatacenter()).isEqualTo("datacenter1");
 
     assertThat(config.getString("durable-objects.journal.plugin-id"))
-        .isEqualTo("durable-objects.cassandra.plugin.journal");
+        .isEqualTo("durable-objects.cassandra.journal");
     assertThat(config.getString("durable-objects.journal.snapshot-plugin-id"))
         .isEqualTo("durable-objects.cassandra.plugin.snapshot");
     for (String part : List.of("journal", "snapshot")) {

@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Data.</b> Everything lives under the data directory: {@code data/} (Cassandra's storage),
  * {@code conf/} (generated cassandra.yaml and logback.xml), {@code logs/cassandra.log} and {@code
- * logs/cassandra-stdout.log}. A new instance on the same directory keeps the data. Writes are
- * acknowledged once in the commit log's memory-mapped segment ({@code commitlog_sync: periodic}):
- * they survive {@code kill -9} of any process, not a power loss. A directory is used by at most one
- * instance at a time (a file lock, held across JVMs).
+ * logs/cassandra-stdout.log}. A new instance on the same directory keeps the data. A write is
+ * acknowledged only after the commit log is synced to disk ({@link CommitLogSync#BATCH} by default,
+ * see {@link Builder#commitLogSync}): it survives {@code kill -9} of any process, of all of them
+ * together, and a power loss. A directory is used by at most one instance at a time (a file lock,
+ * held across JVMs).
  *
  * <p><b>Ports.</b> Port 0 means a free port. The ports in use are remembered in {@code
  * ports.properties} in the data directory and reused on the next start with port 0 when they are
@@ -371,6 +372,18 @@ public final class EmbeddedCassandra implements AutoCloseable {
     /** Whether a JVM shutdown hook closes the node (default true). */
     public Builder registerShutdownHook(boolean register) {
       this.registerShutdownHook = register;
+      return this;
+    }
+
+    /**
+     * When writes are acknowledged relative to the commit log's sync; {@link CommitLogSync#BATCH}
+     * by default. {@link CommitLogSync#PERIODIC} loses acknowledged writes on {@code kill -9}.
+     */
+    public Builder commitLogSync(CommitLogSync mode) {
+      if (mode == null) {
+        throw new IllegalArgumentException("commitLogSync must not be null");
+      }
+      mode.yamlSettings().forEach(yamlSettings::put);
       return this;
     }
 

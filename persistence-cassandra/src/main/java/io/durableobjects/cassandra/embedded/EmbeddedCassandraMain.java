@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
  * <pre>
  * java -cp ... io.durableobjects.cassandra.embedded.EmbeddedCassandraMain \
  *   [--data-dir target/cassandra] [--cql-port 9042] [--storage-port 0] [--heap 512m]
+ *   [--commitlog-sync batch|group|periodic]
  * </pre>
  *
  * <p>Prints one line {@code CASSANDRA_READY host:port pid=<pid>} when CQL answers. Ctrl-C stops the
@@ -23,9 +24,10 @@ public final class EmbeddedCassandraMain {
 
   static final String USAGE =
       "usage: EmbeddedCassandraMain [--data-dir dir] [--cql-port port] [--storage-port port]"
-          + " [--heap size]\n"
+          + " [--heap size]"
+          + " [--commitlog-sync batch|group|periodic]\n"
           + "  defaults: --data-dir target/cassandra --cql-port 9042 --storage-port 0 (free)"
-          + " --heap 512m";
+          + " --heap 512m --commitlog-sync batch";
 
   private EmbeddedCassandraMain() {}
 
@@ -84,6 +86,7 @@ public final class EmbeddedCassandraMain {
     int cqlPort = 9042;
     int storagePort = 0;
     String heap = "512m";
+    CommitLogSync commitLogSync = CommitLogSync.BATCH;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -107,6 +110,9 @@ public final class EmbeddedCassandraMain {
         case "--heap":
           heap = value;
           break;
+        case "--commitlog-sync":
+          commitLogSync = CommitLogSync.parse(value);
+          break;
         default:
           throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
       }
@@ -114,7 +120,8 @@ public final class EmbeddedCassandraMain {
     return EmbeddedCassandra.builder(dataDir)
         .cqlPort(cqlPort)
         .storagePort(storagePort)
-        .heapSize(heap);
+        .heapSize(heap)
+        .commitLogSync(commitLogSync);
   }
 
   private static int number(String flag, String value) {
