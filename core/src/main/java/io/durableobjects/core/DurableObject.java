@@ -28,7 +28,8 @@ import java.util.concurrent.CompletionStage;
  * DurableObjectState#storage()}.
  *
  * <p><b>Output gate.</b> The response is released to the caller only after every write made before
- * it, by this or an earlier request, is durable in the journal.
+ * it, by this or an earlier request, is durable in the journal. Calls to other objects made while
+ * a request runs wait for the writes of earlier requests (see {@link DurableObjectState#env()}).
  *
  * <p><b>Do not block.</b> Objects run on the node's shared dispatcher, which has one thread per
  * core (at least two): a {@code fetch} that waits on I/O or sleeps holds a thread every other

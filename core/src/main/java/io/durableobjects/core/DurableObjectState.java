@@ -21,6 +21,18 @@ public interface DurableObjectState {
    * The namespaces of this node, for calling other objects (or this one) from within an object:
    * {@code state.env().namespace("counter").get(id).fetch(request)}. Await such calls with {@link
    * DurableObject#fetchAsync} rather than blocking: a blocked object cannot take its own calls.
+   *
+   * <p><b>Output gate.</b> A call made through these namespaces (fetch or RPC) leaves only once
+   * every write this object committed before the call is durable: the writes of earlier requests
+   * (and of the constructor) that may still be in a journal write. If that write fails, the call is
+   * never sent and fails with a retryable {@link ObjectUnavailableException}. The running request's
+   * own writes are not covered: they commit together after the request ends (all or nothing), so
+   * a call made in the middle of a handler leaves before them, and the callee may act on a call
+   * whose caller's writes are then discarded (the handler throws, or their journal write fails).
+   * Make such calls safe to repeat (an idempotency key), or make them in a later request. A reply
+   * this object gives to a call that re-enters it (A → B → A) passes the same gate, and may
+   * likewise show the running request's uncommitted writes. Calls made through {@link
+   * DurableObjects#get} instead of {@code env()} pass no gate and carry no call chain.
    */
   DurableObjects env();
 

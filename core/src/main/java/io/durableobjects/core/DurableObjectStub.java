@@ -16,7 +16,9 @@ public interface DurableObjectStub {
    * <p>The returned stage completes with the object's response once every write made before it is
    * durable, or fails with a {@link DurableObjectException}: {@link ObjectFailedException} if the
    * object's code threw, {@link ObjectUnavailableException} if its journal failed (retryable),
-   * {@link ObjectTimeoutException} if it did not answer in time.
+   * {@link ObjectTimeoutException} if it did not answer in time. From inside an object (a stub of
+   * {@link DurableObjectState#env()}), the request leaves only once the calling object's earlier
+   * writes are durable, and fails retryably, unsent, if they cannot be made durable.
    */
   CompletionStage<Response> fetch(Request request);
 

@@ -3,6 +3,7 @@ package io.durableobjects.core;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.internal.AlarmIndexes;
 import io.durableobjects.core.internal.AlarmPoller;
+import io.durableobjects.core.internal.CallOrigin;
 import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.MeterRegistries;
 import io.durableobjects.core.internal.NamespaceAdmin;
@@ -20,12 +21,10 @@ import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import java.util.Collections;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -56,15 +55,16 @@ public final class DurableObjects implements Extension {
       };
 
   private final Map<String, DurableObjectNamespace> namespaces;
-  private final Supplier<List<String>> callChain;
+  // The object whose calls go through these namespaces (state.env()), or null for the node.
+  private final CallOrigin origin;
   private final CompositeMeterRegistry meterRegistry;
   private final ObjectAdmin admin;
   private final com.typesafe.config.Config config;
 
-  private DurableObjects(DurableObjects original, Supplier<List<String>> callChain) {
+  private DurableObjects(DurableObjects original, CallOrigin origin) {
     this.config = original.config;
     this.namespaces = original.namespaces;
-    this.callChain = callChain;
+    this.origin = origin;
     this.meterRegistry = original.meterRegistry;
     this.admin = original.admin;
   }
@@ -111,7 +111,7 @@ public final class DurableObjects implements Extension {
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    this.callChain = null;
+    this.origin = null;
     this.admin = new NamespaceAdmin(namespaces, classes, catalog);
     // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
     ClusterSingleton.get(system)
@@ -125,11 +125,11 @@ public final class DurableObjects implements Extension {
   }
 
   /**
-   * INTERNAL API: these namespaces as seen from inside an object whose current call chain {@code
-   * chain} supplies; calls made through them carry it.
+   * INTERNAL API: these namespaces as seen from inside an object: calls made through them carry
+   * its call chain and pass its output gate.
    */
-  public DurableObjects withCallChain(Supplier<List<String>> chain) {
-    return new DurableObjects(this, chain);
+  public DurableObjects withCallOrigin(CallOrigin origin) {
+    return new DurableObjects(this, origin);
   }
 
   /** The extension of this actor system, started on first use. */
@@ -147,7 +147,7 @@ public final class DurableObjects implements Extension {
     if (namespace == null) {
       throw new UnknownNamespaceException(name, namespaces.keySet());
     }
-    return callChain == null ? namespace : ((ShardedNamespace) namespace).withCallChain(callChain);
+    return origin == null ? namespace : ((ShardedNamespace) namespace).withCallOrigin(origin);
   }
 
   /**

@@ -51,7 +51,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
   private final ObjectMapper mapper;
-  private final Supplier<List<String>> callChain;
+  private final CallOrigin origin;
   /** How long a resendable call waits for an answer before it is sent again, in a hand-over. */
   private static final Duration RESEND_INTERVAL = Duration.ofSeconds(2);
 
@@ -65,7 +65,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       Scheduler scheduler,
       ExecutionContextExecutor executor,
       ObjectMapper mapper,
-      Supplier<List<String>> callChain) {
+      CallOrigin origin) {
     this.name = name;
     this.sharding = sharding;
     this.typeKey = typeKey;
@@ -75,14 +75,15 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     this.scheduler = scheduler;
     this.executor = executor;
     this.mapper = mapper;
-    this.callChain = callChain;
+    this.origin = origin;
   }
 
   /**
    * This namespace as seen from inside an object: its calls carry the object's call chain, so
-   * that a call coming back to the object re-enters it instead of waiting behind itself.
+   * that a call coming back to the object re-enters it instead of waiting behind itself, and
+   * leave only through the object's output gate.
    */
-  public ShardedNamespace withCallChain(Supplier<List<String>> chain) {
+  public ShardedNamespace withCallOrigin(CallOrigin origin) {
     return new ShardedNamespace(
         name,
         sharding,
@@ -93,7 +94,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         scheduler,
         executor,
         mapper,
-        chain);
+        origin);
   }
 
   /** The sharding entity type of a namespace's objects. */
@@ -164,7 +165,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         system.scheduler(),
         system.executionContext(),
         mapper,
-        List::of);
+        CallOrigin.NONE);
   }
 
   @Override
@@ -243,7 +244,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     @Override
     public CompletionStage<Response> fetch(Request request) {
       String objectName = id.name().orElse(null);
-      List<String> chain = callChain.get();
+      List<String> chain = origin.callChain();
       Request keyed =
           idempotencyKey != null && request.header(IdempotencyKeys.HEADER).isEmpty()
               ? request.withHeader(IdempotencyKeys.HEADER, idempotencyKey)
@@ -258,14 +259,50 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       return RpcProxies.create(
           rpcInterface,
           id.name().orElse(null),
-          callChain,
+          origin::callChain,
           idempotencyKey,
           mapper,
           call -> send(call, idempotencyKey != null));
     }
 
-    /** Asks the object; completes with its reply, or exceptionally with a DurableObjectException. */
+    /**
+     * Asks the object once the caller's output gate lets the call leave; completes with its reply,
+     * or exceptionally with a DurableObjectException (also when the gate never opens: the call is
+     * then not sent).
+     */
     private CompletableFuture<FetchReply> send(
+        Function<ActorRef<FetchReply>, ObjectCommand.Call> call, boolean resendable) {
+      CompletableFuture<Void> gate = origin.outputGate().toCompletableFuture();
+      if (gate.isDone() && !gate.isCompletedExceptionally()) {
+        return sendNow(call, resendable);
+      }
+      CompletableFuture<FetchReply> result = new CompletableFuture<>();
+      // On the dispatcher: the gate opens on the object's actor, which must not run the caller's
+      // continuations.
+      gate.whenCompleteAsync(
+          (open, closed) -> {
+            if (closed != null) {
+              result.completeExceptionally(
+                  closed instanceof CompletionException && closed.getCause() != null
+                      ? closed.getCause()
+                      : closed);
+            } else {
+              sendNow(call, resendable)
+                  .whenComplete(
+                      (reply, failure) -> {
+                        if (failure != null) {
+                          result.completeExceptionally(failure);
+                        } else {
+                          result.complete(reply);
+                        }
+                      });
+            }
+          },
+          executor);
+      return result;
+    }
+
+    private CompletableFuture<FetchReply> sendNow(
         Function<ActorRef<FetchReply>, ObjectCommand.Call> call, boolean resendable) {
       CompletableFuture<FetchReply> result = new CompletableFuture<>();
       String unreachableAtSend = reachability.failingNodes();

@@ -58,7 +58,8 @@ import org.slf4j.Logger;
  * own transaction; its writes become one event. The first event goes to the journal child at once;
  * events of requests that run while it is in flight are collected and written together as the
  * next batch (group commit). Replies are released only when the batch that holds the writes they
- * may have seen is durable.
+ * may have seen is durable; what leaves while a request runs (calls to other objects, replies to
+ * re-entrant calls) waits in the {@link OutgoingCallGate}.
  *
  * <p><b>Input gate.</b> One request at a time, including its asynchronous continuation: while a
  * request's stage is pending, later requests are stashed. A request that does not complete within
@@ -164,6 +165,9 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   private long nextBatchId = 1;
   private Batch open = new Batch(nextBatchId++);
   private Batch inFlight;
+  // Holds what leaves during a request (calls out, re-entrant replies) until earlier writes are
+  // durable; counts every transaction committed and confirmed.
+  private final OutgoingCallGate outputGate = new OutgoingCallGate();
 
   public static Behavior<ObjectCommand> create(
       Config config,
@@ -231,6 +235,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onPostStop() {
     config.metrics().stopped();
+    outputGate.stopped();
     return this;
   }
 
@@ -282,7 +287,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     sockets = new ObjectSockets(storage, config.codec(), config.socketLimits());
     sockets.beginCall(null);
     DurableObjectId id = DurableObjectId.internalCreate(config.namespace().name(), hex, objectName);
-    ObjectStateImpl state = new ObjectStateImpl(id, storage, config.env(), sockets);
+    ObjectStateImpl state =
+        new ObjectStateImpl(id, storage, config.env(), sockets, outputGate.forInstance());
     objectState = state;
     TransactionalStorage tx = storage.begin(working, workingAlarms, workingSockets);
     CompletableFuture<Void> blockers;
@@ -325,6 +331,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   /** The object cannot start: fail what waits, answer calls with the error, ask to be stopped. */
   private Behavior<ObjectCommand> failActivation(DurableObjectException error) {
     failStashed(error);
+    outputGate.retire(error); // calls its blockConcurrencyWhile made do not leave either
     if (stopping) {
       return Behaviors.stopped(); // sharding already asked; it would not ask again
     }
@@ -429,11 +436,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   /**
    * A call from the chain the running request is waiting on (A calls B, B calls A): it runs now,
    * inside the running request's transaction, instead of queueing behind the request that waits
-   * for it. If it fails before it returns its stage, its writes are undone; its reply goes to the
-   * waiting caller at once (that caller is part of the same chain, whose outermost response is
-   * still held by the output gate).
+   * for it. If it fails before it returns its stage, its writes are undone. Its reply passes the
+   * output gate (every transaction committed before it durable); the running transaction's writes,
+   * its own included, commit only when the outer request ends, so the reply cannot wait for them.
    */
   private void reenter(ObjectCommand.Call call) {
+    OutgoingCallGate.Instance gate = objectState.outputGate();
     CompletableFuture<FetchReply> future;
     try {
       future =
@@ -456,12 +464,13 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
                   });
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      call.replyTo().tell(failureReply(call, unwrap(t)));
+      gate.reply(call.replyTo(), failureReply(call, unwrap(t)));
       return;
     }
     future.whenComplete(
         (reply, failure) ->
-            call.replyTo().tell(failure != null ? failureReply(call, unwrap(failure)) : reply));
+            gate.reply(
+                call.replyTo(), failure != null ? failureReply(call, unwrap(failure)) : reply));
   }
 
   /**
@@ -629,6 +638,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       watchSockets();
     }
     open.events.add(stamped(event));
+    outputGate.committed();
     if (inFlight == null) {
       flush();
     }
@@ -842,6 +852,12 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     Pending late = pending;
     pending = null;
     storage.end(); // the old instance's storage handle is never used again
+    // Nor may it send anything: its calls out and re-entrant replies waiting to leave fail.
+    outputGate.retire(
+        new ObjectUnavailableException(
+            "the request that made this call did not finish within "
+                + config.requestTimeout()
+                + "; the call was not sent"));
     if (late.call() == null) {
       log.error("Activation of object {} did not finish within {}", hex, config.requestTimeout());
       return failActivation(
@@ -1016,6 +1032,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return this;
     }
     inFlight.release();
+    outputGate.durable(inFlight.events.size());
     lastSequenceNr = inFlight.lastSequenceNr;
     inFlight = null;
     if (!open.hasEvents()) {
@@ -1047,6 +1064,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
       return failActivation(error);
     }
     log.error("Journal of object {} failed; failing waiting requests and recovering again", hex);
+    outputGate.writeFailed(error);
     if (inFlight != null) {
       inFlight.waiters.forEach(w -> w.replyTo().tell(reply));
     }

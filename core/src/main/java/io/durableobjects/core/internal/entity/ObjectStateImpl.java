@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Storage;
+import io.durableobjects.core.internal.CallOrigin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +25,32 @@ final class ObjectStateImpl implements DurableObjectState {
   private volatile List<String> callChain = List.of();
 
   private final ObjectSockets sockets;
+  private final OutgoingCallGate.Instance outputGate;
+  // What calls made through env() carry and wait for.
+  private final CallOrigin origin =
+      new CallOrigin() {
+        @Override
+        public List<String> callChain() {
+          return callChain;
+        }
+
+        @Override
+        public CompletionStage<Void> outputGate() {
+          return outputGate.whenDurable();
+        }
+      };
 
   ObjectStateImpl(
-      DurableObjectId id, ObjectStorage storage, Supplier<DurableObjects> env, ObjectSockets sockets) {
+      DurableObjectId id,
+      ObjectStorage storage,
+      Supplier<DurableObjects> env,
+      ObjectSockets sockets,
+      OutgoingCallGate.Instance outputGate) {
     this.id = id;
     this.storage = storage;
     this.env = env;
     this.sockets = sockets;
+    this.outputGate = outputGate;
   }
 
   @Override
@@ -59,7 +79,7 @@ final class ObjectStateImpl implements DurableObjectState {
 
   @Override
   public DurableObjects env() {
-    return env.get().withCallChain(() -> callChain);
+    return env.get().withCallOrigin(origin);
   }
 
   /** The chain that calls made by the object's current request carry. */
@@ -69,6 +89,11 @@ final class ObjectStateImpl implements DurableObjectState {
 
   List<String> callChain() {
     return callChain;
+  }
+
+  /** The output gate of this instance: what it sends during a request passes it. */
+  OutgoingCallGate.Instance outputGate() {
+    return outputGate;
   }
 
   @Override

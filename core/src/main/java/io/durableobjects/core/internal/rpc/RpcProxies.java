@@ -50,6 +50,8 @@ public final class RpcProxies {
                 parameterTypes.add(p.getName());
               }
               JavaType resultType = resultType(mapper, method);
+              // The chain of the moment of the call: it may leave later (output gate), or again.
+              List<String> chain = callChain.get();
               return sender
                   .send(
                       replyTo ->
@@ -60,7 +62,7 @@ public final class RpcProxies {
                               parameterTypes,
                               arguments,
                               idempotencyKey,
-                              callChain.get(),
+                              chain,
                               replyTo))
                   .thenApply(reply -> readResult(mapper, reply, resultType, method));
             });
