@@ -211,6 +211,12 @@ public interface ObjectCommand {
   record BatchPersisted(long batchId, long lastSequenceNr)
       implements ObjectCommand, NoSerializationVerificationNeeded {}
 
+  /**
+   * From the journal child, just before it stops: its write was refused because another instance
+   * of the object holds the journal now ({@link io.durableobjects.core.spi.JournalFencedException}).
+   */
+  record JournalFenced(String reason) implements ObjectCommand, NoSerializationVerificationNeeded {}
+
   /** The journal child stopped: recovery or a write failed. */
   record JournalStopped(int incarnation)
       implements ObjectCommand, NoSerializationVerificationNeeded {}

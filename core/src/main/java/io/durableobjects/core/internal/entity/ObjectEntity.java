@@ -168,6 +168,8 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
   // Holds what leaves during a request (calls out, re-entrant replies) until earlier writes are
   // durable; counts every transaction committed and confirmed.
   private final OutgoingCallGate outputGate = new OutgoingCallGate();
+  // Set when the journal refused a write because another instance holds it: never recover again.
+  private boolean fencedOff;
 
   public static Behavior<ObjectCommand> create(
       Config config,
@@ -222,6 +224,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         .onMessage(ObjectCommand.AsyncCompleted.class, this::onAsyncCompleted)
         .onMessage(ObjectCommand.RequestTimedOut.class, this::onRequestTimedOut)
         .onMessage(ObjectCommand.BatchPersisted.class, this::onBatchPersisted)
+        .onMessage(ObjectCommand.JournalFenced.class, this::onJournalFenced)
         .onMessage(ObjectCommand.JournalStopped.class, this::onJournalStopped)
         .onMessage(ObjectCommand.WakeForAlarms.class, this::onWakeForAlarms)
         .onMessage(ObjectCommand.SocketGone.class, this::onSocketGone)
@@ -1048,6 +1051,16 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     return this;
   }
 
+  private Behavior<ObjectCommand> onJournalFenced(ObjectCommand.JournalFenced fenced) {
+    log.warn(
+        "Object {} was taken over by another instance (this node was presumed failed); this"
+            + " instance stops: {}",
+        hex,
+        fenced.reason());
+    fencedOff = true;
+    return this;
+  }
+
   private Behavior<ObjectCommand> onJournalStopped(ObjectCommand.JournalStopped stopped) {
     if (stopped.incarnation() != incarnation) {
       return this;
@@ -1055,9 +1068,13 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     boolean recovering = activating && working == null;
     ObjectUnavailableException error =
         new ObjectUnavailableException(
-            recovering
-                ? "the object's state could not be recovered from the journal; retry later"
-                : "the object's journal did not confirm the write; it was not acknowledged, retry later");
+            fencedOff
+                ? "the object moved to another node while this one was presumed failed; its write"
+                    + " was not applied, retry"
+                : recovering
+                    ? "the object's state could not be recovered from the journal; retry later"
+                    : "the object's journal did not confirm the write; it was not acknowledged,"
+                        + " retry later");
     FetchReply reply = FetchReply.Failed.of(error);
     if (recovering) {
       log.error("Recovery of object {} failed; it answers 503 until it is stopped", hex);
@@ -1090,6 +1107,11 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     if (stopping) {
       failStashed(error);
       return Behaviors.stopped();
+    }
+    if (fencedOff) {
+      // Recovering here would take the journal back from the instance that replaced this one;
+      // this one stops instead, and a later call starts a fresh one wherever sharding says.
+      return failActivation(error);
     }
     startJournal();
     return this;

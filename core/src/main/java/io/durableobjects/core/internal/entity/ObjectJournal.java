@@ -6,6 +6,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import io.durableobjects.core.spi.JournalFencedException;
+import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -22,7 +24,8 @@ import org.apache.pekko.persistence.typed.javadsl.SnapshotCountRetentionCriteria
  * each batch of transactions as one atomic journal write and confirms it. It never sees a request:
  * the parent runs the object and keeps the working state, so the next requests run while a write
  * is in flight (which an {@link EventSourcedBehavior} alone cannot do, as it stashes commands
- * during a persist). On a journal failure it stops; the parent notices and recovers again.
+ * during a persist). On a journal failure it stops; the parent notices and recovers again, unless
+ * the write was refused because another instance holds the journal now (it says so first).
  */
 final class ObjectJournal
     extends EventSourcedBehavior<ObjectJournal.Command, TransactionCommitted, CommittedState> {
@@ -101,6 +104,14 @@ final class ObjectJournal
             state ->
                 parent.tell(
                     new ObjectCommand.JournalRecovered(state, lastSequenceNumber(context))))
+        .onSignal(
+            JournalPersistFailed.class,
+            (state, failed) -> {
+              // Refused, not failed: another instance took over; this one must not recover again.
+              if (failed.failure() instanceof JournalFencedException fenced) {
+                parent.tell(new ObjectCommand.JournalFenced(fenced.getMessage()));
+              }
+            })
         .build();
   }
 

@@ -8,6 +8,7 @@ import io.durableobjects.cassandra.CassandraSettings;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.EventRow;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.Head;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.Outcome;
+import io.durableobjects.core.spi.JournalFencedException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ import scala.jdk.javaapi.FutureConverters;
  * UUID. A batch that opens a new partition first creates its fence ({@code IF NOT EXISTS}): a newer
  * instance claims the partition the next event goes to, so a stale one can neither write there nor,
  * as the highest sequence number has moved on, anywhere before it. A refused write fails with
- * {@link WriterFencedException}; it was not applied and the stale instance stops.
+ * {@link JournalFencedException}; it was not applied and the stale instance stops.
  *
  * <p><b>Cost.</b> Activation: one lightweight transaction for a new object, two for an existing
  * one. Each journal write (a group-commit batch of transactions) is one lightweight transaction
@@ -321,7 +322,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   private static <T> CompletionStage<T> fenced(
       String persistenceId, long first, long last, Optional<Head> current) {
     return CompletableFuture.failedFuture(
-        new WriterFencedException(
+        new JournalFencedException(
             "refused the write of events "
                 + first
                 + " to "
