@@ -49,9 +49,9 @@ class CounterEndToEndIT {
       List<Row> rows =
           session
               .execute(
-                  "SELECT sequence_nr, ser_id, ser_manifest, event FROM "
+                  "SELECT sequence_nr, ser_id, ser_manifest, event, writer_uuid FROM "
                       + fixture.journalKeyspace
-                      + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+                      + ".events WHERE persistence_id = ? AND partition_nr = 0",
                   persistenceId)
               .all();
       assertThat(rows).hasSize(101);
@@ -63,6 +63,17 @@ class CounterEndToEndIT {
                 assertThat(r.getString("ser_manifest")).isEqualTo("transaction-committed");
                 assertThat(r.getByteBuffer("event").remaining()).isPositive();
               });
+      // The partition's fence: the last writer's UUID and the highest sequence number.
+      Row fence =
+          session
+              .execute(
+                  "SELECT writer, highest_sequence_nr FROM "
+                      + fixture.journalKeyspace
+                      + ".events WHERE persistence_id = ? AND partition_nr = 0 LIMIT 1",
+                  persistenceId)
+              .one();
+      assertThat(fence.getLong("highest_sequence_nr")).isEqualTo(101L);
+      assertThat(fence.getString("writer")).isEqualTo(rows.get(100).getString("writer_uuid"));
     }
   }
 }

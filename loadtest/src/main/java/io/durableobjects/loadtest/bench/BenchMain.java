@@ -126,10 +126,14 @@ public final class BenchMain {
       line("warm-up spread", SPREAD_CLIENTS, spreadWarm);
     }
 
-    line("alive", READ_CLIENTS,
-        measure(() -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
-    line("read", READ_CLIENTS,
-        measure(() -> load.run(HttpLoad.randomOf(READ_OBJECTS, i -> get("/v1/counter/by-name/read-" + i + "/")), READ_CLIENTS, seconds), null));
+    if (selected("alive")) {
+      line("alive", READ_CLIENTS,
+          measure(() -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
+    }
+    if (selected("read")) {
+      line("read", READ_CLIENTS,
+          measure(() -> load.run(HttpLoad.randomOf(READ_OBJECTS, i -> get("/v1/counter/by-name/read-" + i + "/")), READ_CLIENTS, seconds), null));
+    }
 
     String hotPath = "/v1/counter/by-name/hot-" + runId + "/";
     byte[] hot = post(hotPath + "increment");
@@ -140,10 +144,22 @@ public final class BenchMain {
     spreadOk += spreadRun.result.ok();
     line("spread", SPREAD_CLIENTS, spreadRun);
 
-    activation();
+    if (selected("activation")) {
+      activation();
+    }
 
     checkHot(hotPath, hotRun.result);
     checkSpread();
+  }
+
+  /**
+   * Whether system property {@code bench.scenarios} (a comma-separated list; all when unset)
+   * selects the optional scenario {@code name}: alive, read or activation. Cold 10k, hot and spread
+   * always run, as the checks need them.
+   */
+  private static boolean selected(String name) {
+    String scenarios = System.getProperty("bench.scenarios", "").strip();
+    return scenarios.isEmpty() || List.of(scenarios.split("\\s*,\\s*")).contains(name);
   }
 
   // ---- scenarios ------------------------------------------------------------------------------
