@@ -80,11 +80,13 @@ public final class ChaosMain {
             networkDescription,
             (System.nanoTime() - started) / 60e9,
             logs);
-    String table = summary.table(settings.faults());
+    List<Fault> order = new ArrayList<>(settings.faults());
+    order.add(Fault.RECHECK);
+    String table = summary.table(order);
     System.out.println();
     System.out.println(header);
     System.out.print(table);
-    summary.write(out, settings.faults(), header);
+    summary.write(out, order, header);
     boolean ok = !summary.failed();
     System.out.println(
         (ok ? "OK: nothing lost, nothing duplicated, every alarm delivered"
@@ -134,6 +136,13 @@ public final class ChaosMain {
           }
         }
       }
+    }
+    if (abort == null) {
+      System.out.println("chaos: reading the counters of every run again...");
+      Summary.RunResult recheck =
+          runs.recheck(new ClusterTarget(Fault.RECHECK, 0, cluster, cassandra, network, runs));
+      report(recheck, 0, 1, "all runs' counters");
+      summary.add(recheck);
     }
     cluster.close();
     cassandra.close();

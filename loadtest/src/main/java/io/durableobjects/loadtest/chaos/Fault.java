@@ -12,7 +12,9 @@ enum Fault {
       "kill -9 of a single demo node and its embedded Cassandra at the same instant"),
   PAUSE_NODE("pause-node", "SIGSTOP of a node, SIGCONT after the pause"),
   PARTITION("partition", "one node cut off from the others (not from clients or Cassandra)"),
-  ROLLING_RESTART("rolling-restart", "SIGTERM of each node in turn, restarted, ready again");
+  ROLLING_RESTART("rolling-restart", "SIGTERM of each node in turn, restarted, ready again"),
+  /** Not a fault: the counters of every earlier cluster run read again at the end of the suite. */
+  RECHECK("recheck", "the counters of every cluster run, read again at the end (after later faults)");
 
   final String id;
   final String description;
@@ -26,17 +28,17 @@ enum Fault {
   static Fault of(String id) {
     String wanted = id.strip().toLowerCase(Locale.ROOT);
     return Arrays.stream(values())
-        .filter(f -> f.id.equals(wanted))
+        .filter(f -> f != RECHECK && f.id.equals(wanted))
         .findFirst()
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
                     "unknown fault '" + id + "'; known: "
-                        + Arrays.stream(values()).map(f -> f.id).toList()));
+                        + Arrays.stream(values()).filter(f -> f != RECHECK).map(f -> f.id).toList()));
   }
 
   /** Whether the fault runs on the three-node cluster (the others on a single node stack). */
   boolean onCluster() {
-    return this != KILL_NODE_AND_CASSANDRA;
+    return this != KILL_NODE_AND_CASSANDRA && this != RECHECK;
   }
 }

@@ -35,6 +35,8 @@ final class FaultRuns {
   private final Http http;
   private final String suiteId;
   private final Set<String> journalDuplicatesSeen = new HashSet<>();
+  /** The ledgers of the runs on the cluster, for {@link #recheck}. */
+  private final List<Ledger> clusterLedgers = new ArrayList<>();
 
   FaultRuns(ChaosSettings settings, Http http, String suiteId) {
     this.settings = settings;
@@ -63,6 +65,9 @@ final class FaultRuns {
     List<String> counters = new ArrayList<>(unkeyed);
     counters.addAll(keyed);
     Ledger ledger = new Ledger(unkeyed, keyed);
+    if (fault.onCluster()) {
+      clusterLedgers.add(ledger);
+    }
     long requestsBefore = http.requests();
     Workload workload = new Workload(http, target.gateways(), ledger, unkeyed, keyed, reminderObjects);
     Duration recovery = null;
@@ -93,13 +98,7 @@ final class FaultRuns {
     }
     long journal = 0;
     try {
-      for (JournalDuplicates.Duplicate d : JournalDuplicates.find(target.cassandra())) {
-        if (journalDuplicatesSeen.add(d.persistenceId() + "#" + d.sequenceNr())) {
-          journal++;
-          problems.add("journal: " + d.persistenceId() + " has " + d.rows() + " rows with sequence_nr "
-              + d.sequenceNr());
-        }
-      }
+      journal = newJournalDuplicates(target.cassandra(), problems);
     } catch (IOException | RuntimeException e) {
       error = (error == null ? "" : error + "; ") + "journal check failed: " + e.getMessage();
     }
@@ -119,6 +118,48 @@ final class FaultRuns {
         recovery,
         error,
         problems);
+  }
+
+  /**
+   * Reads the counters of every earlier run on the cluster again (their objects have been through
+   * the later faults, and may have been evicted and activated again from the journal) and checks
+   * them against their ledgers; also the journal, once more.
+   */
+  Summary.RunResult recheck(Target target) {
+    long requestsBefore = http.requests();
+    long acknowledged = 0;
+    long lost = 0;
+    long duplicated = 0;
+    long journal = 0;
+    String error = null;
+    List<String> problems = new ArrayList<>();
+    try {
+      for (Ledger ledger : clusterLedgers) {
+        Verifier.Verdict verdict = new Verifier(http, target.gateways()).checkCounters(ledger);
+        acknowledged += ledger.acknowledgedWrites() - ledger.reminders.size();
+        lost += verdict.lost();
+        duplicated += verdict.duplicated();
+        problems.addAll(verdict.problems());
+      }
+      journal = newJournalDuplicates(target.cassandra(), problems);
+    } catch (IOException | RuntimeException e) {
+      error = e.getMessage();
+    }
+    return new Summary.RunResult(Fault.RECHECK, http.requests() - requestsBefore, acknowledged, 0,
+        lost, duplicated, journal, 0, 0, null, error, problems);
+  }
+
+  /** The journal's duplicated sequence numbers not reported before, added to {@code problems}. */
+  private long newJournalDuplicates(InetSocketAddress cassandra, List<String> problems) {
+    long found = 0;
+    for (JournalDuplicates.Duplicate d : JournalDuplicates.find(cassandra)) {
+      if (journalDuplicatesSeen.add(d.persistenceId() + "#" + d.sequenceNr())) {
+        found++;
+        problems.add("journal: " + d.persistenceId() + " has " + d.rows() + " rows with sequence_nr "
+            + d.sequenceNr() + ", from " + d.writers() + " writers");
+      }
+    }
+    return found;
   }
 
   /** Time from {@code since} until every object acknowledged a write sent at or after it. */

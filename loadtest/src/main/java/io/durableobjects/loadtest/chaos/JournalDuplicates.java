@@ -29,8 +29,23 @@ import java.util.Map;
 final class JournalDuplicates {
   static final String TABLE = "durable_objects.messages";
 
-  /** One sequence number written more than once for one persistence id. */
-  record Duplicate(String persistenceId, long sequenceNr, int rows) {}
+  /**
+   * One sequence number written more than once for one persistence id, by {@code writers}
+   * different journal writers (pekko-persistence-cassandra's {@code writer_uuid}: one per
+   * incarnation of the object's journal actor).
+   */
+  record Duplicate(String persistenceId, long sequenceNr, int rows, int writers) {}
+
+  /** The rows seen so far of one sequence number of one persistence id. */
+  private static final class Run {
+    final long sequenceNr;
+    int rows;
+    final java.util.Set<String> writers = new java.util.HashSet<>();
+
+    Run(long sequenceNr) {
+      this.sequenceNr = sequenceNr;
+    }
+  }
 
   private JournalDuplicates() {}
 
@@ -48,27 +63,28 @@ final class JournalDuplicates {
             .withConfigLoader(config)
             .build()) {
       List<Duplicate> duplicates = new ArrayList<>();
-      Map<String, long[]> last = new HashMap<>(); // persistence id -> {sequence nr, rows seen}
+      Map<String, Run> last = new HashMap<>();
       for (Row row :
           session.execute(
               SimpleStatement.newInstance(
-                  "SELECT persistence_id, sequence_nr FROM " + TABLE))) {
+                  "SELECT persistence_id, sequence_nr, writer_uuid FROM " + TABLE))) {
         String id = row.getString(0);
         long sequenceNr = row.getLong(1);
-        long[] seen = last.get(id);
-        if (seen != null && seen[0] == sequenceNr) {
-          seen[1]++;
-        } else {
-          if (seen != null && seen[1] > 1) {
-            duplicates.add(new Duplicate(id, seen[0], (int) seen[1]));
+        Run seen = last.get(id);
+        if (seen == null || seen.sequenceNr != sequenceNr) {
+          if (seen != null && seen.rows > 1) {
+            duplicates.add(new Duplicate(id, seen.sequenceNr, seen.rows, seen.writers.size()));
           }
-          last.put(id, new long[] {sequenceNr, 1});
+          seen = new Run(sequenceNr);
+          last.put(id, seen);
         }
+        seen.rows++;
+        seen.writers.add(String.valueOf(row.getString(2)));
       }
       last.forEach(
           (id, seen) -> {
-            if (seen[1] > 1) {
-              duplicates.add(new Duplicate(id, seen[0], (int) seen[1]));
+            if (seen.rows > 1) {
+              duplicates.add(new Duplicate(id, seen.sequenceNr, seen.rows, seen.writers.size()));
             }
           });
       return duplicates;
