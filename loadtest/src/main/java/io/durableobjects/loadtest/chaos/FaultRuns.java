@@ -89,10 +89,13 @@ final class FaultRuns {
     }
     List<String> problems = new ArrayList<>();
     workload.clientErrors().forEach(e -> problems.add("client error: " + e));
-    Verifier.Verdict verdict = new Verifier.Verdict(0, 0, 0, 0, List.of());
+    Verifier.Verdict verdict = new Verifier.Verdict(0, 0, 0, 0, List.of(), List.of());
     try {
       verdict = new Verifier(http, target.gateways()).check(ledger, settings.alarmMargin());
       problems.addAll(verdict.problems());
+      if (!verdict.unreadable().isEmpty()) {
+        error = (error == null ? "" : error + "; ") + unreadable(verdict.unreadable());
+      }
     } catch (RuntimeException e) {
       error = (error == null ? "" : error + "; ") + "checks failed: " + e.getMessage();
     }
@@ -140,6 +143,9 @@ final class FaultRuns {
         lost += verdict.lost();
         duplicated += verdict.duplicated();
         problems.addAll(verdict.problems());
+        if (!verdict.unreadable().isEmpty()) {
+          error = (error == null ? "" : error + "; ") + unreadable(verdict.unreadable());
+        }
       }
       journal = newJournalDuplicates(target.cassandra(), problems);
     } catch (IOException | RuntimeException e) {
@@ -147,6 +153,11 @@ final class FaultRuns {
     }
     return new Summary.RunResult(Fault.RECHECK, http.requests() - requestsBefore, acknowledged, 0,
         lost, duplicated, journal, 0, 0, null, error, problems);
+  }
+
+  private static String unreadable(List<String> counters) {
+    return counters.size() + " counters did not answer after the run (their acknowledged writes"
+        + " could not be checked): " + counters;
   }
 
   /** The journal's duplicated sequence numbers not reported before, added to {@code problems}. */

@@ -176,18 +176,6 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** What keeps the cluster from being healthy, or null. */
-  String healthProblem() {
-    int[] seenBy = new int[size()];
-    for (int i = 0; i < size(); i++) {
-      String problem = view(i, seenBy);
-      if (problem != null) {
-        return problem;
-      }
-    }
-    return null;
-  }
-
   /**
    * Checks node {@code node}: ready, and seeing every node Up and none unreachable; counts in
    * {@code seenBy} the nodes it sees Up. Answers what is wrong, or null.

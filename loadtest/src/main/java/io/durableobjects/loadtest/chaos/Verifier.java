@@ -21,12 +21,22 @@ final class Verifier {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READ_WITHIN = Duration.ofSeconds(90);
 
-  /** The outcome: acknowledged writes lost, values acknowledged twice, reminders not delivered. */
-  record Verdict(long lost, long duplicated, long alarms, long alarmsMissing, List<String> problems) {}
+  /**
+   * The outcome: acknowledged writes lost, values acknowledged twice, reminders not delivered, and
+   * the counters that did not answer at all (their writes could not be checked).
+   */
+  record Verdict(
+      long lost,
+      long duplicated,
+      long alarms,
+      long alarmsMissing,
+      List<String> problems,
+      List<String> unreadable) {}
 
   private final Http http;
   private final List<String> gateways;
   private final List<String> problems = new ArrayList<>();
+  private final List<String> unreadable = new ArrayList<>();
   private long lost;
   private long duplicated;
 
@@ -45,19 +55,23 @@ final class Verifier {
           + " after " + read.acknowledgedBefore() + " was acknowledged");
     }
     long missing = checkReminders(ledger, alarmMargin);
-    return new Verdict(lost, duplicated, ledger.reminders.size(), missing, List.copyOf(problems));
+    return new Verdict(
+        lost, duplicated, ledger.reminders.size(), missing, List.copyOf(problems), List.copyOf(unreadable));
   }
 
   /** The counters' final counts only (to read them again later: the ledger is complete by then). */
   Verdict checkCounters(Ledger ledger) {
     ledger.unkeyed.forEach(this::checkUnkeyed);
     ledger.keyed.forEach(this::checkKeyed);
-    return new Verdict(lost, duplicated, 0, 0, List.copyOf(problems));
+    return new Verdict(lost, duplicated, 0, 0, List.copyOf(problems), List.copyOf(unreadable));
   }
 
   private void checkUnkeyed(String counter, Ledger.Unkeyed ledger) {
     List<Long> values = Ledger.values(ledger.acks);
     long[] count = finalCount(counter);
+    if (count == null) {
+      return;
+    }
     checkValues(counter, values, count);
     long atMost = values.size() + ledger.ambiguous.get();
     if (count[1] > atMost) {
@@ -71,6 +85,9 @@ final class Verifier {
   private void checkKeyed(String counter, Ledger.Keyed ledger) {
     List<Long> values = Ledger.values(ledger.acks.values());
     long[] count = finalCount(counter);
+    if (count == null) {
+      return;
+    }
     checkValues(counter, values, count);
     for (String mismatch : ledger.replayMismatches) {
       duplicated++;
@@ -111,13 +128,23 @@ final class Verifier {
     }
   }
 
-  /** {lowest, highest} of the counter's count as every gateway answers it. */
+  /**
+   * {lowest, highest} of the counter's count as every gateway answers it; null (and the counter
+   * noted as unreadable) if it does not answer.
+   */
   private long[] finalCount(String counter) {
     long low = Long.MAX_VALUE;
     long high = Long.MIN_VALUE;
     Set<Long> answers = new HashSet<>();
     for (String gateway : gateways) {
-      long value = read(gateway + Workload.counterPath(counter));
+      long value;
+      try {
+        value = read(gateway + Workload.counterPath(counter));
+      } catch (IllegalStateException e) {
+        unreadable.add(counter);
+        problems.add("unreadable: " + e.getMessage());
+        return null;
+      }
       answers.add(value);
       low = Math.min(low, value);
       high = Math.max(high, value);
