@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The browser chat page ({@code /demo/chat}, examples' application.conf) in a real headless
  * Chromium, against one node on a real Cassandra: two tabs join one room under two names, and what
  * one sends appears in the other's message list, in the same order in both. Skipped, before
- * Cassandra starts, where no Chromium is installed ({@link HeadlessChromium#find}).
+ * Cassandra starts, where no Chromium is installed ({@link HeadlessChromium#find}); on CI ({@code
+ * CI=true}) it fails instead ({@link HeadlessChromium#requiredByCi}).
  */
 @ExtendWith(ChatPageIT.RequiresChromium.class)
 @ExtendWith(CassandraExtension.class)
@@ -41,15 +42,22 @@ class ChatPageIT {
    * Skips every test of the class, before any extension starts Cassandra, when there is no
    * Chromium; each is reported as skipped with the reason. (An assumption that fails in a
    * class-level callback or in {@code @BeforeAll} aborts the class instead, and surefire then
-   * reports no tests and drops the reason.)
+   * reports no tests and drops the reason.) On CI ({@code CI=true}) the class fails instead, with
+   * the same reason, also before Cassandra starts: JUnit reports a condition that throws as a
+   * failure of the class.
    */
   static final class RequiresChromium implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      return HeadlessChromium.find().isPresent()
-          ? ConditionEvaluationResult.enabled("Chromium is installed")
-          : ConditionEvaluationResult.disabled(
-              "no Chromium installed: " + HeadlessChromium.notFoundReason());
+      if (HeadlessChromium.find().isPresent()) {
+        return ConditionEvaluationResult.enabled("Chromium is installed");
+      }
+      String reason = "no Chromium installed: " + HeadlessChromium.notFoundReason();
+      if (HeadlessChromium.requiredByCi()) {
+        throw new IllegalStateException(
+            reason + "; CI=true, so this fails instead of skipping (.ci/run installs Chromium)");
+      }
+      return ConditionEvaluationResult.disabled(reason);
     }
   }
 

@@ -161,7 +161,16 @@ final class HeadlessChromium implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Why {@link #find} found nothing, for a skipped test. */
+  /**
+   * Whether a missing Chromium must fail the browser tests instead of skipping them: on CI
+   * (environment {@code CI=true}, which {@code .ci/run} sets and which installs Chromium first), a
+   * skip would hide a broken install step.
+   */
+  static boolean requiredByCi() {
+    return "true".equalsIgnoreCase(Optional.ofNullable(System.getenv("CI")).orElse("").strip());
+  }
+
+  /** Why {@link #find} found nothing, for a skipped (or, on CI, failed) test. */
   static String notFoundReason() {
     String configured = System.getProperty(EXECUTABLE_PROPERTY, "").strip();
     return configured.isEmpty()

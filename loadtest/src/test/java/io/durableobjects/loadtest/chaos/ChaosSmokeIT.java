@@ -1,0 +1,52 @@
+package io.durableobjects.loadtest.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The chaos suite's smoke run in {@code ./mvnw verify} (about 2.5 minutes): the suite of {@code
+ * bin/chaos} with a fast subset, one run each of {@code kill -9} of a node and a SIGSTOP of a node
+ * for 6 s (shorter than it takes the cluster to down it: the node comes back by itself), fewer
+ * clients and objects, on loopback. It fails if an acknowledged write was lost, a value was
+ * acknowledged twice, the journal holds a sequence number twice, a reminder was not delivered, or a
+ * run could not be completed. The summary and the nodes' logs stay in {@code
+ * loadtest/target/chaos-smoke}.
+ */
+class ChaosSmokeIT {
+  @Test
+  @Timeout(600)
+  void aNodeKilledAndANodePausedLoseAndDuplicateNothing() throws Exception {
+    Path out = Path.of("target", "chaos-smoke");
+    ChaosSettings settings =
+        new ChaosSettings(
+            List.of(Fault.KILL_NODE, Fault.PAUSE_NODE),
+            Map.of(Fault.KILL_NODE, 1, Fault.PAUSE_NODE, 1),
+            Duration.ofSeconds(5), // warm-up
+            Duration.ofSeconds(6), // pause
+            Duration.ofSeconds(30), // partition (not run)
+            Duration.ofSeconds(10), // Cassandra down (not run)
+            Duration.ofSeconds(3), // load after recovery
+            Duration.ofSeconds(20), // drain
+            Duration.ofSeconds(60), // alarm margin
+            Duration.ofSeconds(150), // recover within
+            8,
+            12,
+            4,
+            "loopback",
+            List.of(ChaosSettings.DEFAULT_NODE_OPTIONS.split(" ")),
+            Path.of(System.getProperty("loadtest.examples.target", "../examples/target")),
+            out);
+    boolean ok = ChaosMain.run(settings);
+    assertTrue(
+        ok,
+        "the chaos smoke run found problems:\n"
+            + (Files.exists(out.resolve("summary.md")) ? Files.readString(out.resolve("summary.md")) : ""));
+  }
+}
