@@ -160,14 +160,13 @@ final class FaultRuns {
         + " could not be checked): " + counters;
   }
 
-  /** The journal's duplicated sequence numbers not reported before, added to {@code problems}. */
+  /** The journal's broken chains not reported before, added to {@code problems}. */
   private long newJournalDuplicates(InetSocketAddress cassandra, List<String> problems) {
     long found = 0;
     for (JournalDuplicates.Duplicate d : JournalDuplicates.find(cassandra)) {
       if (journalDuplicatesSeen.add(d.persistenceId() + "#" + d.sequenceNr())) {
         found++;
-        problems.add("journal: " + d.persistenceId() + " has " + d.rows() + " rows with sequence_nr "
-            + d.sequenceNr() + ", from " + d.writers() + " writers");
+        problems.add(JournalDuplicates.describe(d));
       }
     }
     return found;

@@ -8,48 +8,44 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The journal check: no two journal rows of one object with the same sequence number, which is
- * what two instances of one object writing at once leave behind (replay then has to choose).
+ * The journal check: every object's journal is one chain written by one instance at a time, which
+ * is what two instances of one object writing at once would break.
  *
- * <p>This is the one place that knows the journal's table. Today it is pekko-persistence-cassandra's
- * {@code durable_objects.messages}, {@code PRIMARY KEY ((persistence_id, partition_nr),
- * sequence_nr, timestamp)}: two writers of one sequence number leave two rows that differ in
- * {@code timestamp}, adjacent in the partition's clustering order, so a full scan finds them. (With a
- * journal whose key ends at {@code sequence_nr}, a second write of a sequence number overwrites
- * the first instead; such a journal must prevent it with a conditional write, and this check then
- * looks for what its fence records instead.) The events must not be deleted on snapshots for the
- * check to see them: the suite runs its nodes with {@code
- * durable-objects.journal.delete-events-on-snapshot = off}.
+ * <p>This is the one place that knows the journal's table: {@code durable_objects.events}, {@code
+ * PRIMARY KEY ((persistence_id, partition_nr), sequence_nr)}, one row per sequence number (a
+ * second write of one would overwrite the first, which the journal's fence prevents), with static
+ * columns {@code writer} and {@code highest_sequence_nr}, the fence. For each object it checks:
+ *
+ * <ul>
+ *   <li>no sequence number missing between 1 and the last (a write that overwrote or skipped);
+ *   <li>the fence's highest sequence number is the last event's (nothing acknowledged beyond it);
+ *   <li>each writer's events are one run: once another instance wrote, the earlier one never
+ *       wrote again (a stale instance's write that got through).
+ * </ul>
+ *
+ * <p>The events must not be deleted on snapshots for the check to see them: the suite runs its
+ * nodes with {@code durable-objects.journal.delete-events-on-snapshot = off}.
  */
 final class JournalDuplicates {
-  static final String TABLE = "durable_objects.messages";
+  static final String TABLE = "durable_objects.events";
 
   /**
-   * One sequence number written more than once for one persistence id, by {@code writers}
-   * different journal writers (pekko-persistence-cassandra's {@code writer_uuid}: one per
-   * incarnation of the object's journal actor).
+   * A break of one object's chain at {@code sequenceNr}: {@code rows} events found there (0: a
+   * gap) and {@code writers} instances involved; {@code what} says which rule it breaks.
    */
-  record Duplicate(String persistenceId, long sequenceNr, int rows, int writers) {}
-
-  /** The rows seen so far of one sequence number of one persistence id. */
-  private static final class Run {
-    final long sequenceNr;
-    int rows;
-    final java.util.Set<String> writers = new java.util.HashSet<>();
-
-    Run(long sequenceNr) {
-      this.sequenceNr = sequenceNr;
-    }
-  }
+  record Duplicate(String persistenceId, long sequenceNr, int rows, int writers, String what) {}
 
   private JournalDuplicates() {}
 
-  /** Scans the whole journal; answers every duplicated sequence number. */
+  /** Scans the whole journal; answers every break of an object's chain. */
   static List<Duplicate> find(InetSocketAddress contactPoint) {
     DriverConfigLoader config =
         DriverConfigLoader.programmaticBuilder()
@@ -62,32 +58,59 @@ final class JournalDuplicates {
             .withLocalDatacenter("datacenter1")
             .withConfigLoader(config)
             .build()) {
-      List<Duplicate> duplicates = new ArrayList<>();
-      Map<String, Run> last = new HashMap<>();
+      Map<String, TreeMap<Long, String>> events = new LinkedHashMap<>();
+      Map<String, Long> fences = new LinkedHashMap<>();
       for (Row row :
           session.execute(
               SimpleStatement.newInstance(
-                  "SELECT persistence_id, sequence_nr, writer_uuid FROM " + TABLE))) {
+                  "SELECT persistence_id, sequence_nr, writer_uuid, highest_sequence_nr FROM "
+                      + TABLE))) {
         String id = row.getString(0);
-        long sequenceNr = row.getLong(1);
-        Run seen = last.get(id);
-        if (seen == null || seen.sequenceNr != sequenceNr) {
-          if (seen != null && seen.rows > 1) {
-            duplicates.add(new Duplicate(id, seen.sequenceNr, seen.rows, seen.writers.size()));
-          }
-          seen = new Run(sequenceNr);
-          last.put(id, seen);
+        if (!row.isNull(3)) {
+          fences.merge(id, row.getLong(3), Math::max);
         }
-        seen.rows++;
-        seen.writers.add(String.valueOf(row.getString(2)));
+        if (!row.isNull(1)) { // a partition with only its fence has a row of nulls
+          events.computeIfAbsent(id, k -> new TreeMap<>()).put(row.getLong(1), row.getString(2));
+        }
       }
-      last.forEach(
-          (id, seen) -> {
-            if (seen.rows > 1) {
-              duplicates.add(new Duplicate(id, seen.sequenceNr, seen.rows, seen.writers.size()));
-            }
-          });
-      return duplicates;
+      List<Duplicate> breaks = new ArrayList<>();
+      events.forEach((id, chain) -> check(id, chain, fences.get(id), breaks));
+      return breaks;
     }
+  }
+
+  /** The breaks of one object's chain (package-private for tests). */
+  static void check(String id, TreeMap<Long, String> chain, Long fence, List<Duplicate> breaks) {
+    long expected = 1;
+    String writer = null;
+    Set<String> finished = new HashSet<>();
+    for (Map.Entry<Long, String> event : chain.entrySet()) {
+      long sequenceNr = event.getKey();
+      if (sequenceNr != expected) {
+        breaks.add(new Duplicate(id, expected, 0, 0, "missing (next present: " + sequenceNr + ")"));
+      }
+      expected = sequenceNr + 1;
+      String current = String.valueOf(event.getValue());
+      if (!current.equals(writer)) {
+        if (finished.contains(current)) {
+          breaks.add(
+              new Duplicate(id, sequenceNr, 1, 2, "written by an instance that another had replaced"));
+        }
+        if (writer != null) {
+          finished.add(writer);
+        }
+        writer = current;
+      }
+    }
+    long last = chain.lastKey();
+    if (fence == null || fence != last) {
+      breaks.add(
+          new Duplicate(id, last, 1, 1, "the fence says the last sequence number is " + fence));
+    }
+  }
+
+  /** One line for the run's problems. */
+  static String describe(Duplicate d) {
+    return "journal: " + d.persistenceId() + " sequence_nr " + d.sequenceNr() + " " + d.what();
   }
 }
