@@ -35,8 +35,8 @@ final class FaultRuns {
   private final Http http;
   private final String suiteId;
   private final Set<String> journalDuplicatesSeen = new HashSet<>();
-  /** The ledgers of the runs on the cluster, for {@link #recheck}. */
-  private final List<Ledger> clusterLedgers = new ArrayList<>();
+  /** The ledgers of the runs on the cluster and what their own checks found, for {@link #recheck}. */
+  private final java.util.Map<Ledger, Verifier.Verdict> clusterRuns = new java.util.LinkedHashMap<>();
 
   FaultRuns(ChaosSettings settings, Http http, String suiteId) {
     this.settings = settings;
@@ -65,9 +65,6 @@ final class FaultRuns {
     List<String> counters = new ArrayList<>(unkeyed);
     counters.addAll(keyed);
     Ledger ledger = new Ledger(unkeyed, keyed);
-    if (fault.onCluster()) {
-      clusterLedgers.add(ledger);
-    }
     long requestsBefore = http.requests();
     Workload workload = new Workload(http, target.gateways(), ledger, unkeyed, keyed, reminderObjects);
     Duration recovery = null;
@@ -89,9 +86,12 @@ final class FaultRuns {
     }
     List<String> problems = new ArrayList<>();
     workload.clientErrors().forEach(e -> problems.add("client error: " + e));
-    Verifier.Verdict verdict = new Verifier.Verdict(0, 0, 0, 0, List.of(), List.of());
+    Verifier.Verdict verdict = new Verifier.Verdict(0, 0, 0, 0, 0, 0, List.of(), List.of());
     try {
       verdict = new Verifier(http, target.gateways()).check(ledger, settings.alarmMargin());
+      if (fault.onCluster()) {
+        clusterRuns.put(ledger, verdict);
+      }
       problems.addAll(verdict.problems());
       if (!verdict.unreadable().isEmpty()) {
         error = (error == null ? "" : error + "; ") + unreadable(verdict.unreadable());
@@ -126,7 +126,8 @@ final class FaultRuns {
   /**
    * Reads the counters of every earlier run on the cluster again (their objects have been through
    * the later faults, and may have been evicted and activated again from the journal) and checks
-   * them against their ledgers; also the journal, once more.
+   * them against their ledgers; reports only what the run's own check had not found. Also the
+   * journal, once more.
    */
   Summary.RunResult recheck(Target target) {
     long requestsBefore = http.requests();
@@ -137,14 +138,16 @@ final class FaultRuns {
     String error = null;
     List<String> problems = new ArrayList<>();
     try {
-      for (Ledger ledger : clusterLedgers) {
-        Verifier.Verdict verdict = new Verifier(http, target.gateways()).checkCounters(ledger);
+      for (var run : clusterRuns.entrySet()) {
+        Ledger ledger = run.getKey();
+        Verifier.Verdict before = run.getValue();
+        Verifier.Verdict now = new Verifier(http, target.gateways()).checkCounters(ledger);
         acknowledged += ledger.acknowledgedWrites() - ledger.reminders.size();
-        lost += verdict.lost();
-        duplicated += verdict.duplicated();
-        problems.addAll(verdict.problems());
-        if (!verdict.unreadable().isEmpty()) {
-          error = (error == null ? "" : error + "; ") + unreadable(verdict.unreadable());
+        lost += Math.max(0, now.countersLost() - before.countersLost());
+        duplicated += Math.max(0, now.countersDuplicated() - before.countersDuplicated());
+        now.problems().stream().filter(p -> !before.problems().contains(p)).forEach(problems::add);
+        if (!now.unreadable().isEmpty()) {
+          error = (error == null ? "" : error + "; ") + unreadable(now.unreadable());
         }
       }
       journal = newJournalDuplicates(target.cassandra(), problems);

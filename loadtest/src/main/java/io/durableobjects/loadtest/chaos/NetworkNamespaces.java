@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *   10.S.i.1 (veth dc&lt;pid&gt;n&lt;i&gt;)  &lt;-------&gt;  10.S.i.2 (eth0, default route via 10.S.i.1)
  * </pre>
  *
- * The host routes between the nodes' subnets ({@code net.ipv4.ip_forward}, restored on close).
+ * The host routes between the nodes' subnets ({@code net.ipv4.ip_forward}, restored on close unless
+ * another suite still runs).
  * The clients (this JVM) reach node i at 10.S.i.2; node i reaches Cassandra (127.0.0.1 of the host
  * only) through a {@link TcpForwarder} on 10.S.i.1. {@link #isolate} adds policy-routing rules in
  * the host ({@code ip rule add iif <veth of j> to 10.S.i.2 blackhole}, both ways, for every other
@@ -191,13 +192,27 @@ final class NetworkNamespaces implements Network {
         // not created
       }
     }
-    if (previousForwarding != null && !previousForwarding.equals("1")) {
+    // Another suite running at the same time (its namespaces are there) still needs forwarding.
+    if (previousForwarding != null && !previousForwarding.equals("1") && !otherSuitesRunning()) {
       try {
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), previousForwarding);
       } catch (IOException e) {
         System.err.println("chaos: could not restore net.ipv4.ip_forward: " + e);
       }
     }
+  }
+
+  /** Whether namespaces of another suite whose JVM still runs exist. */
+  private boolean otherSuitesRunning() {
+    for (String line : Processes.run(List.of("ip", "netns", "list")).split("\n")) {
+      Matcher m = OURS.matcher(line.strip().split("\\s+")[0]);
+      if (m.matches()
+          && Long.parseLong(m.group(1)) != pid
+          && ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes the namespaces (and so their links) of suites whose JVM is gone. */

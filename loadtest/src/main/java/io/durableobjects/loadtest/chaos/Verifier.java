@@ -22,12 +22,15 @@ final class Verifier {
   private static final Duration READ_WITHIN = Duration.ofSeconds(90);
 
   /**
-   * The outcome: acknowledged writes lost, values acknowledged twice, reminders not delivered, and
-   * the counters that did not answer at all (their writes could not be checked).
+   * The outcome: acknowledged writes lost, values acknowledged twice (of which {@code
+   * countersLost} and {@code countersDuplicated} from the counters' final counts alone), reminders
+   * not delivered, and the counters that did not answer at all (their writes could not be checked).
    */
   record Verdict(
       long lost,
       long duplicated,
+      long countersLost,
+      long countersDuplicated,
       long alarms,
       long alarmsMissing,
       List<String> problems,
@@ -49,21 +52,24 @@ final class Verifier {
   Verdict check(Ledger ledger, Duration alarmMargin) {
     ledger.unkeyed.forEach(this::checkUnkeyed);
     ledger.keyed.forEach(this::checkKeyed);
+    long countersLost = lost;
+    long countersDuplicated = duplicated;
     for (Ledger.StaleRead read : ledger.staleReads) {
       lost++;
       problems.add("lost: a read of " + read.counter() + " answered " + read.read()
           + " after " + read.acknowledgedBefore() + " was acknowledged");
     }
     long missing = checkReminders(ledger, alarmMargin);
-    return new Verdict(
-        lost, duplicated, ledger.reminders.size(), missing, List.copyOf(problems), List.copyOf(unreadable));
+    return new Verdict(lost, duplicated, countersLost, countersDuplicated, ledger.reminders.size(),
+        missing, List.copyOf(problems), List.copyOf(unreadable));
   }
 
   /** The counters' final counts only (to read them again later: the ledger is complete by then). */
   Verdict checkCounters(Ledger ledger) {
     ledger.unkeyed.forEach(this::checkUnkeyed);
     ledger.keyed.forEach(this::checkKeyed);
-    return new Verdict(lost, duplicated, 0, 0, List.copyOf(problems), List.copyOf(unreadable));
+    return new Verdict(
+        lost, duplicated, lost, duplicated, 0, 0, List.copyOf(problems), List.copyOf(unreadable));
   }
 
   private void checkUnkeyed(String counter, Ledger.Unkeyed ledger) {
