@@ -39,9 +39,22 @@ final class Processes {
     }
   }
 
+  /** Ports this suite handed out: a node binds its ports later, and the kernel may offer one again. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now and never handed out before by this JVM (two nodes once got the same one: the
+   * first had not bound it yet, and a restarted node then failed to bind, again and again).
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        int port = socket.getLocalPort();
+        if (HANDED_OUT.add(port)) {
+          return port;
+        }
+      }
     }
   }
 
