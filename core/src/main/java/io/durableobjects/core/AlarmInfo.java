@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The alarm being delivered to {@link DurableObject#alarm}.
+ * The alarm being delivered to {@link AlarmHandler#alarm}.
  *
  * @param name the alarm's name: {@link Storage#DEFAULT_ALARM} for the alarm set with {@link
  *     Storage#setAlarm(Instant)}, otherwise the name given to {@link Storage#setAlarm(String,

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * What an object receives in its constructor: its identity and its storage.
  *
  * <p>The state belongs to one object instance; it must only be used from within that object's
- * constructor and its {@link DurableObject#fetch} calls.
+ * constructor and its handlers (fetch, RPC methods, alarms, WebSocket callbacks).
  */
 public interface DurableObjectState {
 
@@ -20,7 +20,7 @@ public interface DurableObjectState {
   /**
    * The namespaces of this node, for calling other objects (or this one) from within an object:
    * {@code state.env().namespace("counter").get(id).fetch(request)}. Await such calls with {@link
-   * DurableObject#fetchAsync} rather than blocking: a blocked object cannot take its own calls.
+   * AsyncFetchHandler} rather than blocking: a blocked object cannot take its own calls.
    *
    * <p><b>Output gate.</b> A call made through these namespaces (fetch or RPC) leaves only once
    * every write this object committed before the call is durable: the writes of earlier requests

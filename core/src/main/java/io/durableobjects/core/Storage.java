@@ -206,14 +206,14 @@ public interface Storage {
 
   /**
    * Sets the object's alarm (the one named {@link #DEFAULT_ALARM}), replacing it if it is set:
-   * {@link DurableObject#alarm} runs at or after {@code time}, at least once, even if the object is
+   * {@link AlarmHandler#alarm} runs at or after {@code time}, at least once, even if the object is
    * evicted, its node crashes or the whole cluster restarts in between. A time in the past fires at
    * once (after this request commits).
    *
    * <p>Like every write, part of the request's transaction: a request that fails sets nothing.
    *
    * @throws StorageException if {@code time} is null, or the object's class does not implement
-   *     {@link DurableObject#alarm} (or {@code alarmAsync})
+   *     {@link AlarmHandler#alarm} (or {@link AsyncAlarmHandler})
    */
   default void setAlarm(Instant time) {
     setAlarm(DEFAULT_ALARM, time);
@@ -240,7 +240,7 @@ public interface Storage {
    *
    * @param name 1 to {@value #MAX_ALARM_NAME_BYTES} bytes of UTF-8, without control characters
    * @throws StorageException if the name or time is invalid, the object already has the most alarms
-   *     allowed, or its class does not implement {@link DurableObject#alarm}
+   *     allowed, or its class implements neither {@link AlarmHandler} nor {@link AsyncAlarmHandler}
    */
   void setAlarm(String name, Instant time);
 

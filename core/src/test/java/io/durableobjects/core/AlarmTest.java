@@ -46,7 +46,7 @@ class AlarmTest {
    * {@code POST /delete?name=}, {@code POST /delete-all}, {@code POST /rearm?times=&in=}, {@code GET
    * /alarms}.
    */
-  public static final class AlarmObject implements DurableObject {
+  public static final class AlarmObject implements FetchHandler, AlarmHandler {
     private final DurableObjectState state;
 
     public AlarmObject(DurableObjectState state) {
@@ -102,7 +102,7 @@ class AlarmTest {
   }
 
   /** Sets alarms without a handler. */
-  public static final class NoHandler implements DurableObject {
+  public static final class NoHandler implements FetchHandler {
     private final DurableObjectState state;
 
     public NoHandler(DurableObjectState state) {
@@ -385,7 +385,7 @@ class AlarmTest {
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS))
         .cause()
-        .hasMessageContaining("sets an alarm but implements neither alarm(AlarmInfo) nor alarmAsync(AlarmInfo)");
+        .hasMessageContaining("sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
   }
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DurableObjectsTest {
 
   /** A counter that can also fail in the ways the runtime must survive. */
-  public static final class TestCounter implements DurableObject {
+  public static final class TestCounter implements FetchHandler {
     private final DurableObjectState state;
 
     public TestCounter(DurableObjectState state) {
@@ -56,7 +56,7 @@ class DurableObjectsTest {
   }
 
   /** Answers later, from another thread, and uses storage in the continuation. */
-  public static final class AsyncObject implements DurableObject {
+  public static final class AsyncObject implements AsyncFetchHandler {
     static final java.util.concurrent.atomic.AtomicReference<Throwable> lateWrite =
         new java.util.concurrent.atomic.AtomicReference<>();
     private final DurableObjectState state;
@@ -74,7 +74,7 @@ class DurableObjectsTest {
     }
 
     @Override
-    public CompletionStage<Response> fetchAsync(Request request) {
+    public CompletionStage<Response> fetch(Request request) {
       java.util.concurrent.Executor later =
           CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS);
       switch (request.path()) {
@@ -131,7 +131,7 @@ class DurableObjectsTest {
   }
 
   /** A counter driven by RPC, that can also call another counter through env(). */
-  public static final class RpcCounter implements DurableObject, CounterApi {
+  public static final class RpcCounter implements FetchHandler, CounterApi {
     private final DurableObjectState state;
 
     public RpcCounter(DurableObjectState state) {

@@ -34,7 +34,7 @@ class FencedInstanceTest {
     CompletionStage<Long> increment();
   }
 
-  public static final class Counter implements DurableObject, CounterApi {
+  public static final class Counter implements FetchHandler, CounterApi {
     private final DurableObjectState state;
 
     public Counter(DurableObjectState state) {

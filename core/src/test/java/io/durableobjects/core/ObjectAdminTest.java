@@ -29,7 +29,7 @@ class ObjectAdminTest {
   private static DurableObjects objects;
 
   /** Stores text under the path's key, or bytes under "/bytes/...". */
-  public static final class KeyValueObject implements DurableObject {
+  public static final class KeyValueObject implements FetchHandler {
     private final DurableObjectState state;
 
     public KeyValueObject(DurableObjectState state) {

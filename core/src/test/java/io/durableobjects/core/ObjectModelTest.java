@@ -249,7 +249,7 @@ class ObjectModelTest {
   }
 
   /** Exposes its storage as RPC methods and as fetch requests ({@code POST /run} etc.). */
-  public static final class ModelObject implements DurableObject, StoreApi {
+  public static final class ModelObject implements AsyncFetchHandler, StoreApi {
     static final ConcurrentHashMap<String, AtomicInteger> ACTIVATIONS = new ConcurrentHashMap<>();
     private static final ExecutorService ASYNC =
         Executors.newFixedThreadPool(
@@ -276,7 +276,7 @@ class ObjectModelTest {
     // -- fetch --
 
     @Override
-    public CompletionStage<Response> fetchAsync(Request request) throws Exception {
+    public CompletionStage<Response> fetch(Request request) throws Exception {
       switch (request.path()) {
         case "/run":
           return runNow(JSON.readValue(request.body(), Script.class))

@@ -53,7 +53,7 @@ class OutputGateTest {
   }
 
   /** Writes, calls a recorder, reads, and broadcasts to its sockets. */
-  public static final class Caller implements DurableObject, CallerApi {
+  public static final class Caller implements FetchHandler, CallerApi {
     /** Where the chain of each callOut request and the outcome of its outgoing call go. */
     static volatile ActorRef<String> chains;
     static volatile ActorRef<String> outcomes;
@@ -110,7 +110,7 @@ class OutputGateTest {
   }
 
   /** Tells the test every note it receives; a note starting with "wait" is answered later. */
-  public static final class Recorder implements DurableObject, RecorderApi {
+  public static final class Recorder implements FetchHandler, RecorderApi {
     static volatile ActorRef<String> notes;
     static volatile CompletableFuture<Void> answerWaiting = new CompletableFuture<>();
 

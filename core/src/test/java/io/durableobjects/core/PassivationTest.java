@@ -67,7 +67,7 @@ class PassivationTest {
   }
 
   /** A counter whose {@code /slow} read takes longer than the idle timeout. */
-  public static final class SlowCounter implements DurableObject {
+  public static final class SlowCounter implements AsyncFetchHandler {
     private final DurableObjectState state;
 
     public SlowCounter(DurableObjectState state) {
@@ -75,7 +75,7 @@ class PassivationTest {
     }
 
     @Override
-    public CompletionStage<Response> fetchAsync(Request request) {
+    public CompletionStage<Response> fetch(Request request) {
       long count = state.storage().get("count", Long.class).orElse(0L);
       if (request.path().equals("/slow")) {
         String answer = Long.toString(count);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketObjectTest {
 
   /** A room: accepts every upgrade (name in the query), broadcasts "name: text", counts messages. */
-  public static final class Room implements DurableObject {
+  public static final class Room implements FetchHandler {
     private final DurableObjectState state;
 
     public Room(DurableObjectState state) {

@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
@@ -25,7 +26,7 @@ import java.util.Map;
  * "messages": [recent]}}. A client may send {@code ping} and gets {@code pong} from the gateway
  * without waking the room.
  */
-public final class ChatRoom implements DurableObject {
+public final class ChatRoom implements FetchHandler {
   /** Messages kept for history. */
   static final int KEPT = 100;
   /** The longest message text, in characters. */

@@ -1,6 +1,7 @@
 package io.durableobjects.examples;
 
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
@@ -14,7 +15,7 @@ import io.durableobjects.core.Response;
  * curl localhost:8080/v1/counter/by-name/a/                    # 1
  * </pre>
  */
-public final class Counter implements DurableObject {
+public final class Counter implements FetchHandler {
   private static final String COUNT = "count";
 
   private final DurableObjectState state;

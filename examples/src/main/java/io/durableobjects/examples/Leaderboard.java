@@ -3,6 +3,7 @@ package io.durableobjects.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * them, the score written as 16 hex digits of {@code score ^ Long.MIN_VALUE} so that the keys'
  * byte order is the scores' numeric order (negative scores included).
  */
-public final class Leaderboard implements DurableObject {
+public final class Leaderboard implements FetchHandler {
   static final int MAX_TOP = 100;
   private static final int MAX_PLAYER_LENGTH = 64;
   private static final String BEST = "best:";

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
+import io.durableobjects.core.AlarmHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
@@ -36,7 +38,7 @@ import java.util.Optional;
  * <p>Keys: {@code window} holds the current {@link Window}; {@code limits} a key's own {@link
  * Limits}. The alarm is the object's default one, set for the current window's end.
  */
-public final class RateLimiter implements DurableObject {
+public final class RateLimiter implements FetchHandler, AlarmHandler {
   private static final String WINDOW = "window";
   private static final String LIMITS = "limits";
 

@@ -2,6 +2,8 @@ package io.durableobjects.examples;
 
 import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
+import io.durableobjects.core.AlarmHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * delivered:<due>:<id>} a {@link Delivered} (numbers zero-padded, so that key order is due order).
  * The alarm of reminder {@code n} is named {@code reminder-n}.
  */
-public final class Reminder implements DurableObject {
+public final class Reminder implements FetchHandler, AlarmHandler {
   private static final Logger log = LoggerFactory.getLogger(Reminder.class);
 
   /** The longest text, in bytes of UTF-8. */

@@ -3,6 +3,7 @@ package io.durableobjects.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * GET    /v1/cart/by-name/{user}/                                → 200 {"items": {"sku": 2, ...}}
  * </pre>
  */
-public final class ShoppingCart implements DurableObject {
+public final class ShoppingCart implements FetchHandler {
   /** Largest quantity of one item. */
   static final int MAX_QUANTITY = 10_000;
   /** Most distinct items in one cart. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
+import io.durableobjects.core.AlarmHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
@@ -17,7 +19,7 @@ import java.util.Map;
  * The handler records when it ran, so a test can tell that an alarm fired before the test's own
  * request woke the object.
  */
-public final class AlarmProbe implements DurableObject {
+public final class AlarmProbe implements FetchHandler, AlarmHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final DurableObjectState state;
 

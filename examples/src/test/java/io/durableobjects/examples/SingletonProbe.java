@@ -1,6 +1,7 @@
 package io.durableobjects.examples;
 
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * count; both carry the serving instance's number in the {@code Instance} header, so that a
  * client can check that counts increase with instance numbers (commit order = instance order).
  */
-public final class SingletonProbe implements DurableObject {
+public final class SingletonProbe implements FetchHandler {
   private static final String COUNT = "count";
   private static final AtomicLong NEXT_INSTANCE = new AtomicLong(1);
   private static final Map<String, Ledger> LEDGERS = new ConcurrentHashMap<>();

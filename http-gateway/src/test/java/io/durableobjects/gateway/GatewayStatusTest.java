@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Header;
 import io.durableobjects.core.Request;
@@ -66,7 +67,7 @@ public class GatewayStatusTest {
   private static GatewayNode limited;
 
   /** An object whose response has the status, headers and body the request asks for. */
-  public static final class ShapedObject implements DurableObject {
+  public static final class ShapedObject implements FetchHandler {
     public ShapedObject(DurableObjectState state) {}
 
     @Override
@@ -86,7 +87,7 @@ public class GatewayStatusTest {
   }
 
   /** An object whose initialisation never finishes: it cannot start (503 unavailable). */
-  public static final class StuckObject implements DurableObject {
+  public static final class StuckObject implements FetchHandler {
     public StuckObject(DurableObjectState state) {
       state.blockConcurrencyWhile(() -> new CompletableFuture<Void>());
     }
@@ -98,7 +99,7 @@ public class GatewayStatusTest {
   }
 
   /** An object whose constructor throws: every request is an object error. */
-  public static final class BrokenObject implements DurableObject {
+  public static final class BrokenObject implements FetchHandler {
     public BrokenObject(DurableObjectState state) {
       throw new IllegalStateException("broken on purpose by the test");
     }

@@ -38,12 +38,10 @@ public final class NamespaceSettings {
     this.objectClass = objectClass;
     this.constructor = constructor;
     this.idleTimeout = idleTimeout;
-    this.handlesAlarms =
-        overrides(objectClass, "alarm", io.durableobjects.core.AlarmInfo.class)
-            || overrides(objectClass, "alarmAsync", io.durableobjects.core.AlarmInfo.class);
+    this.handlesAlarms = ObjectHandlers.handlesAlarms(objectClass);
   }
 
-  /** Whether the class implements {@code alarm} or {@code alarmAsync} (not only the default). */
+  /** Whether the class implements {@code AlarmHandler} or {@code AsyncAlarmHandler}. */
   public boolean handlesAlarms() {
     return handlesAlarms;
   }
@@ -124,12 +122,6 @@ public final class NamespaceSettings {
           classPath,
           "class '" + className + "' of namespace '" + name + "' is abstract; name a concrete class");
     }
-    if (!overrides(loaded, "fetch", Request.class) && !overrides(loaded, "fetchAsync", Request.class)) {
-      throw new ConfigException.BadValue(
-          config.getValue("class").origin(),
-          classPath,
-          "class '" + className + "' of namespace '" + name + "' implements neither fetch nor fetchAsync");
-    }
     MethodHandle constructor;
     try {
       constructor =
@@ -173,13 +165,5 @@ public final class NamespaceSettings {
           config.getValue("idle-timeout").origin(), keyPath, "must be positive, got " + timeout);
     }
     return Optional.of(timeout);
-  }
-
-  private static boolean overrides(Class<?> type, String method, Class<?> parameter) {
-    try {
-      return type.getMethod(method, parameter).getDeclaringClass() != DurableObject.class;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
   }
 }

@@ -3,6 +3,8 @@ package io.durableobjects.gateway.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.DurableObject;
+import io.durableobjects.core.AlarmHandler;
+import io.durableobjects.core.AsyncFetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Header;
 import io.durableobjects.core.Request;
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *       (headers as an object of lowercase name to value, body as base64).
  * </ul>
  */
-public final class TestObject implements DurableObject {
+public final class TestObject implements AsyncFetchHandler, AlarmHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final DurableObjectState state;
 
@@ -37,7 +39,7 @@ public final class TestObject implements DurableObject {
   }
 
   @Override
-  public CompletionStage<Response> fetchAsync(Request request) throws Exception {
+  public CompletionStage<Response> fetch(Request request) throws Exception {
     String path = request.path();
     if (path.equals("/slow")) {
       long ms = Long.parseLong(request.queryParam("ms").orElse("100"));
@@ -45,11 +47,10 @@ public final class TestObject implements DurableObject {
           () -> Response.text("slept " + ms),
           CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
     }
-    return CompletableFuture.completedFuture(fetch(request));
+    return CompletableFuture.completedFuture(answer(request));
   }
 
-  @Override
-  public Response fetch(Request request) throws Exception {
+  private Response answer(Request request) throws Exception {
     String path = request.path();
     if (path.equals("/count") && request.method().equals("GET")) {
       return Response.text(Long.toString(count()));

@@ -30,6 +30,7 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.PostStop;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
+import io.durableobjects.core.internal.ObjectHandlers;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import java.time.Duration;
 import java.util.List;
@@ -494,11 +495,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
     }
     AlarmInfo info =
         new AlarmInfo(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()), alarm.retryCount());
-    CompletionStage<Void> stage = instance.alarmAsync(info);
-    if (stage == null) {
-      throw new ObjectFailedException("alarmAsync returned null instead of a CompletionStage");
-    }
-    return stage.toCompletableFuture().thenApply(v -> ALARM_DELIVERED);
+    return ObjectHandlers.alarm(instance, info).thenApply(v -> ALARM_DELIVERED);
   }
 
   private static final FetchReply ALARM_DELIVERED = new FetchReply.Ok(Response.status(204));
@@ -809,19 +806,7 @@ public final class ObjectEntity extends AbstractBehavior<ObjectCommand> {
         call instanceof ObjectCommand.Upgrade upgrade
             ? upgrade.request()
             : ((ObjectCommand.Fetch) call).request();
-    CompletionStage<Response> stage = instance.fetchAsync(request);
-    if (stage == null) {
-      throw new ObjectFailedException("fetchAsync returned null instead of a CompletionStage");
-    }
-    return stage
-        .toCompletableFuture()
-        .thenApply(
-            response -> {
-              if (response == null) {
-                throw new ObjectFailedException("fetch returned null instead of a Response");
-              }
-              return new FetchReply.Ok(response);
-            });
+    return ObjectHandlers.fetch(instance, request).thenApply(FetchReply.Ok::new);
   }
 
   private void awaitCompletion(long token, CompletableFuture<? extends FetchReply> future) {

@@ -9,7 +9,7 @@ import java.time.Instant;
  * may keep.
  *
  * @param objectClass the object's class name, for messages
- * @param handlesAlarms whether the class implements {@code alarm} or {@code alarmAsync}
+ * @param handlesAlarms whether the class implements AlarmHandler or AsyncAlarmHandler
  * @param maxPerObject the most alarms one object may keep pending
  */
 public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerObject) {
@@ -67,7 +67,7 @@ public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerOb
     if (!handlesAlarms) {
       throw new StorageException(
           objectClass
-              + " sets an alarm but implements neither alarm(AlarmInfo) nor alarmAsync(AlarmInfo)");
+              + " sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
     }
   }
 }
