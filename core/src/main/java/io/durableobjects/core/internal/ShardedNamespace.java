@@ -14,6 +14,7 @@ import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.entity.ObjectEntity;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
+import io.durableobjects.core.internal.rpc.RpcByName;
 import io.durableobjects.core.internal.rpc.RpcProxies;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -260,6 +261,18 @@ public final class ShardedNamespace implements DurableObjectNamespace {
           rpcInterface,
           id.name().orElse(null),
           origin::callChain,
+          idempotencyKey,
+          mapper,
+          call -> send(call, idempotencyKey != null));
+    }
+
+    @Override
+    public CompletionStage<String> rpcJson(String method, String jsonArguments) {
+      return RpcByName.call(
+          method,
+          jsonArguments,
+          id.name().orElse(null),
+          origin.callChain(),
           idempotencyKey,
           mapper,
           call -> send(call, idempotencyKey != null));
