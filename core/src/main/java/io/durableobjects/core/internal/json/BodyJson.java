@@ -56,7 +56,7 @@ public final class BodyJson {
    */
   public static <T> T read(byte[] body, JavaType type) {
     if (body.length == 0) {
-      throw badRequest("the request body is empty; expected JSON for " + describe(type));
+      throw badRequest("the request body is empty; expected " + describe(type));
     }
     try {
       T value = MAPPER.readValue(body, type);

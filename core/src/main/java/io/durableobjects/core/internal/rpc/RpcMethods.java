@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * 400 {@code ambiguous_overload} when the arguments fit more than one overload.
  *
  * <p>The RPC methods are those of the interfaces the class implements, other than the runtime's
- * own ({@code io.durableobjects.core}), that return a {@link CompletionStage}.
+ * handler interfaces ({@link DurableObject} and its subtypes in {@code io.durableobjects.core}),
+ * that return a {@link CompletionStage}.
  */
 final class RpcMethods {
   private static final String RUNTIME_PACKAGE = DurableObject.class.getPackageName();
@@ -104,18 +105,23 @@ final class RpcMethods {
   static List<Method> all(Class<?> objectClass) {
     TreeMap<String, Method> bySignature = new TreeMap<>();
     for (Class<?> type : interfaces(objectClass)) {
-      if (type.getPackageName().equals(RUNTIME_PACKAGE)) {
+      if (isRuntimeHandler(type)) {
         continue;
       }
       for (Method method : type.getMethods()) {
         if (!Modifier.isStatic(method.getModifiers())
             && CompletionStage.class.isAssignableFrom(method.getReturnType())
-            && !method.getDeclaringClass().getPackageName().equals(RUNTIME_PACKAGE)) {
+            && !isRuntimeHandler(method.getDeclaringClass())) {
           bySignature.putIfAbsent(signature(method), method);
         }
       }
     }
     return List.copyOf(bySignature.values());
+  }
+
+  // FetchHandler, AsyncFetchHandler, AlarmHandler... (an async fetch returns a stage too).
+  private static boolean isRuntimeHandler(Class<?> type) {
+    return type.getPackageName().equals(RUNTIME_PACKAGE) && DurableObject.class.isAssignableFrom(type);
   }
 
   private static Object[] read(ObjectMapper mapper, Method method, JsonNode arguments) {
