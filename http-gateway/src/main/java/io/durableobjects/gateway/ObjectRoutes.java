@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code ANY by-name/{name}/{path...}} goes to the object {@code idFromName(name)};
  *   <li>{@code ANY by-id/{id}/{path...}} to the object with that ID;
- *   <li>{@code POST ids} answers a new unique ID.
+ *   <li>{@code POST ids} answers a new unique ID;
+ *   <li>{@code POST rpc/by-name/{name}/{method}} and {@code rpc/by-id/{id}/{method}} call an RPC
+ *       method ({@link RpcRoutes}).
  * </ul>
  *
  * The object sees the method, {@code /{path...}}, the raw query, the headers (with the gateway's
@@ -70,6 +72,7 @@ public final class ObjectRoutes extends AllDirectives {
   private final GatewayMetrics metrics;
   private final DrainDeadline drain;
   private final io.durableobjects.gateway.internal.WebSocketUpgrades webSockets;
+  private final RpcRoutes rpc;
 
   public ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
@@ -100,6 +103,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.limits = limits;
     this.metrics = metrics;
     this.drain = drain;
+    this.rpc = new RpcRoutes(namespaces, settings, auth, limits, metrics, drain);
   }
 
   /** Routes for the namespaces of {@code objects}. */
@@ -123,6 +127,7 @@ public final class ObjectRoutes extends AllDirectives {
                 namespace ->
                     concat(
                         path("ids", () -> post(() -> newId(namespace))),
+                        pathPrefix("rpc", () -> rpc.route(namespace)),
                         pathPrefix(
                             "by-name",
                             () ->
