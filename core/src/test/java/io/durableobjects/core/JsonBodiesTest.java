@@ -16,6 +16,14 @@ class JsonBodiesTest {
 
   record Event(String name, Instant at, Optional<String> note) {}
 
+  record Checked(String sku, int quantity) {
+    Checked {
+      if (sku.isEmpty()) {
+        throw new IllegalArgumentException("a SKU must not be empty");
+      }
+    }
+  }
+
   @Test
   void readsRecordsAndGenericTypes() {
     assertThat(Request.of("POST", "/").withBody("{\"sku\":\"a\",\"quantity\":2,\"x\":1}")
@@ -45,20 +53,30 @@ class JsonBodiesTest {
   @Test
   void badJsonIsA400ThatSaysWhatAndWhere() {
     assertThat(badRequest("", Item.class))
-        .isEqualTo("the request body is empty; expected JSON for Item");
+        .isEqualTo("the request body is empty; expected a JSON object for Item");
     assertThat(badRequest("{\"sku\": \"a\",\n \"quantity\": }", Item.class))
-        .startsWith("the request body is not valid JSON for Item: line 2, column 14: ");
+        .startsWith("the request body is not a valid JSON object for Item: line 2, column 14: ");
     assertThat(badRequest("{\"sku\": \"a\", \"quantity\": \"many\"}", Item.class))
-        .startsWith("the request body is not valid JSON for Item: at field 'quantity', line 1,")
-        .contains("`int`");
+        .startsWith(
+            "the request body is not a valid JSON object for Item: at field 'quantity', line 1,");
     assertThat(badRequest("null", Item.class))
-        .isEqualTo("the request body is JSON null; expected JSON for Item");
+        .isEqualTo("the request body is JSON null; expected a JSON object for Item");
     assertThatThrownBy(
             () ->
                 Request.of("POST", "/")
                     .withBody("[{\"sku\":\"a\",\"quantity\":[]}]")
                     .bodyAs(new TypeReference<List<Item>>() {}))
         .hasMessageContaining("at field '[0].quantity'");
+    // Stricter than storage: a client's 1.5 or "2" for an integer is its error, not a 1 or a 2.
+    assertThat(badRequest("{\"sku\": \"a\", \"quantity\": 1.5}", Item.class))
+        .contains("at field 'quantity'");
+    assertThat(badRequest("{\"sku\": \"a\", \"quantity\": \"2\"}", Item.class))
+        .contains("at field 'quantity'");
+    assertThat(badRequest("{\"sku\": \"\", \"quantity\": 1}", Checked.class))
+        .isEqualTo(
+            "the request body is not a valid JSON object for Checked: line 1, column 26: "
+                + "a SKU must not be empty");
+    assertThat(badRequest("[1, 2]", Long.class)).startsWith("the request body is not valid JSON for Long");
     assertThatThrownBy(() -> Request.of("POST", "/").bodyAs((Class<Item>) null))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,6 +22,10 @@ import java.util.List;
  * configured like Pekko's {@code jackson-json} binding that stores values (Java time as ISO-8601
  * text, {@code Optional}, records, constructor parameter names, unknown properties ignored), and
  * turns a body that does not fit into a 400 that says what is wrong and where.
+ *
+ * <p>Reading is stricter than storage in one way: a client's {@code 1.5} or {@code "2"} for an
+ * integer is refused rather than truncated or converted, since a request that says something else
+ * than it means is the client's error.
  */
 public final class BodyJson {
   /** The mapper; thread-safe once built. */
@@ -32,6 +38,8 @@ public final class BodyJson {
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .build();
 
   private static final int MAX_DETAIL = 300;
@@ -65,7 +73,7 @@ public final class BodyJson {
       }
       return value;
     } catch (JsonProcessingException e) {
-      throw badRequest("the request body is not valid " + describe(type) + ": " + problem(e));
+      throw badRequest("the request body is not " + valid(describe(type)) + ": " + problem(e));
     } catch (IOException e) {
       throw badRequest("the request body cannot be read: " + e.getMessage());
     }
@@ -89,7 +97,13 @@ public final class BodyJson {
           .append(location.getColumnNr())
           .append(": ");
     }
-    String detail = String.valueOf(e.getOriginalMessage()).replace('\n', ' ');
+    // A constructor that refused the values (a record validating itself) says best what is wrong.
+    String detail =
+        String.valueOf(
+                e instanceof ValueInstantiationException && e.getCause() != null
+                    ? e.getCause().getMessage()
+                    : e.getOriginalMessage())
+            .replace('\n', ' ');
     if (detail.length() > MAX_DETAIL) {
       detail = detail.substring(0, MAX_DETAIL) + "…";
     }
@@ -112,15 +126,26 @@ public final class BodyJson {
     return path.length() == 0 ? "the top level" : "field '" + path + "'";
   }
 
-  /** A short name for the type a body was read as: {@code JSON for Item}, {@code a JSON array}. */
+  /** What a body was read as: {@code a JSON array}, {@code a JSON object for Item}, {@code JSON}. */
   private static String describe(JavaType type) {
+    Class<?> raw = type.getRawClass();
     if (type.isCollectionLikeType() || type.isArrayType()) {
-      return "JSON (an array)";
+      return "a JSON array";
     }
     if (type.isMapLikeType()) {
-      return "JSON (an object)";
+      return "a JSON object";
     }
-    return "JSON for " + type.getRawClass().getSimpleName();
+    if (raw.isPrimitive()
+        || raw.getName().startsWith("java.")
+        || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(raw)) {
+      return "JSON for " + raw.getSimpleName();
+    }
+    return "a JSON object for " + raw.getSimpleName();
+  }
+
+  // "a JSON object for Item" -> "a valid JSON object for Item"; "JSON for Long" -> "valid JSON for Long".
+  private static String valid(String description) {
+    return description.startsWith("a ") ? "a valid " + description.substring(2) : "valid " + description;
   }
 
   private static DurableObjectException badRequest(String message) {
