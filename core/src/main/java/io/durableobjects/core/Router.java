@@ -35,12 +35,12 @@ import java.util.function.Function;
  * are tried in the order they were added; the query string plays no part.
  *
  * <p><b>Answers of its own.</b> A path that no pattern matches answers 404 ({@code not_found}); a
- * path that matches, with a method no route of it takes, answers 405 ({@code
- * method_not_allowed}) with an {@code Allow} header listing the methods it takes. A {@link
- * DurableObjectException} with a 4xx status thrown by a route (such as {@link Request#bodyAs}'s
- * 400) becomes that response, so callers get it as an answer, not as a failure; like any response
- * it commits the request's writes, so read and check the input before writing. Errors use the
- * gateway's shape, {@code {"error": code, "message": text}} ({@link Response#error}).
+ * path that matches, with a method no route of it takes, answers 405 ({@code method_not_allowed})
+ * with an {@code Allow} header listing the methods it takes. A {@link DurableObjectException} with
+ * a 4xx status thrown by a route (such as {@link Request#bodyAs}'s 400) becomes that response, so
+ * callers get it as an answer, not as a failure; like any response it commits the request's writes,
+ * so read and check the input before writing. Errors use the gateway's shape, {@code {"error":
+ * code, "message": text}} ({@link Response#error}).
  *
  * <p>Immutable: each method returns a new router; build it once, in a field, and share it. For an
  * {@link AsyncFetchHandler}, {@link #createAsync()} makes a router whose routes answer a {@code
@@ -53,12 +53,14 @@ public final class Router<R> {
   /** A route that needs only the request. */
   @FunctionalInterface
   public interface Handler<R> {
+    /** Answers the request; may throw (see {@link Router}). */
     R handle(Request request) throws Exception;
   }
 
   /** A route that also gets the values of the pattern's {@code {name}} segments, by name. */
   @FunctionalInterface
   public interface ParamHandler<R> {
+    /** Answers the request; {@code params} maps each {@code {name}} to its decoded segment. */
     R handle(Request request, Map<String, String> params) throws Exception;
   }
 
@@ -85,54 +87,79 @@ public final class Router<R> {
     return new Router<>(List.of(), CompletableFuture::completedFuture, Router::recoverStage);
   }
 
+  /**
+   * A copy with a route for GET requests to {@code pattern}; see {@link #route(String, String,
+   * ParamHandler)}.
+   */
   public Router<R> get(String pattern, Handler<R> route) {
     return route("GET", pattern, route);
   }
 
+  /** A copy with a route for GET requests to {@code pattern}, given its parameters. */
   public Router<R> get(String pattern, ParamHandler<R> route) {
     return route("GET", pattern, route);
   }
 
+  /**
+   * A copy with a route for POST requests to {@code pattern}; see {@link #route(String, String,
+   * ParamHandler)}.
+   */
   public Router<R> post(String pattern, Handler<R> route) {
     return route("POST", pattern, route);
   }
 
+  /** A copy with a route for POST requests to {@code pattern}, given its parameters. */
   public Router<R> post(String pattern, ParamHandler<R> route) {
     return route("POST", pattern, route);
   }
 
+  /**
+   * A copy with a route for PUT requests to {@code pattern}; see {@link #route(String, String,
+   * ParamHandler)}.
+   */
   public Router<R> put(String pattern, Handler<R> route) {
     return route("PUT", pattern, route);
   }
 
+  /** A copy with a route for PUT requests to {@code pattern}, given its parameters. */
   public Router<R> put(String pattern, ParamHandler<R> route) {
     return route("PUT", pattern, route);
   }
 
+  /**
+   * A copy with a route for DELETE requests to {@code pattern}; see {@link #route(String, String,
+   * ParamHandler)}.
+   */
   public Router<R> delete(String pattern, Handler<R> route) {
     return route("DELETE", pattern, route);
   }
 
+  /** A copy with a route for DELETE requests to {@code pattern}, given its parameters. */
   public Router<R> delete(String pattern, ParamHandler<R> route) {
     return route("DELETE", pattern, route);
   }
 
+  /**
+   * A copy with a route for PATCH requests to {@code pattern}; see {@link #route(String, String,
+   * ParamHandler)}.
+   */
   public Router<R> patch(String pattern, Handler<R> route) {
     return route("PATCH", pattern, route);
   }
 
+  /** A copy with a route for PATCH requests to {@code pattern}, given its parameters. */
   public Router<R> patch(String pattern, ParamHandler<R> route) {
     return route("PATCH", pattern, route);
   }
 
-  /** A route for any method, such as {@code HEAD} or {@code OPTIONS}. */
+  /** A copy with a route for any method, such as {@code HEAD} or {@code OPTIONS}. */
   public Router<R> route(String method, String pattern, Handler<R> route) {
     Objects.requireNonNull(route, "route");
     return route(method, pattern, (request, params) -> route.handle(request));
   }
 
   /**
-   * A route for any method, with path parameters.
+   * A copy with a route for any method, with path parameters.
    *
    * @throws IllegalArgumentException if the method is not an upper-case token, the pattern does not
    *     start with {@code /}, has an empty or malformed {@code {}} segment or repeats a name, or
@@ -141,12 +168,14 @@ public final class Router<R> {
   public Router<R> route(String method, String pattern, ParamHandler<R> route) {
     Objects.requireNonNull(route, "route");
     if (method == null || !method.matches("[A-Z]+")) {
-      throw new IllegalArgumentException("method '" + method + "' is not an upper-case HTTP method");
+      throw new IllegalArgumentException(
+          "method '" + method + "' is not an upper-case HTTP method");
     }
     List<String> segments = RoutePatterns.parse(pattern);
     for (Route<R> existing : routes) {
       if (existing.method.equals(method) && existing.segments.equals(segments)) {
-        throw new IllegalArgumentException("route " + method + " " + pattern + " is already defined");
+        throw new IllegalArgumentException(
+            "route " + method + " " + pattern + " is already defined");
       }
     }
     List<Route<R>> more = new ArrayList<>(routes);

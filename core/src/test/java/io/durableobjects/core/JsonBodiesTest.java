@@ -26,8 +26,10 @@ class JsonBodiesTest {
 
   @Test
   void readsRecordsAndGenericTypes() {
-    assertThat(Request.of("POST", "/").withBody("{\"sku\":\"a\",\"quantity\":2,\"x\":1}")
-            .bodyAs(Item.class))
+    assertThat(
+            Request.of("POST", "/")
+                .withBody("{\"sku\":\"a\",\"quantity\":2,\"x\":1}")
+                .bodyAs(Item.class))
         .isEqualTo(new Item("a", 2));
     List<Item> items =
         Request.of("POST", "/")
@@ -76,7 +78,8 @@ class JsonBodiesTest {
         .isEqualTo(
             "the request body is not a valid JSON object for Checked: line 1, column 26: "
                 + "a SKU must not be empty");
-    assertThat(badRequest("[1, 2]", Long.class)).startsWith("the request body is not valid JSON for Long");
+    assertThat(badRequest("[1, 2]", Long.class))
+        .startsWith("the request body is not valid JSON for Long");
     assertThatThrownBy(() -> Request.of("POST", "/").bodyAs((Class<Item>) null))
         .isInstanceOf(IllegalArgumentException.class);
   }

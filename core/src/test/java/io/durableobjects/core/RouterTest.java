@@ -69,12 +69,16 @@ class RouterTest {
   void otherFailuresPropagate() {
     Router<Response> failing =
         Router.create()
-            .get("/boom", request -> {
-              throw new IllegalStateException("boom");
-            })
-            .get("/unavailable", request -> {
-              throw new ObjectUnavailableException("later");
-            })
+            .get(
+                "/boom",
+                request -> {
+                  throw new IllegalStateException("boom");
+                })
+            .get(
+                "/unavailable",
+                request -> {
+                  throw new ObjectUnavailableException("later");
+                })
             .get("/null", request -> null);
     assertThatThrownBy(() -> failing.fetch(Request.of("GET", "/boom"))).hasMessage("boom");
     assertThatThrownBy(() -> failing.fetch(Request.of("GET", "/unavailable")))
@@ -95,8 +99,9 @@ class RouterTest {
                     CompletableFuture.supplyAsync(() -> request.bodyAs(Item.class))
                         .thenApply(item -> Response.text(params.get("id") + ":" + item.name())));
     assertThat(get(async.fetch(Request.of("GET", "/later"))).bodyText()).isEqualTo("done");
-    assertThat(get(async.fetch(Request.of("POST", "/items/3").withBody("{\"name\":\"fig\"}")))
-            .bodyText())
+    assertThat(
+            get(async.fetch(Request.of("POST", "/items/3").withBody("{\"name\":\"fig\"}")))
+                .bodyText())
         .isEqualTo("3:fig");
     assertThat(get(async.fetch(Request.of("POST", "/items/3").withBody("[]"))).status())
         .isEqualTo(400);

@@ -145,7 +145,8 @@ class RpcByNameTest {
             "the arguments fit 2 of the overloads of note taking 1: note(Object), note(String);"
                 + " give the methods distinct names to call them over HTTP");
     assertThat(failure(stub.rpcJson("tag", "[true]")).getMessage())
-        .isEqualTo("the arguments fit none of the overloads of tag taking 1: tag(String), tag(long)");
+        .isEqualTo(
+            "the arguments fit none of the overloads of tag taking 1: tag(String), tag(long)");
   }
 
   @Test

@@ -186,7 +186,9 @@ final class RpcRoutes extends AllDirectives {
                   ? ErrorResponses.of(
                       503,
                       "overloaded",
-                      "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
+                      "this node has "
+                          + settings.maxInFlight()
+                          + " requests in flight; retry shortly")
                   : ErrorResponses.of(
                       429,
                       "too_many_requests",
@@ -215,9 +217,16 @@ final class RpcRoutes extends AllDirectives {
     return answer;
   }
 
-  /** The answer to a call that failed: the object's refusal as it is, its own failure without detail. */
+  /**
+   * The answer to a call that failed: the object's refusal as it is, its own failure without
+   * detail.
+   */
   private static HttpResponse failed(
-      Throwable failure, String namespace, DurableObjectStub stub, String method, String requestId) {
+      Throwable failure,
+      String namespace,
+      DurableObjectStub stub,
+      String method,
+      String requestId) {
     Throwable cause =
         failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause()
@@ -245,7 +254,8 @@ final class RpcRoutes extends AllDirectives {
       }
       return ErrorResponses.of(e.status(), e.code(), ErrorResponses.shorten(e.getMessage()));
     }
-    log.error("RPC {} {}/{}.{} failed unexpectedly", requestId, namespace, stub.id(), method, cause);
+    log.error(
+        "RPC {} {}/{}.{} failed unexpectedly", requestId, namespace, stub.id(), method, cause);
     return ErrorResponses.of(
         500, "internal_error", "the call failed unexpectedly (request ID " + requestId + ")");
   }

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /v1/{ns}/rpc/by-name|by-id/{address}/{method}} over real HTTP, in front of an
- * in-test namespace whose stubs answer RPC calls from a script: the HTTP side of RPC (status,
- * content type, error mapping, idempotency key), without a cluster.
+ * {@code POST /v1/{ns}/rpc/by-name|by-id/{address}/{method}} over real HTTP, in front of an in-test
+ * namespace whose stubs answer RPC calls from a script: the HTTP side of RPC (status, content type,
+ * error mapping, idempotency key), without a cluster.
  */
 class RpcRoutesTest {
   private static final String HEX = "ab".repeat(32);
@@ -113,13 +113,18 @@ class RpcRoutesTest {
           lastCall.set(new Call(id, method, arguments, key));
           return switch (method) {
             case "reset" -> CompletableFuture.completedFuture("null");
-            case "refuse" -> CompletableFuture.failedFuture(
-                new DurableObjectException(409, "conflict", "the total is frozen"));
-            case "crash" -> CompletableFuture.failedFuture(
-                new ObjectFailedException("NullPointerException at Calc.java:12"));
-            case "withdraw" -> CompletableFuture.failedFuture(
-                new DurableObjectException(
-                    404, "unknown_method", "Calc has no RPC method 'withdraw'; its RPC methods are: add(long)"));
+            case "refuse" ->
+                CompletableFuture.failedFuture(
+                    new DurableObjectException(409, "conflict", "the total is frozen"));
+            case "crash" ->
+                CompletableFuture.failedFuture(
+                    new ObjectFailedException("NullPointerException at Calc.java:12"));
+            case "withdraw" ->
+                CompletableFuture.failedFuture(
+                    new DurableObjectException(
+                        404,
+                        "unknown_method",
+                        "Calc has no RPC method 'withdraw'; its RPC methods are: add(long)"));
             default -> CompletableFuture.completedFuture("{\"sum\":42}");
           };
         }
@@ -193,15 +198,17 @@ class RpcRoutesTest {
   @Test
   void anIdempotencyKeyTravelsWithTheCall() throws Exception {
     HttpResponse<String> response =
-        send(request("/v1/calc/rpc/by-name/a/add")
-            .header("Idempotency-Key", "order-7")
-            .POST(HttpRequest.BodyPublishers.ofString("[1]")));
+        send(
+            request("/v1/calc/rpc/by-name/a/add")
+                .header("Idempotency-Key", "order-7")
+                .POST(HttpRequest.BodyPublishers.ofString("[1]")));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(lastCall.get().key()).isEqualTo("order-7");
     assertError(
-        send(request("/v1/calc/rpc/by-name/a/add")
-            .header("Idempotency-Key", "has space")
-            .POST(HttpRequest.BodyPublishers.ofString("[1]"))),
+        send(
+            request("/v1/calc/rpc/by-name/a/add")
+                .header("Idempotency-Key", "has space")
+                .POST(HttpRequest.BodyPublishers.ofString("[1]"))),
         400,
         "invalid_idempotency_key");
   }
@@ -223,7 +230,10 @@ class RpcRoutesTest {
     assertError(post("/v1/calc/rpc/by-id/42/add", "[]"), 400, "invalid_id");
     assertError(post("/v1/calc/rpc/by-name/a", "[]"), 404, "not_found");
     assertError(post("/v1/calc/rpc/by-name/a/add/more", "[]"), 404, "not_found");
-    assertError(post("/v1/calc/rpc/by-name/a/add", "[\"" + "x".repeat(2000) + "\"]"), 413, "payload_too_large");
+    assertError(
+        post("/v1/calc/rpc/by-name/a/add", "[\"" + "x".repeat(2000) + "\"]"),
+        413,
+        "payload_too_large");
     HttpResponse<String> get = send(request("/v1/calc/rpc/by-name/a/add").GET());
     assertError(get, 405, "method_not_allowed");
     assertThat(get.headers().firstValue("Allow")).contains("POST");

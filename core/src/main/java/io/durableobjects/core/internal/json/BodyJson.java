@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -126,7 +126,9 @@ public final class BodyJson {
     return path.length() == 0 ? "the top level" : "field '" + path + "'";
   }
 
-  /** What a body was read as: {@code a JSON array}, {@code a JSON object for Item}, {@code JSON}. */
+  /**
+   * What a body was read as: {@code a JSON array}, {@code a JSON object for Item}, {@code JSON}.
+   */
   private static String describe(JavaType type) {
     Class<?> raw = type.getRawClass();
     if (type.isCollectionLikeType() || type.isArrayType()) {
@@ -143,9 +145,12 @@ public final class BodyJson {
     return "a JSON object for " + raw.getSimpleName();
   }
 
-  // "a JSON object for Item" -> "a valid JSON object for Item"; "JSON for Long" -> "valid JSON for Long".
+  // "a JSON object for Item" -> "a valid JSON object for Item"; "JSON for Long" -> "valid JSON for
+  // Long".
   private static String valid(String description) {
-    return description.startsWith("a ") ? "a valid " + description.substring(2) : "valid " + description;
+    return description.startsWith("a ")
+        ? "a valid " + description.substring(2)
+        : "valid " + description;
   }
 
   private static DurableObjectException badRequest(String message) {

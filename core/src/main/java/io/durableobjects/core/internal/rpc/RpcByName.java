@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * INTERNAL API: the caller side of an RPC call by method name with JSON arguments (RPC over HTTP):
  * checks that the arguments are a JSON array, sends an {@link ObjectCommand.Invoke} that names no
- * interface (the object resolves the method by name, {@link RpcMethods}), and answers the result
- * as JSON text ({@code null} for a void or null result).
+ * interface (the object resolves the method by name, {@link RpcMethods}), and answers the result as
+ * JSON text ({@code null} for a void or null result).
  */
 public final class RpcByName {
   private RpcByName() {}
@@ -71,9 +71,7 @@ public final class RpcByName {
     if (!(reply instanceof FetchReply.Returned returned)) {
       throw new IllegalStateException("unexpected reply to an RPC call: " + reply);
     }
-    return returned.value() == null
-        ? "null"
-        : new String(returned.value(), StandardCharsets.UTF_8);
+    return returned.value() == null ? "null" : new String(returned.value(), StandardCharsets.UTF_8);
   }
 
   private static DurableObjectException badArguments(String message) {

@@ -98,7 +98,9 @@ final class RpcMethods {
             + arguments.size()
             + ": "
             + signatures(sameArity)
-            + (fitting.isEmpty() ? "" : "; give the methods distinct names to call them over HTTP"));
+            + (fitting.isEmpty()
+                ? ""
+                : "; give the methods distinct names to call them over HTTP"));
   }
 
   /** The RPC methods of {@code objectClass}, sorted by signature. */
@@ -121,7 +123,8 @@ final class RpcMethods {
 
   // FetchHandler, AsyncFetchHandler, AlarmHandler... (an async fetch returns a stage too).
   private static boolean isRuntimeHandler(Class<?> type) {
-    return type.getPackageName().equals(RUNTIME_PACKAGE) && DurableObject.class.isAssignableFrom(type);
+    return type.getPackageName().equals(RUNTIME_PACKAGE)
+        && DurableObject.class.isAssignableFrom(type);
   }
 
   private static Object[] read(ObjectMapper mapper, Method method, JsonNode arguments) {

@@ -34,8 +34,9 @@ class TypedReadsTest {
     storage.put("list:2", List.of());
     storage.put("other", 3);
     Map<String, List<Item>> both = storage.get(List.of("list:2", "list:1", "none"), ITEMS);
-    assertThat(both).containsExactly(
-        Map.entry("list:1", List.of(new Item("a", 1))), Map.entry("list:2", List.of()));
+    assertThat(both)
+        .containsExactly(
+            Map.entry("list:1", List.of(new Item("a", 1))), Map.entry("list:2", List.of()));
     assertThat(storage.list(ListOptions.create().withPrefix("list:").withReverse(true), ITEMS))
         .containsExactly(
             Map.entry("list:2", List.of()), Map.entry("list:1", List.of(new Item("a", 1))));
@@ -60,7 +61,8 @@ class TypedReadsTest {
         .hasMessageStartingWith("cannot read key 'cart' as java.util.List<");
     storage.put("raw", new byte[] {1});
     assertThatThrownBy(() -> storage.get("raw", ITEMS))
-        .hasMessageStartingWith("key 'raw' holds raw bytes; read it as byte[], not java.util.List<");
+        .hasMessageStartingWith(
+            "key 'raw' holds raw bytes; read it as byte[], not java.util.List<");
     assertThat(storage.get("raw", new TypeReference<byte[]>() {}).orElseThrow()).containsExactly(1);
   }
 
