@@ -103,7 +103,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.limits = limits;
     this.metrics = metrics;
     this.drain = drain;
-    this.rpc = new RpcRoutes(namespaces, settings, auth, limits, metrics, drain);
+    this.rpc = new RpcRoutes(this, settings, limits, metrics, drain);
   }
 
   /** Routes for the namespaces of {@code objects}. */
@@ -227,7 +227,7 @@ public final class ObjectRoutes extends AllDirectives {
    * request: pekko-http parses it strict) is used as it is; only a streamed body is collected, with
    * the entity timeout and size limit, since collecting materializes a stream per request.
    */
-  private Route withBody(HttpRequest http, Function<byte[], Route> inner) {
+  Route withBody(HttpRequest http, Function<byte[], Route> inner) {
     if (http.entity() instanceof HttpEntity.Strict strict
         && strict.getData().size() <= settings.maxBodyBytes()) {
       return inner.apply(strict.getData().toArray());
@@ -245,19 +245,7 @@ public final class ObjectRoutes extends AllDirectives {
     String objectKey = namespace.name() + '/' + id;
     InFlightLimits.Admission admission = limits.tryAcquire(objectKey);
     if (admission != InFlightLimits.Admission.ADMITTED) {
-      HttpResponse refusal =
-          admission == InFlightLimits.Admission.NODE_FULL
-              ? ErrorResponses.of(
-                  503,
-                  "overloaded",
-                  "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
-              : ErrorResponses.of(
-                  429,
-                  "too_many_requests",
-                  "this object has "
-                      + settings.maxInFlightPerObject()
-                      + " requests in flight from this node; retry shortly");
-      metrics.rejected(admission == InFlightLimits.Admission.NODE_FULL ? "overloaded" : "too_many_requests");
+      HttpResponse refusal = refused(admission);
       metrics.request(namespace.name(), refusal.status().intValue(), System.nanoTime() - start);
       return CompletableFuture.completedFuture(refusal);
     }
@@ -277,6 +265,23 @@ public final class ObjectRoutes extends AllDirectives {
         });
     drain.track(answer, ObjectRoutes::shutDownBeforeAnswer);
     return answer;
+  }
+
+  /** The answer to a request the in-flight limits did not admit (counted as rejected). */
+  HttpResponse refused(InFlightLimits.Admission admission) {
+    boolean nodeFull = admission == InFlightLimits.Admission.NODE_FULL;
+    metrics.rejected(nodeFull ? "overloaded" : "too_many_requests");
+    return nodeFull
+        ? ErrorResponses.of(
+            503,
+            "overloaded",
+            "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
+        : ErrorResponses.of(
+            429,
+            "too_many_requests",
+            "this object has "
+                + settings.maxInFlightPerObject()
+                + " requests in flight from this node; retry shortly");
   }
 
   /**
@@ -313,7 +318,7 @@ public final class ObjectRoutes extends AllDirectives {
     return answer;
   }
 
-  private static HttpResponse shutDownBeforeAnswer() {
+  static HttpResponse shutDownBeforeAnswer() {
     return ErrorResponses.of(
         503,
         "unavailable",
@@ -322,7 +327,7 @@ public final class ObjectRoutes extends AllDirectives {
   }
 
   /** The namespace, once the caller is authorized for it. */
-  private DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
+  DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
     Optional<HttpResponse> denied = auth.checkObjectTraffic(http, namespaceName);
     if (denied.isPresent()) {
       metrics.rejected(denied.get().status().intValue() == 401 ? "unauthorized" : "forbidden");
@@ -336,7 +341,7 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private static DurableObjectId idOf(DurableObjectNamespace namespace, String name, String hex)
+  static DurableObjectId idOf(DurableObjectNamespace namespace, String name, String hex)
       throws Refused {
     if (name != null) {
       if (name.length() > MAX_NAME_LENGTH) {
@@ -358,7 +363,7 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private Route done(String namespaceName, long start, HttpResponse response) {
+  Route done(String namespaceName, long start, HttpResponse response) {
     metrics.request(metricNamespace(namespaceName), response.status().intValue(), System.nanoTime() - start);
     return complete(response);
   }
@@ -371,14 +376,14 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private HttpResponse tooLarge() {
+  HttpResponse tooLarge() {
     return ErrorResponses.of(
         413,
         "payload_too_large",
         "the request body exceeds the limit of " + settings.maxBodyBytes() + " bytes");
   }
 
-  private static HttpResponse toHttp(
+  static HttpResponse toHttp(
       io.durableobjects.core.Response ok,
       Throwable failure,
       String namespace,
@@ -419,7 +424,7 @@ public final class ObjectRoutes extends AllDirectives {
   }
 
   /** A request refused before it reached an object, with the answer to give. */
-  private static final class Refused extends Exception {
+  static final class Refused extends Exception {
     final transient HttpResponse response;
 
     Refused(HttpResponse response) {
