@@ -33,8 +33,13 @@ class RpcByNameTest {
     CompletionStage<Long> refuse(int status);
   }
 
+  /** An RPC interface that is not public. */
+  interface Audit {
+    CompletionStage<String> auditor();
+  }
+
   /** RPC only: it implements no fetch handler. */
-  public static final class LedgerObject implements DurableObject, Ledger {
+  public static final class LedgerObject implements DurableObject, Ledger, Audit {
     private final DurableObjectState state;
 
     public LedgerObject(DurableObjectState state) {
@@ -77,6 +82,11 @@ class RpcByNameTest {
     @Override
     public CompletionStage<String> note(String value) {
       return CompletableFuture.completedFuture("string");
+    }
+
+    @Override
+    public CompletionStage<String> auditor() {
+      return CompletableFuture.completedFuture("ada");
     }
 
     @Override
@@ -129,6 +139,9 @@ class RpcByNameTest {
     assertThat(get(stub.rpc(Ledger.class).balance("ada"))).isEqualTo(42L);
     assertThat(get(stub.rpcJson("reset", "[]"))).isEqualTo("null");
     assertThat(get(stub.rpcJson("balance", " [\"ada\"] "))).isEqualTo("0");
+    // Methods of a non-public interface too, by name and through a proxy.
+    assertThat(get(stub.rpcJson("auditor", "[]"))).isEqualTo("\"ada\"");
+    assertThat(get(stub.rpc(Audit.class).auditor())).isEqualTo("ada");
   }
 
   @Test
@@ -158,8 +171,8 @@ class RpcByNameTest {
     assertThat(unknown.getMessage())
         .isEqualTo(
             "LedgerObject has no RPC method 'withdraw'; its RPC methods are: add(String, long),"
-                + " balance(String), note(Object), note(String), refuse(int), reset(), tag(String),"
-                + " tag(long)");
+                + " auditor(), balance(String), note(Object), note(String), refuse(int), reset(),"
+                + " tag(String), tag(long)");
 
     assertBadArguments(
         stub.rpcJson("add", "[\"ada\"]"), "add(String, long) takes 2 arguments, got 1");

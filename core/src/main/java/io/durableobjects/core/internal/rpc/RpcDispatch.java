@@ -45,6 +45,10 @@ public final class RpcDispatch {
       method = find(instance, call);
       args = readArguments(method, call);
     }
+    if (!method.canAccess(instance)) {
+      // An RPC interface need not be public (a proxy of it works in its own package).
+      method.trySetAccessible();
+    }
     Object result;
     try {
       result = method.invoke(instance, args);
