@@ -322,10 +322,10 @@ public final class DurableObjectsServer implements AutoCloseable {
     }
     return new io.durableobjects.gateway.internal.WebSocketUpgrades(
         system,
+        io.durableobjects.core.spi.ClientSockets.of(system),
         (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
         sendBuffer,
         unacknowledged,
-        config.getDuration("durable-objects.ask-timeout"),
         metrics);
   }
 
