@@ -715,6 +715,18 @@ public class GatewayStatusTest {
   // Edge cases: empty and rolled-back objects, concurrency, shutdown.
 
   @Test
+  void aNameOf1024NonAsciiCharactersIsAddressable() throws Exception {
+    // The gateway's decoding is in GatewayTranslationTest; here: the name's object is its ID's.
+    // 1024 characters as the spec counts them, 6144 once percent-encoded in the URL.
+    String name = "\u00e9".repeat(1024);
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8);
+    HttpResponse<String> r = post(node, "/v1/test/by-name/" + encoded + "/increment", "");
+    assertThat(r.statusCode()).as(describe(r)).isEqualTo(200);
+    assertThat(get(node, "/v1/test/by-id/" + nameId("test", name) + "/count").body())
+        .isEqualTo("1");
+  }
+
+  @Test
   void viewingAnObjectThatNeverStoredAnythingShowsItEmptyAndDoesNotListIt() throws Exception {
     String id = json(post(node, "/v1/test/ids", "")).path("id").asText();
     HttpResponse<String> r = get(node, "/admin/v1/test/objects/" + id, "Authorization", ADMIN);
