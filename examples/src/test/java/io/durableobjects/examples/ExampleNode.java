@@ -72,11 +72,6 @@ final class ExampleNode implements AutoCloseable {
     return DurableObjects.get(testKit.system()).namespace(name);
   }
 
-  /** The node's actor system (to bind the gateway's routes to it). */
-  org.apache.pekko.actor.typed.ActorSystem<Void> system() {
-    return testKit.system();
-  }
-
   Response call(String namespace, String object, Request request) throws Exception {
     DurableObjectNamespace ns = namespace(namespace);
     return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);

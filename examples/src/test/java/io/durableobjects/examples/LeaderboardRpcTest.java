@@ -4,60 +4,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObjects;
-import io.durableobjects.core.Request;
-import io.durableobjects.gateway.GatewaySettings;
-import io.durableobjects.gateway.ObjectRoutes;
-import io.durableobjects.gateway.internal.BearerAuth;
-import io.durableobjects.gateway.internal.DrainDeadline;
-import io.durableobjects.gateway.internal.GatewayMetrics;
-import io.durableobjects.gateway.internal.InFlightLimits;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.durableobjects.gateway.DurableObjectsServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leaderboard's RPC interface, from Java and over HTTP ({@code POST
- * /v1/leaderboard/rpc/by-name/{board}/{method}}, the gateway's object routes bound on the node),
- * and the same board over its own HTTP paths.
+ * The leaderboard's RPC interface from Java and over HTTP ({@code POST
+ * /v1/leaderboard/rpc/by-name/{board}/{method}}), on a node of the demo's namespaces with the
+ * in-memory journal, and the same board over its own HTTP paths.
  */
 class LeaderboardRpcTest {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static ExampleNode node;
-  private static ServerBinding binding;
+  private static DurableObjectsServer node;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = new ExampleNode("LeaderboardRpcTest");
-    GatewaySettings settings =
-        GatewaySettings.fromConfig(
-            ConfigFactory.parseString("durable-objects.http.auth.required = off")
-                .withFallback(ConfigFactory.load()));
-    InFlightLimits limits = new InFlightLimits(100, 100);
-    ObjectRoutes routes =
-        ObjectRoutes.of(
-            DurableObjects.get(node.system()),
-            settings,
-            new BearerAuth(settings.auth()),
-            limits,
-            new GatewayMetrics(new SimpleMeterRegistry(), limits),
-            new DrainDeadline(),
-            null);
-    binding =
-        Http.get(node.system())
-            .newServerAt("127.0.0.1", 0)
-            .bind(routes.route())
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+  static void start() {
+    node =
+        DurableObjectsServer.start(
+            DurableObjectsServer.loadConfig(
+                ConfigFactory.parseString(
+                        """
+                        durable-objects.http.port = 0
+                        durable-objects.http.auth.required = off
+                        pekko.remote.artery.canonical.port = 0
+                        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        pekko.loglevel = WARNING
+                        pekko.actor.serialize-messages = on
+                        # The in-memory journal, catalog and alarm index instead of Cassandra's.
+                        durable-objects.journal.plugin-id = ""
+                        durable-objects.journal.snapshot-plugin-id = ""
+                        durable-objects.catalog.class = ""
+                        durable-objects.alarms.index-class = ""
+                        """)
+                    .withFallback(PersistenceTestKitPlugin.getInstance().config())
+                    .withFallback(PersistenceTestKitSnapshotPlugin.config())));
   }
 
   @AfterAll
@@ -67,7 +57,11 @@ class LeaderboardRpcTest {
 
   @Test
   void theBoardIsOneObjectOverRpcAndItsOwnPaths() throws Exception {
-    LeaderboardApi board = node.namespace("leaderboard").getByName("rpc").rpc(LeaderboardApi.class);
+    LeaderboardApi board =
+        DurableObjects.get(node.system())
+            .namespace("leaderboard")
+            .getByName("rpc")
+            .rpc(LeaderboardApi.class);
     assertThat(board.submit("ada", 42).toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isEqualTo(new LeaderboardApi.Entry("ada", 42));
 
@@ -78,8 +72,7 @@ class LeaderboardRpcTest {
 
     assertThat(post("/v1/leaderboard/rpc/by-name/rpc/top", "[10]").body())
         .isEqualTo("[{\"player\":\"ada\",\"score\":42},{\"player\":\"bob\",\"score\":7}]");
-    assertThat(
-            node.call("leaderboard", "rpc", Request.of("GET", "/top").withQuery("n=1")).bodyText())
+    assertThat(send(request("/v1/leaderboard/by-name/rpc/top?n=1").GET()).body())
         .isEqualTo("[{\"player\":\"ada\",\"score\":42}]");
   }
 
@@ -104,12 +97,16 @@ class LeaderboardRpcTest {
   }
 
   private static HttpResponse<String> post(String path, String body) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
-            .timeout(Duration.ofSeconds(10))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + path));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return CLIENT.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
-import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
 import io.durableobjects.gateway.internal.BearerAuth;
 import io.durableobjects.gateway.internal.DrainDeadline;
@@ -74,7 +73,7 @@ public final class ObjectRoutes extends AllDirectives {
   private final io.durableobjects.gateway.internal.WebSocketUpgrades webSockets;
   private final RpcRoutes rpc;
 
-  public ObjectRoutes(
+  ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
@@ -88,7 +87,7 @@ public final class ObjectRoutes extends AllDirectives {
    * Routes that also hand WebSocket upgrades on object paths to the objects ({@code webSockets}
    * null: an upgrade is forwarded as a plain request).
    */
-  public ObjectRoutes(
+  ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
@@ -104,18 +103,6 @@ public final class ObjectRoutes extends AllDirectives {
     this.metrics = metrics;
     this.drain = drain;
     this.rpc = new RpcRoutes(this, settings, limits, metrics, drain);
-  }
-
-  /** Routes for the namespaces of {@code objects}. */
-  public static ObjectRoutes of(
-      DurableObjects objects,
-      GatewaySettings settings,
-      BearerAuth auth,
-      InFlightLimits limits,
-      GatewayMetrics metrics,
-      DrainDeadline drain,
-      io.durableobjects.gateway.internal.WebSocketUpgrades webSockets) {
-    return new ObjectRoutes(objects::namespace, settings, auth, limits, metrics, drain, webSockets);
   }
 
   public Route route() {
