@@ -50,6 +50,7 @@ final class EntityContext {
     this.identity = new ObjectIdentity(config.namespace().name(), hex, persistenceId);
     this.actor = actor;
     this.shard = shard;
+    actor.setLoggerName(ObjectEntity.class); // the phases log as the entity always did
     this.log = actor.getLog();
     this.clock = config.clock();
     this.metrics = config.metrics();
