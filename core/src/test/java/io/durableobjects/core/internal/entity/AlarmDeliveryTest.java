@@ -100,10 +100,7 @@ class AlarmDeliveryTest {
     events.expectNoMessage(QUIET);
   }
 
-  /** The object's admin view; once it answers, every call before it has ended. */
   private static FetchReply.Inspected inspect(ActorRef<ObjectCommand> object) {
-    TestProbe<FetchReply> reply = kit.testKit.createTestProbe();
-    object.tell(new ObjectCommand.Admin(ObjectCommand.AdminOperation.INSPECT, null, 100, reply.getRef()));
-    return (FetchReply.Inspected) reply.receiveMessage();
+    return kit.inspect(object);
   }
 }

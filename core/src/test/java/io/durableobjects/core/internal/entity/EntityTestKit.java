@@ -13,6 +13,7 @@ import io.durableobjects.core.internal.ObjectMetrics;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,17 +39,18 @@ import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
  * timers) and a manual wall clock for alarm due times; both move only when the test says so
  * ({@link #advance}). Every message to the actor goes through the serializer.
  */
-final class EntityTestKit {
-  static final String NAMESPACE = "scripted";
+public final class EntityTestKit {
+  public static final String NAMESPACE = "scripted";
 
-  final ActorTestKit testKit;
-  final ManualTime time;
-  final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-  final PersistenceTestKit journal;
+  public final ActorTestKit testKit;
+  public final ManualTime time;
+  public final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  public final PersistenceTestKit journal;
+  public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final TestProbe<ClusterSharding.ShardCommand> shard;
   private final ObjectEntity.Config config;
 
-  EntityTestKit(String name, Class<?> objectClass, String hocon) {
+  public EntityTestKit(String name, Class<?> objectClass, String hocon) {
     Config conf =
         ConfigFactory.parseString(
                 hocon
@@ -56,7 +58,11 @@ final class EntityTestKit {
                     + NAMESPACE
                     + ".class = \""
                     + objectClass.getName()
-                    + "\"\npekko.actor.serialize-messages = on\npekko.loglevel = WARNING\n")
+                    + "\"\npekko.actor.serialize-messages = on\npekko.loglevel = WARNING\n"
+                    // Manual time moves the journal's own timeouts too: out of the way with them.
+                    + "pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout = 3650d\n"
+                    + "pekko.persistence.journal-plugin-fallback.recovery-event-timeout = 3650d\n"
+                    + "pekko.persistence.snapshot-store-plugin-fallback.circuit-breaker.call-timeout = 3650d\n")
             .withFallback(ManualTime.config())
             .withFallback(PersistenceTestKitPlugin.getInstance().config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config())
@@ -86,7 +92,7 @@ final class EntityTestKit {
             new RpcDispatch(mapper),
             () -> null,
             new InMemoryObjectCatalog(),
-            ObjectMetrics.noop(NAMESPACE),
+            new ObjectMetrics(meters, NAMESPACE),
             settings.alarms(),
             new InMemoryAlarmIndex(),
             settings.webSockets(),
@@ -94,7 +100,7 @@ final class EntityTestKit {
   }
 
   /** Spawns the object of this name. */
-  ActorRef<ObjectCommand> spawn(String objectName) {
+  public ActorRef<ObjectCommand> spawn(String objectName) {
     String hex = ObjectIds.fromName(NAMESPACE, objectName);
     return testKit.spawn(
         ObjectEntity.create(config, persistenceId(objectName), hex, shard.getRef()),
@@ -105,8 +111,23 @@ final class EntityTestKit {
     return PersistenceId.of("durable-object-" + NAMESPACE, ObjectIds.fromName(NAMESPACE, objectName));
   }
 
+  /**
+   * The object's admin view. Once it answers, every call and timer message before it has been
+   * handled (the input gate is serial), so a delivery that was due has happened.
+   */
+  public FetchReply.Inspected inspect(ActorRef<ObjectCommand> object) {
+    TestProbe<FetchReply> reply = testKit.createTestProbe();
+    object.tell(
+        new ObjectCommand.Admin(ObjectCommand.AdminOperation.INSPECT, null, 100, reply.getRef()));
+    FetchReply answer = reply.receiveMessage();
+    if (!(answer instanceof FetchReply.Inspected inspected)) {
+      throw new AssertionError("the object's admin view failed: " + answer);
+    }
+    return inspected;
+  }
+
   /** Moves the wall clock and the scheduler together. */
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     clock.advance(duration);
     time.timePasses(duration);
   }
@@ -116,7 +137,7 @@ final class EntityTestKit {
   }
 
   /** A fetch of {@code pathAndQuery} on the object of this name. */
-  static ObjectCommand.Fetch fetch(
+  public static ObjectCommand.Fetch fetch(
       String objectName, String pathAndQuery, List<String> chain, ActorRef<FetchReply> replyTo) {
     int q = pathAndQuery.indexOf('?');
     Request request =
@@ -126,19 +147,19 @@ final class EntityTestKit {
     return new ObjectCommand.Fetch(objectName, request, chain, replyTo);
   }
 
-  void shutdown() {
+  public void shutdown() {
     testKit.shutdownTestKit();
   }
 
   /** A wall clock that moves only when told. */
-  static final class ManualClock extends Clock {
+  public static final class ManualClock extends Clock {
     private final AtomicLong millis;
 
     ManualClock(Instant start) {
       this.millis = new AtomicLong(start.toEpochMilli());
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
       millis.addAndGet(duration.toMillis());
     }
 
