@@ -122,30 +122,6 @@ public final class ObjectEntity {
           Clock.systemUTC());
     }
 
-    /** This configuration on another clock (tests). */
-    public Config withClock(Clock newClock) {
-      return new Config(
-          namespace,
-          codec,
-          snapshotEvery,
-          keepSnapshots,
-          deleteEventsOnSnapshot,
-          stashCapacity,
-          maxResponseBytes,
-          requestTimeout,
-          idempotency,
-          journalPluginId,
-          snapshotPluginId,
-          rpc,
-          env,
-          catalog,
-          metrics,
-          alarms,
-          alarmIndex,
-          socketLimits,
-          newClock);
-    }
-
     AlarmRules alarmRules() {
       return new AlarmRules(
           namespace.objectClass().getName(), namespace.handlesAlarms(), alarms.maxPerObject());
