@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The object actor's gates at the level of its messages: the input gate's order, group commit
  * behind the output gate, a failed batch, a request timeout (on Pekko's manual time), re-entry,
- * and a stop while a call runs.
+ * a stop while a call runs, and an object that cannot start.
  */
 class ObjectGatesTest {
   private static final Duration QUIET = Duration.ofMillis(150);
@@ -181,6 +182,25 @@ class ObjectGatesTest {
     ScriptedObject.script.hold("busy").complete(null);
     assertThat(text(replies.receiveMessage())).isEqualTo("busy");
     assertThat(text(replies.receiveMessage())).isEqualTo("v");
+    replies.expectTerminated(object);
+  }
+
+  @Test
+  void anObjectThatCannotStartAnswersEveryCallWithItsErrorAndAsksToBePassivated() {
+    ScriptedObject.script.constructorFails = true;
+    ActorRef<ObjectCommand> object = kit.spawn("broken");
+    TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
+    object.tell(EntityTestKit.fetch("broken", "/read?key=k", List.of(), replies.getRef()));
+    FetchReply.Failed failed = (FetchReply.Failed) replies.receiveMessage();
+    assertThat(failed.status()).isEqualTo(500);
+    assertThat(failed.message()).contains("constructor threw").contains("fails on purpose");
+    assertThat(kit.shard.receiveMessage())
+        .isInstanceOf(ClusterSharding.Passivate.class);
+
+    ScriptedObject.script.constructorFails = false; // still broken: no new instance is made
+    object.tell(EntityTestKit.fetch("broken", "/read?key=k", List.of(), replies.getRef()));
+    assertThat(((FetchReply.Failed) replies.receiveMessage()).message()).contains("constructor threw");
+    object.tell(ObjectCommand.Stop.INSTANCE); // sharding passivates it
     replies.expectTerminated(object);
   }
 

@@ -40,6 +40,7 @@ public final class ScriptedObject implements AsyncFetchHandler, AlarmHandler {
     final Map<String, List<String>> chains = new ConcurrentHashMap<>();
     volatile DurableObjectState lastState;
     volatile boolean alarmFails;
+    volatile boolean constructorFails;
 
     Script(ActorRef<String> events, Clock clock) {
       this.events = events;
@@ -57,6 +58,9 @@ public final class ScriptedObject implements AsyncFetchHandler, AlarmHandler {
 
   public ScriptedObject(DurableObjectState state) {
     this.state = state;
+    if (script.constructorFails) {
+      throw new IllegalStateException("the constructor fails on purpose");
+    }
     script.instances.incrementAndGet();
     script.lastState = state;
   }
