@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -61,7 +62,7 @@ class RpcRoutesTest {
 
     @Override
     public DurableObjectId idFromName(String name) {
-      return DurableObjectId.internalCreate("calc", "id-of-" + name, name);
+      return ObjectIdFactory.create("calc", "id-of-" + name, name);
     }
 
     @Override
@@ -74,7 +75,7 @@ class RpcRoutesTest {
       if (!hex.equals(HEX)) {
         throw new InvalidObjectIdException("'" + hex + "' is not an object ID of namespace 'calc'");
       }
-      return DurableObjectId.internalCreate("calc", hex, null);
+      return ObjectIdFactory.create("calc", hex, null);
     }
 
     @Override
