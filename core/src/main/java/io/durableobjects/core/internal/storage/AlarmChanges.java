@@ -61,6 +61,6 @@ final class AlarmChanges {
   }
 
   List<TransactionCommitted.AlarmChange> toEvent() {
-    return TransactionalStorage.inOrder(changes, TransactionCommitted.AlarmChange::new);
+    return KeyValueState.inOrder(changes, TransactionCommitted.AlarmChange::new);
   }
 }

@@ -91,7 +91,7 @@ final class SocketChanges {
 
   /** The socket changes for the transaction's event, in ID order. */
   List<TransactionCommitted.SocketChange> toEvent() {
-    return TransactionalStorage.inOrder(changes, TransactionCommitted.SocketChange::new);
+    return KeyValueState.inOrder(changes, TransactionCommitted.SocketChange::new);
   }
 
   /** The automatic response for the event, or null if the transaction did not change it. */

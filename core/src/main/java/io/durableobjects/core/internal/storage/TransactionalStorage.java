@@ -1,6 +1,7 @@
 package io.durableobjects.core.internal.storage;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.StorageException;
@@ -14,9 +15,7 @@ import java.util.Map;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.Function;
-import scala.Tuple2;
 
 /**
  * INTERNAL API: the {@link Storage} an object uses while it handles one request.
@@ -100,20 +99,20 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public <T> Optional<T> get(String key, Class<T> type) {
-    Keys.validate(key);
-    if (type == null) {
-      throw new StorageException("the type to read key '" + key + "' as must not be null");
-    }
-    return reads.get(state, key, codec.typeOf(type));
+    return get(key, type == null ? null : codec.typeOf(type));
   }
 
   @Override
   public <T> Optional<T> get(String key, TypeReference<T> type) {
+    return get(key, type == null ? null : codec.typeOf(type));
+  }
+
+  private <T> Optional<T> get(String key, JavaType type) {
     Keys.validate(key);
     if (type == null) {
       throw new StorageException("the type to read key '" + key + "' as must not be null");
     }
-    return reads.get(state, key, codec.typeOf(type));
+    return reads.get(state, key, type);
   }
 
   @Override
@@ -128,24 +127,22 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public <T> Map<String, T> list(ListOptions options, Class<T> type) {
-    if (options == null) {
-      throw new StorageException("list options must not be null; use ListOptions.all()");
-    }
-    if (type == null) {
-      throw new StorageException("the type to list values as must not be null");
-    }
-    return reads.list(state, options, codec.typeOf(type));
+    return list(options, type == null ? null : codec.typeOf(type));
   }
 
   @Override
   public <T> Map<String, T> list(ListOptions options, TypeReference<T> type) {
+    return list(options, type == null ? null : codec.typeOf(type));
+  }
+
+  private <T> Map<String, T> list(ListOptions options, JavaType type) {
     if (options == null) {
       throw new StorageException("list options must not be null; use ListOptions.all()");
     }
     if (type == null) {
       throw new StorageException("the type to list values as must not be null");
     }
-    return reads.list(state, options, codec.typeOf(type));
+    return reads.list(state, options, type);
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -366,24 +363,12 @@ public final class TransactionalStorage implements Storage {
   public TransactionCommitted toEvent() {
     return new TransactionCommitted(
         deleteAll,
-        inOrder(changes, TransactionCommitted.Change::new),
+        KeyValueState.inOrder(changes, TransactionCommitted.Change::new),
         null,
         0L,
         alarms.toEvent(),
         sockets.toEvent(),
         sockets.autoResponseEvent());
-  }
-
-  /** The entries of a change map as event records, in its (UTF-8) order. */
-  static <V, C> List<C> inOrder(
-      scala.collection.immutable.TreeMap<String, V> changed, BiFunction<String, V, C> record) {
-    List<C> list = new ArrayList<>(changed.size());
-    scala.collection.Iterator<Tuple2<String, V>> it = changed.iterator();
-    while (it.hasNext()) {
-      Tuple2<String, V> change = it.next();
-      list.add(record.apply(change._1(), change._2()));
-    }
-    return list;
   }
 
   // ---- checks ------------------------------------------------------------------------------
