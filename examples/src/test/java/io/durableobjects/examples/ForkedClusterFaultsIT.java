@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.examples.ClusterLoad.Outcome;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@code kill -9} of the oldest node (shard coordinator, alarm poller singleton) under load:
  *       every acknowledged increment is still there, the objects of the killed node are served by
  *       the survivors again, and meanwhile the survivors answer promptly (503 with Retry-After,
- *       never a hang). Also: an increment acknowledged by the killed node right before the kill
+ *       never a hang); every object's journal is still one chain written by one instance at a time
+ *       (the chaos suite's journal check). Also: an increment acknowledged by the killed node right before the kill
  *       is read back, by the survivors and by the node started again; alarms set before the kill
  *       and due after it fire from the survivors, woken by the durable index, without the test
  *       touching the objects first.
@@ -57,11 +59,12 @@ class ForkedClusterFaultsIT {
   private static final int OBJECTS = 60;
   private static final int ALARM_OBJECTS = 20;
 
+  private NodeFixture fixture;
   private ForkedCluster cluster;
 
   @BeforeAll
   void startCluster(EmbeddedCassandra cassandra) throws Exception {
-    NodeFixture fixture = new NodeFixture(ForkedClusterFaultsIT.class, cassandra);
+    fixture = new NodeFixture(ForkedClusterFaultsIT.class, cassandra);
     // Readiness answers 503 for 2 s before the gateway stops accepting connections: the load
     // balancer (polling every 100 ms) stops routing to a stopping node first, as Kubernetes would.
     Map<String, String> environment = Map.of("DO_SHUTDOWN_UNREADY_DELAY", "2s");
@@ -201,6 +204,11 @@ class ForkedClusterFaultsIT {
             });
     ClusterLoad.assertNoAcknowledgedIncrementLost(survivor, objects, 1, outcomes);
     assertThat(NodeFixture.get(survivor, k9).body()).as("k9 read by a survivor").isEqualTo("20");
+    try (CqlSession session = fixture.cassandra.openSession()) {
+      assertThat(JournalChains.breaks(session, fixture.journalKeyspace))
+          .as("objects whose journal is not one chain written by one instance at a time")
+          .isEmpty();
+    }
 
     // The alarms fire from the survivors; nobody sent their objects anything since they were set.
     AlarmProbes.awaitFired(survivors, firedOnSurvivors + dueAfterKill);
