@@ -16,6 +16,8 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.durableobjects.core.internal.ClusterReachability;
+import io.durableobjects.core.internal.NodeServices;
+import io.durableobjects.core.internal.ObjectCaller;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -90,24 +92,22 @@ public final class DurableObjects implements Extension {
     // A downed node's objects restart elsewhere after the resolver's removal margin (at most
     // stable-after, below ask-timeout): calls in that window are failover calls too.
     ClusterReachability reachability = ClusterReachability.start(system, settings.askTimeout());
+    NodeServices services =
+        new NodeServices(
+            codec,
+            mapper,
+            () -> this,
+            catalog,
+            alarmIndex,
+            meterRegistry,
+            new ObjectCaller(
+                system, reachability, settings.askTimeout(), settings.unreachableAskTimeout()));
     settings
         .namespaces()
         .values()
         .forEach(
             ns -> {
-              byName.put(
-                  ns.name(),
-                  ShardedNamespace.start(
-                      system,
-                      ns,
-                      settings,
-                      codec,
-                      mapper,
-                      () -> this,
-                      catalog,
-                      alarmIndex,
-                      meterRegistry,
-                      reachability));
+              byName.put(ns.name(), ShardedNamespace.start(system, ns, settings, services));
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);

@@ -3,7 +3,12 @@ package io.durableobjects.gateway;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
+import io.durableobjects.core.admin.ObjectAdmin;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -136,17 +141,7 @@ public final class DurableObjectsServer implements AutoCloseable {
       DurableObjects objects = DurableObjects.get(system);
       GatewayRoutes routes = routes(system, objects, settings, pages, prometheus);
       ServerBinding binding =
-          Http.get(system)
-              .newServerAt(settings.host(), settings.port())
-              .adaptSettings(
-                  server ->
-                      server.withTerminationDeadlineExceededResponse(
-                          ErrorResponses.of(
-                              503,
-                              "unavailable",
-                              "the node shut down before the request finished; it may or may not"
-                                  + " have been applied, retry with the same Idempotency-Key")))
-              .bind(routes.route())
+          bind(system, settings, routes)
               .toCompletableFuture()
               .get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
       // Unbinds (no new connections), lets requests in flight finish for the drain time, then
@@ -180,6 +175,22 @@ public final class DurableObjectsServer implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /** Binds the routes on the configured address, with the gateway's answer to requests cut short. */
+  static CompletionStage<ServerBinding> bind(
+      ActorSystem<?> system, GatewaySettings settings, GatewayRoutes routes) {
+    return Http.get(system)
+        .newServerAt(settings.host(), settings.port())
+        .adaptSettings(
+            server ->
+                server.withTerminationDeadlineExceededResponse(
+                    ErrorResponses.of(
+                        503,
+                        "unavailable",
+                        "the node shut down before the request finished; it may or may not"
+                            + " have been applied, retry with the same Idempotency-Key")))
+        .bind(routes.route());
   }
 
   /**
@@ -245,10 +256,6 @@ public final class DurableObjectsServer implements AutoCloseable {
       GatewaySettings settings,
       StaticPages pages,
       PrometheusMeterRegistry prometheus) {
-    BearerAuth auth = new BearerAuth(settings.auth());
-    InFlightLimits limits =
-        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
-    GatewayMetrics metrics = new GatewayMetrics(objects.meterRegistry(), limits);
     AtomicBoolean shuttingDown = new AtomicBoolean();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     // Readiness turns false first, and stays so for the unready delay while the port is still
@@ -285,17 +292,43 @@ public final class DurableObjectsServer implements AutoCloseable {
               : "the node is not an Up cluster member (it is " + status + ")";
         };
     NodeHealth.get(system).observe(node, objects.admin());
+    return routes(
+        objects::namespace,
+        objects.admin(),
+        objects.meterRegistry(),
+        settings,
+        pages,
+        prometheus,
+        node,
+        drain,
+        webSockets(system, new WebSocketMetrics(objects.meterRegistry())));
+  }
+
+  /**
+   * The routes of a node, over the namespaces and admin of core's public API (the route tests
+   * assemble them the same way around scripted namespaces, without a cluster).
+   *
+   * @param meters where the gateway registers its meters
+   * @param webSockets the WebSocket upgrades, or null to forward upgrades as plain requests
+   */
+  static GatewayRoutes routes(
+      Function<String, DurableObjectNamespace> namespaces,
+      ObjectAdmin admin,
+      MeterRegistry meters,
+      GatewaySettings settings,
+      StaticPages pages,
+      PrometheusMeterRegistry prometheus,
+      HealthRoutes.NodeState node,
+      DrainDeadline drain,
+      io.durableobjects.gateway.internal.WebSocketUpgrades webSockets) {
+    BearerAuth auth = new BearerAuth(settings.auth());
+    InFlightLimits limits =
+        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
+    GatewayMetrics metrics = new GatewayMetrics(meters, limits);
     return new GatewayRoutes(
-        ObjectRoutes.of(
-            objects,
-            settings,
-            auth,
-            limits,
-            metrics,
-            drain,
-            webSockets(system, new WebSocketMetrics(objects.meterRegistry()))),
-        new AdminRoutes(objects.admin(), objects::namespace, auth),
-        new HealthRoutes(node, objects.admin(), prometheus),
+        new ObjectRoutes(namespaces, settings, auth, limits, metrics, drain, webSockets),
+        new AdminRoutes(admin, namespaces, auth),
+        new HealthRoutes(node, admin, prometheus),
         pages);
   }
 
@@ -322,10 +355,10 @@ public final class DurableObjectsServer implements AutoCloseable {
     }
     return new io.durableobjects.gateway.internal.WebSocketUpgrades(
         system,
+        io.durableobjects.core.spi.ClientSockets.of(system),
         (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
         sendBuffer,
         unacknowledged,
-        config.getDuration("durable-objects.ask-timeout"),
         metrics);
   }
 

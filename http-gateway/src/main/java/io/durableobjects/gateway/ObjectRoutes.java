@@ -287,7 +287,7 @@ public final class ObjectRoutes extends AllDirectives {
       long start) {
     CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
     webSockets
-        .offer(namespace.name(), id, request)
+        .offer(id, request)
         .whenComplete(
             (offered, failure) -> {
               HttpResponse response;
