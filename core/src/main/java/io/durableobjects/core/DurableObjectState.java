@@ -37,15 +37,30 @@ public interface DurableObjectState {
   DurableObjects env();
 
   /**
-   * Keeps every request out until {@code body}'s stage completes: for initialisation that must
-   * finish before the object serves anything, such as loading state into fields. Call it from the
-   * constructor; the object's first request waits for it. Storage may be used until the stage
-   * completes; the writes commit with the activation. If it fails or does not complete within
-   * {@code durable-objects.entity.request-timeout}, the activation fails and waiting requests get
-   * an error.
+   * Runs {@code body} and lets nothing else into the object until the stage it returns completes:
+   * no request, RPC, alarm or WebSocket event is delivered meanwhile, not even a call that
+   * re-enters the object from the chain of the running call (so a stage that waits for such a
+   * call waits until it times out).
+   *
+   * <p><b>In the constructor</b>, for initialisation that must finish before the object serves
+   * anything, such as loading state into fields: the first call waits for it. Storage may be used
+   * until the stage completes; its writes commit with the activation. If it fails or does not
+   * complete within {@code durable-objects.entity.request-timeout}, the activation fails and the
+   * waiting calls get an error.
+   *
+   * <p><b>While a call runs</b> (a request, an RPC, an alarm, a WebSocket callback, including its
+   * asynchronous continuation), as in Cloudflare: the call ends only once the stage has completed
+   * too, even if its handler returned before. Storage may be used until then; the stage's writes
+   * belong to the call's transaction (committed with it, or dropped with it), and its reply waits
+   * for them. The stage counts against the call's {@code durable-objects.entity.request-timeout}:
+   * past it the call fails with 504 and the instance is replaced. If the stage fails, the call
+   * fails with 500 (its writes are dropped) and the instance is replaced by a fresh one, as the
+   * object may have been left half initialised.
    *
    * @return the stage {@code body} returned
-   * @throws IllegalStateException if called outside the constructor
+   * @throws IllegalStateException if called neither from the constructor nor while a call runs
+   *     (for example from a thread the object started, between calls)
+   * @throws IllegalArgumentException if {@code body} returns null
    */
   <T> CompletionStage<T> blockConcurrencyWhile(Supplier<? extends CompletionStage<T>> body);
 

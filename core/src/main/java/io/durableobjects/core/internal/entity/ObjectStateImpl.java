@@ -5,27 +5,26 @@ import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.CallOrigin;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. It collects the
- * stages of {@link #blockConcurrencyWhile} so the entity can hold requests back until they end.
+ * INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. The stages of
+ * {@link #blockConcurrencyWhile} go to its {@link ConcurrencyBlocker}, so the entity can hold calls
+ * back until they end.
  */
 final class ObjectStateImpl implements DurableObjectState {
   private final DurableObjectId id;
   private final ObjectStorage storage;
   private final Supplier<DurableObjects> env;
-  private final List<CompletableFuture<?>> blockers = new ArrayList<>();
-  private boolean constructing = true;
   // Read by stubs on whatever thread the object's continuation runs on.
   private volatile List<String> callChain = List.of();
 
   private final ObjectSockets sockets;
   private final OutgoingCallGate.Instance outputGate;
+  private final ConcurrencyBlocker blocker;
   // What calls made through env() carry and wait for.
   private final CallOrigin origin =
       new CallOrigin() {
@@ -51,6 +50,7 @@ final class ObjectStateImpl implements DurableObjectState {
     this.env = env;
     this.sockets = sockets;
     this.outputGate = outputGate;
+    this.blocker = new ConcurrencyBlocker(storage);
   }
 
   @Override
@@ -109,21 +109,15 @@ final class ObjectStateImpl implements DurableObjectState {
   @Override
   public <T> CompletionStage<T> blockConcurrencyWhile(
       Supplier<? extends CompletionStage<T>> body) {
-    if (!constructing) {
-      throw new IllegalStateException(
-          "blockConcurrencyWhile can only be called from the object's constructor");
-    }
-    CompletionStage<T> stage = body.get();
-    if (stage == null) {
-      throw new IllegalArgumentException("blockConcurrencyWhile: the body returned null");
-    }
-    blockers.add(stage.toCompletableFuture());
-    return stage;
+    return blocker.block(body);
   }
 
   /** Ends the constructor phase; the stage completes when every blocker has. */
   CompletableFuture<Void> endConstruction() {
-    constructing = false;
-    return CompletableFuture.allOf(blockers.toArray(new CompletableFuture<?>[0]));
+    return blocker.endConstruction();
+  }
+
+  ConcurrencyBlocker blocker() {
+    return blocker;
   }
 }

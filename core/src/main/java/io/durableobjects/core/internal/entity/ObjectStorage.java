@@ -22,7 +22,7 @@ public final class ObjectStorage implements Storage {
   private final ValueCodec codec;
   private final long maxObjectBytes;
   private final AlarmRules alarmRules;
-  private TransactionalStorage current;
+  private volatile TransactionalStorage current;
 
   /** Storage with the codec's limits ({@code durable-objects.storage}), alarms allowed. */
   public ObjectStorage(ValueCodec codec) {
@@ -82,6 +82,11 @@ public final class ObjectStorage implements Storage {
   /** Ends the request: until the next {@link #begin}, every method throws. */
   public void end() {
     current = null;
+  }
+
+  /** Whether a call (or the constructor) is being handled: the handle is open. */
+  boolean inCall() {
+    return current != null;
   }
 
   /** The transaction of the call being handled (for the runtime's socket operations). */
