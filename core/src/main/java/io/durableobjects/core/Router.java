@@ -36,11 +36,12 @@ import java.util.function.Function;
  *
  * <p><b>Answers of its own.</b> A path that no pattern matches answers 404 ({@code not_found}); a
  * path that matches, with a method no route of it takes, answers 405 ({@code method_not_allowed})
- * with an {@code Allow} header listing the methods it takes. A {@link DurableObjectException} with
- * a 4xx status thrown by a route (such as {@link Request#bodyAs}'s 400) becomes that response, so
- * callers get it as an answer, not as a failure; like any response it commits the request's writes,
- * so read and check the input before writing. Errors use the gateway's shape, {@code {"error":
- * code, "message": text}} ({@link Response#error}).
+ * with an {@code Allow} header listing the methods it takes. Both use the gateway's error shape,
+ * {@code {"error": code, "message": text}} ({@link Response#error}). What a route throws passes
+ * through unchanged, like any exception out of a handler: the request's writes are discarded and
+ * the caller gets the exception's status, so a {@link DurableObjectException} such as {@link
+ * Request#bodyAs}'s 400 reaches an HTTP client as that 400, after the writes made before it were
+ * rolled back.
  *
  * <p>Immutable: each method returns a new router; build it once, in a field, and share it. For an
  * {@link AsyncFetchHandler}, {@link #createAsync()} makes a router whose routes answer a {@code
@@ -69,22 +70,20 @@ public final class Router<R> {
 
   private final List<Route<R>> routes;
   private final Function<Response, R> answer;
-  private final Function<R, R> recover;
 
-  private Router(List<Route<R>> routes, Function<Response, R> answer, Function<R, R> recover) {
+  private Router(List<Route<R>> routes, Function<Response, R> answer) {
     this.routes = List.copyOf(routes);
     this.answer = answer;
-    this.recover = recover;
   }
 
   /** An empty router for a {@link FetchHandler}: routes answer a {@link Response}. */
   public static Router<Response> create() {
-    return new Router<>(List.of(), response -> response, response -> response);
+    return new Router<>(List.of(), response -> response);
   }
 
   /** An empty router for an {@link AsyncFetchHandler}: routes answer a stage of a response. */
   public static Router<CompletionStage<Response>> createAsync() {
-    return new Router<>(List.of(), CompletableFuture::completedFuture, Router::recoverStage);
+    return new Router<>(List.of(), CompletableFuture::completedFuture);
   }
 
   /**
@@ -180,14 +179,14 @@ public final class Router<R> {
     }
     List<Route<R>> more = new ArrayList<>(routes);
     more.add(new Route<>(method, pattern, segments, route));
-    return new Router<>(more, answer, recover);
+    return new Router<>(more, answer);
   }
 
   /**
    * Answers {@code request} with the first route whose method and pattern match it; 404 or 405 if
    * none does (see the class description).
    *
-   * @throws Exception what the route threw, unless it is a 4xx {@link DurableObjectException}
+   * @throws Exception what the route threw
    */
   public R fetch(Request request) throws Exception {
     String[] path = RoutePatterns.split(request.path());
@@ -201,19 +200,12 @@ public final class Router<R> {
         allowed.add(route.method);
         continue;
       }
-      try {
-        R result = route.handler.handle(request, params);
-        if (result == null) {
-          throw new ObjectFailedException(
-              "the route " + route.method + " " + route.pattern + " answered null");
-        }
-        return recover.apply(result);
-      } catch (DurableObjectException e) {
-        if (isClientError(e)) {
-          return answer.apply(errorOf(e));
-        }
-        throw e;
+      R result = route.handler.handle(request, params);
+      if (result == null) {
+        throw new ObjectFailedException(
+            "the route " + route.method + " " + route.pattern + " answered null");
       }
+      return result;
     }
     if (!allowed.isEmpty()) {
       String allow = String.join(", ", allowed);
@@ -221,28 +213,6 @@ public final class Router<R> {
           Response.error(405, "method_not_allowed", "use " + allow).withHeader("Allow", allow));
     }
     return answer.apply(Response.error(404, "not_found", "no such route: " + request.path()));
-  }
-
-  private static boolean isClientError(DurableObjectException e) {
-    return e.status() >= 400 && e.status() < 500;
-  }
-
-  private static Response errorOf(DurableObjectException e) {
-    return Response.error(e.status(), e.code(), e.getMessage());
-  }
-
-  private static CompletionStage<Response> recoverStage(CompletionStage<Response> stage) {
-    return stage.exceptionallyCompose(
-        failure -> {
-          Throwable cause =
-              failure instanceof CompletionException && failure.getCause() != null
-                  ? failure.getCause()
-                  : failure;
-          if (cause instanceof DurableObjectException e && isClientError(e)) {
-            return CompletableFuture.completedFuture(errorOf(e));
-          }
-          return CompletableFuture.failedFuture(cause);
-        });
   }
 
   @Override
