@@ -34,6 +34,11 @@ final class DemoProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    // A test node lives a minute or two on a shared 2-core machine: C1 only (no C2 compiles
+    // competing with the other nodes, Cassandra and the load for the cores) and the serial
+    // collector (no GC threads) bring its start, most of a restart's time, forward.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
     fixture.nodeProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
     extra.forEach((k, v) -> command.add("-D" + k + "=" + v));

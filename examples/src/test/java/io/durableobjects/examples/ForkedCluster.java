@@ -64,14 +64,16 @@ final class ForkedCluster implements AutoCloseable {
     return java.nio.file.Files.createDirectories(dir);
   }
 
-  /** Starts every node (the first one first, as it forms the cluster) and waits until all are ready. */
+  /**
+   * Starts every node at once and waits until all are ready. The first node forms the cluster: it
+   * is first in every node's seed list, so only it may join itself, and the others keep asking
+   * until it has.
+   */
   void start() throws Exception {
-    launch(0);
-    DemoProcess.awaitAlive(httpPorts[0], processes[0], logs);
-    for (int i = 1; i < processes.length; i++) {
+    for (int i = 0; i < processes.length; i++) {
       launch(i);
     }
-    for (int i = 1; i < processes.length; i++) {
+    for (int i = 0; i < processes.length; i++) {
       DemoProcess.awaitAlive(httpPorts[i], processes[i], logs);
     }
   }
