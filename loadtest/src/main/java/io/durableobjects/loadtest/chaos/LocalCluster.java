@@ -172,7 +172,7 @@ final class LocalCluster implements AutoCloseable {
         throw new IOException("the cluster was not healthy within " + within + ": " + problems
             + "; see " + logs);
       }
-      Processes.sleep(1000);
+      Processes.sleep(250);
     }
   }
 

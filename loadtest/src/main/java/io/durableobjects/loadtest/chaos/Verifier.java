@@ -230,7 +230,7 @@ final class Verifier {
         }
         return left;
       }
-      Processes.sleep(2000);
+      Processes.sleep(500);
     }
   }
 }
