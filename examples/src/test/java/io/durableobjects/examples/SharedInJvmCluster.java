@@ -29,15 +29,17 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 final class SharedInJvmCluster implements ParameterResolver {
   /**
    * What the tests on the shared cluster need: the probe namespace, a split-brain resolver that
-   * decides in 5 s instead of 20 (it is also the margin sharding waits before it starts a downed
-   * node's objects elsewhere), and Artery's test mode, which lets {@link InJvmCluster#isolate} cut
-   * a node off.
+   * decides in 3 s instead of 20 (it is also the margin sharding waits before it starts a downed
+   * node's objects elsewhere) yet, before it downs every node, tolerates about as long an unstable
+   * membership (down-all-when-unstable) as with the 5 s these tests had, and Artery's test mode,
+   * which lets {@link InJvmCluster#isolate} cut a node off.
    */
   static final Config CONFIG =
       ConfigFactory.parseString(
           """
           durable-objects.namespaces.probe.class = "io.durableobjects.examples.SingletonProbe"
-          pekko.cluster.split-brain-resolver.stable-after = 5s
+          pekko.cluster.split-brain-resolver.stable-after = 3s
+          pekko.cluster.split-brain-resolver.down-all-when-unstable = 4s
           pekko.remote.artery.advanced.test-mode = on
           """);
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its durable count is n, the number of its acknowledged increments.
  *
  * <p>The cluster is the run's shared one ({@link SharedInJvmCluster}, whose configuration has the
- * probe namespace, Artery's test mode and a split-brain resolver's {@code stable-after} of 5 s
+ * probe namespace, Artery's test mode and a split-brain resolver's {@code stable-after} of 3 s
  * instead of 20 s, so the test stays short; it is also the margin sharding waits after a downed
  * node is removed before it starts that node's objects elsewhere).
  *
