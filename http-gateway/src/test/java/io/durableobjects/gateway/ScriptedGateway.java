@@ -92,7 +92,7 @@ final class ScriptedGateway implements AutoCloseable {
       scripts.forEach((name, script) -> namespaces.put(name, new ScriptedNamespace(name, script)));
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       GatewayRoutes routes =
-          DurableObjectsServer.routes(
+          GatewayAssembly.routes(
               name -> {
                 DurableObjectNamespace namespace = namespaces.get(name);
                 if (namespace == null) {
@@ -109,7 +109,7 @@ final class ScriptedGateway implements AutoCloseable {
               new DrainDeadline(),
               null);
       ServerBinding binding =
-          DurableObjectsServer.bind(system, settings, routes)
+          GatewayAssembly.bind(system, settings, routes)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       return new ScriptedGateway(system, binding);
