@@ -42,7 +42,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The gateway's whole HTTP surface, assembled as a node assembles it ({@link
- * DurableObjectsServer#routes}) and bound on a free port, in front of scripted namespaces: public
+ * GatewayAssembly#routes}) and bound on a free port, in front of scripted namespaces: public
  * {@link DurableObjectNamespace}s whose objects answer what each test scripts. No cluster, no
  * journal: a test of the gateway's translation (statuses, error bodies, headers, auth, limits) runs
  * in milliseconds. Configured like {@link GatewayNode} (same tokens; object-traffic auth off unless
