@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,22 +42,9 @@ class PassivationTest {
   }
 
   private static String call(DurableObjectStub stub, String method, String path) throws Exception {
-    return stub.fetch(Request.of(method, path)).toCompletableFuture().get(10, TimeUnit.SECONDS).bodyText();
+    return TestTime.await(stub.fetch(Request.of(method, path))).bodyText();
   }
 
-  /** The IDs of the objects active on this node, as sharding reports them. */
-  private static Set<String> activeObjects() {
-    TestProbe<ShardRegion.CurrentShardRegionState> probe = testKit.createTestProbe();
-    EntityTypeKey<?> key =
-        EntityTypeKey.create(
-            io.durableobjects.core.internal.entity.ObjectCommand.class, "durable-object-counter");
-    ClusterSharding.get(testKit.system())
-        .shardState()
-        .tell(new GetShardRegionState(key, probe.getRef()));
-    Set<String> ids = new HashSet<>();
-    probe.receiveMessage().getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
-    return ids;
-  }
 
   /** A counter whose {@code /slow} read takes longer than the idle timeout. */
   public static final class SlowCounter implements AsyncFetchHandler {
@@ -101,10 +81,10 @@ class PassivationTest {
     for (int i = 0; i < 3; i++) {
       increments.add(stub.fetch(Request.of("POST", "/increment")).toCompletableFuture());
     }
-    assertThat(read.get(10, TimeUnit.SECONDS).bodyText()).isEqualTo("0");
+    assertThat(TestTime.await(read).bodyText()).isEqualTo("0");
     List<String> answers = new ArrayList<>();
     for (CompletableFuture<Response> increment : increments) {
-      answers.add(increment.get(10, TimeUnit.SECONDS).bodyText());
+      answers.add(TestTime.await(increment).bodyText());
     }
     assertThat(answers).containsExactly("1", "2", "3");
     assertThat(call(stub, "GET", "/")).isEqualTo("3");
@@ -114,16 +94,9 @@ class PassivationTest {
   void anIdleObjectIsEvictedAndComesBackWithItsState() throws Exception {
     DurableObjectStub stub = counters.get(counters.idFromName("idle"));
     assertThat(call(stub, "POST", "/increment")).isEqualTo("1");
-    assertThat(activeObjects()).contains(stub.id().toString());
+    assertThat(TestNodes.activeObjects(testKit, "counter")).contains(stub.id().toString());
 
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(activeObjects()).doesNotContain(stub.id().toString());
-              return null;
-            });
+    TestNodes.awaitInactive(testKit, "counter", stub.id().toString());
     assertThat(call(stub, "POST", "/increment")).isEqualTo("2");
   }
 
@@ -139,7 +112,7 @@ class PassivationTest {
             .awaitAssert(
                 Duration.ofSeconds(5),
                 () -> {
-                  assertThat(activeObjects()).hasSizeLessThanOrEqualTo(3);
+                  assertThat(TestNodes.activeObjects(testKit, "counter")).hasSizeLessThanOrEqualTo(3);
                   return null;
                 });
       }

@@ -37,7 +37,7 @@ class ObjectGatesTest {
   @BeforeEach
   void script() {
     events = kit.testKit.createTestProbe();
-    ScriptedObject.script = new ScriptedObject.Script(events.getRef(), kit.clock);
+    ScriptedObject.script = new ScriptedObject.Script(events.getRef());
   }
 
   @AfterEach
