@@ -161,7 +161,8 @@ class AlarmTest {
     return TestTime.await(stub.fetch(request));
   }
 
-  private static List<Delivery> deliveriesOf(String object) {
+  /** The deliveries to the object of this name, in order. */
+  static List<Delivery> deliveriesOf(String object) {
     List<Delivery> result = new ArrayList<>();
     for (Delivery delivery : deliveries) {
       if (delivery.object().equals(object)) {

@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import static io.durableobjects.core.AlarmTest.deliveriesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.AlarmTest.AlarmObject;
@@ -10,7 +11,6 @@ import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -76,15 +76,6 @@ class AlarmTimingTest {
     kit.inspect(object);
   }
 
-  private static List<Delivery> deliveriesOf(String object) {
-    List<Delivery> result = new ArrayList<>();
-    for (Delivery delivery : AlarmTest.deliveries) {
-      if (delivery.object().equals(object)) {
-        result.add(delivery);
-      }
-    }
-    return result;
-  }
 
   @Test
   void anAlarmFiresOnceAtOrAfterItsTime() {

@@ -122,7 +122,7 @@ class ClientSocketsTest {
         .get(id)
         .fetch(Request.of("GET", "/closed"))
         .toCompletableFuture()
-        .orTimeout(5, TimeUnit.SECONDS)
+        .orTimeout(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS)
         .join()
         .bodyText();
   }

@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * to re-entrant calls, and WebSocket messages. Each test holds one journal write of the calling
  * object (a group commit in flight) and checks that nothing that could reveal it leaves before it
  * is durable, and nothing at all if it fails.
+ *
+ * <p>The gates' bookkeeping alone is {@code OutputGateBatchesTest} (replies and socket frames per
+ * batch) and {@code OutgoingCallGateTest}; this test adds the whole way out on a node: through the
+ * stub, the object's proxies and sockets, to the callee or the connection.
  */
 class OutputGateTest {
 
