@@ -169,6 +169,7 @@ class ObjectGatesTest {
     assertThat(text(other.receiveMessage())).isEqualTo("uncommitted");
   }
 
+  // Sharding's stop message, as idle passivation sends it when a long call outlives the idle timeout.
   @Test
   void aStopWhileACallRunsServesTheWaitingCallsThenStops() {
     ActorRef<ObjectCommand> object = kit.spawn("stopping");
