@@ -134,7 +134,7 @@ public final class ObjectEntity {
     }
 
     /** How long a call may run (and an activation take) before it fails with 504. */
-    public Duration requestTimeout() {
+    Duration requestTimeout() {
       return settings.requestTimeout();
     }
 
