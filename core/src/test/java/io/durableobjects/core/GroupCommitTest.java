@@ -2,6 +2,7 @@ package io.durableobjects.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.durableobjects.testsupport.TimeFactor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class GroupCommitTest {
       journal.failNextPersisted();
     }
     for (CompletableFuture<List<Long>> result : results) {
-      List<Long> seen = result.get(TestTime.dilated(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
+      List<Long> seen = result.get(TimeFactor.dilated(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
       assertThat(seen).hasSize(perCaller).isSorted().doesNotHaveDuplicates();
     }
     Response total = TestTime.await(stub.fetch(Request.of("GET", "/")));

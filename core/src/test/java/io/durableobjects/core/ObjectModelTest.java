@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.testsupport.TimeFactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class ObjectModelTest {
   private static final int MAX_VALUE = 64;
   private static final long MAX_OBJECT = 2500;
   private static final int BURST = 10;
-  private static final Duration TIMEOUT = TestTime.dilated(Duration.ofSeconds(20));
+  private static final Duration TIMEOUT = TimeFactor.dilated(Duration.ofSeconds(20));
 
   /**
    * Characters of string values. Only the one outside the BMP is escaped in JSON (see {@link

@@ -1,29 +1,21 @@
 package io.durableobjects.core;
 
-import com.typesafe.config.ConfigFactory;
+import io.durableobjects.testsupport.TimeFactor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.TestKitSettings;
 
 /**
- * Time limits of core's tests, scaled by {@code pekko.actor.testkit.typed.timefactor} as the
- * testkit's own probes are, so that a slow machine raises one setting instead of every limit.
+ * Waiting for the answers of core's tests' calls, within limits scaled by the test time factor
+ * ({@link TimeFactor}, the one Pekko's testkit probes follow too), so that a slow machine raises
+ * one setting instead of every limit.
  */
 public final class TestTime {
-  private static final TestKitSettings SETTINGS =
-      TestKitSettings.create(ConfigFactory.load().getConfig("pekko.actor.testkit.typed"));
-
   /** How long a test waits for something that should happen promptly. */
-  public static final Duration PROMPT = dilated(Duration.ofSeconds(20));
+  public static final Duration PROMPT = TimeFactor.dilated(Duration.ofSeconds(20));
 
   private TestTime() {}
-
-  /** {@code duration} times the time factor. */
-  public static Duration dilated(Duration duration) {
-    return SETTINGS.dilated(duration);
-  }
 
   /** The stage's value, waiting at most {@link #PROMPT}. */
   public static <T> T await(CompletionStage<T> stage) throws Exception {
