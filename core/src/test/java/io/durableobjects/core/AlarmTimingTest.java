@@ -76,7 +76,6 @@ class AlarmTimingTest {
     kit.inspect(object);
   }
 
-
   @Test
   void anAlarmFiresOnceAtOrAfterItsTime() {
     ActorRef<ObjectCommand> once = object("t-once");

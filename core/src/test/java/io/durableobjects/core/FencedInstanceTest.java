@@ -126,5 +126,4 @@ class FencedInstanceTest {
       journal.resetPolicy();
     }
   }
-
 }
