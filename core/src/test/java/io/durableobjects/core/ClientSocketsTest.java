@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -142,7 +143,7 @@ class ClientSocketsTest {
 
   @Test
   void anUpgradeForAnUnknownNamespaceIsRefused() {
-    DurableObjectId elsewhere = DurableObjectId.internalCreate("nope", "0".repeat(64), null);
+    DurableObjectId elsewhere = ObjectIdFactory.create("nope", "0".repeat(64), null);
     TestProbe<Object> connection = testKit.createTestProbe();
     assertThatThrownBy(
             () ->

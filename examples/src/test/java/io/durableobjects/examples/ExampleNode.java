@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
@@ -50,7 +51,18 @@ final class ExampleNode implements AutoCloseable {
 
   Response call(String namespace, String object, Request request) throws Exception {
     DurableObjectNamespace ns = namespace(namespace);
-    return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      return ns.get(ns.idFromName(object))
+          .fetch(request)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // A refusal the object threw (its writes rolled back) reaches an HTTP client as this answer.
+      if (e.getCause() instanceof DurableObjectException refused && refused.status() < 500) {
+        return Response.error(refused.status(), refused.code(), refused.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** What the admin API sees of the object: its committed keys and its pending alarms. */

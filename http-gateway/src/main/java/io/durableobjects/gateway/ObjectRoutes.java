@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
-import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
 import io.durableobjects.gateway.internal.BearerAuth;
 import io.durableobjects.gateway.internal.DrainDeadline;
@@ -36,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code ANY by-name/{name}/{path...}} goes to the object {@code idFromName(name)};
  *   <li>{@code ANY by-id/{id}/{path...}} to the object with that ID;
- *   <li>{@code POST ids} answers a new unique ID.
+ *   <li>{@code POST ids} answers a new unique ID;
+ *   <li>{@code POST rpc/by-name/{name}/{method}} and {@code rpc/by-id/{id}/{method}} call an RPC
+ *       method ({@link RpcRoutes}).
  * </ul>
  *
  * The object sees the method, {@code /{path...}}, the raw query, the headers (with the gateway's
@@ -70,8 +71,9 @@ public final class ObjectRoutes extends AllDirectives {
   private final GatewayMetrics metrics;
   private final DrainDeadline drain;
   private final io.durableobjects.gateway.internal.WebSocketUpgrades webSockets;
+  private final RpcRoutes rpc;
 
-  public ObjectRoutes(
+  ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
@@ -85,7 +87,7 @@ public final class ObjectRoutes extends AllDirectives {
    * Routes that also hand WebSocket upgrades on object paths to the objects ({@code webSockets}
    * null: an upgrade is forwarded as a plain request).
    */
-  public ObjectRoutes(
+  ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
@@ -100,18 +102,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.limits = limits;
     this.metrics = metrics;
     this.drain = drain;
-  }
-
-  /** Routes for the namespaces of {@code objects}. */
-  public static ObjectRoutes of(
-      DurableObjects objects,
-      GatewaySettings settings,
-      BearerAuth auth,
-      InFlightLimits limits,
-      GatewayMetrics metrics,
-      DrainDeadline drain,
-      io.durableobjects.gateway.internal.WebSocketUpgrades webSockets) {
-    return new ObjectRoutes(objects::namespace, settings, auth, limits, metrics, drain, webSockets);
+    this.rpc = new RpcRoutes(this, settings, limits, metrics, drain);
   }
 
   public Route route() {
@@ -123,6 +114,7 @@ public final class ObjectRoutes extends AllDirectives {
                 namespace ->
                     concat(
                         path("ids", () -> post(() -> newId(namespace))),
+                        pathPrefix("rpc", () -> rpc.route(namespace)),
                         pathPrefix(
                             "by-name",
                             () ->
@@ -222,7 +214,7 @@ public final class ObjectRoutes extends AllDirectives {
    * request: pekko-http parses it strict) is used as it is; only a streamed body is collected, with
    * the entity timeout and size limit, since collecting materializes a stream per request.
    */
-  private Route withBody(HttpRequest http, Function<byte[], Route> inner) {
+  Route withBody(HttpRequest http, Function<byte[], Route> inner) {
     if (http.entity() instanceof HttpEntity.Strict strict
         && strict.getData().size() <= settings.maxBodyBytes()) {
       return inner.apply(strict.getData().toArray());
@@ -240,19 +232,7 @@ public final class ObjectRoutes extends AllDirectives {
     String objectKey = namespace.name() + '/' + id;
     InFlightLimits.Admission admission = limits.tryAcquire(objectKey);
     if (admission != InFlightLimits.Admission.ADMITTED) {
-      HttpResponse refusal =
-          admission == InFlightLimits.Admission.NODE_FULL
-              ? ErrorResponses.of(
-                  503,
-                  "overloaded",
-                  "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
-              : ErrorResponses.of(
-                  429,
-                  "too_many_requests",
-                  "this object has "
-                      + settings.maxInFlightPerObject()
-                      + " requests in flight from this node; retry shortly");
-      metrics.rejected(admission == InFlightLimits.Admission.NODE_FULL ? "overloaded" : "too_many_requests");
+      HttpResponse refusal = refused(admission);
       metrics.request(namespace.name(), refusal.status().intValue(), System.nanoTime() - start);
       return CompletableFuture.completedFuture(refusal);
     }
@@ -272,6 +252,23 @@ public final class ObjectRoutes extends AllDirectives {
         });
     drain.track(answer, ObjectRoutes::shutDownBeforeAnswer);
     return answer;
+  }
+
+  /** The answer to a request the in-flight limits did not admit (counted as rejected). */
+  HttpResponse refused(InFlightLimits.Admission admission) {
+    boolean nodeFull = admission == InFlightLimits.Admission.NODE_FULL;
+    metrics.rejected(nodeFull ? "overloaded" : "too_many_requests");
+    return nodeFull
+        ? ErrorResponses.of(
+            503,
+            "overloaded",
+            "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
+        : ErrorResponses.of(
+            429,
+            "too_many_requests",
+            "this object has "
+                + settings.maxInFlightPerObject()
+                + " requests in flight from this node; retry shortly");
   }
 
   /**
@@ -308,7 +305,7 @@ public final class ObjectRoutes extends AllDirectives {
     return answer;
   }
 
-  private static HttpResponse shutDownBeforeAnswer() {
+  static HttpResponse shutDownBeforeAnswer() {
     return ErrorResponses.of(
         503,
         "unavailable",
@@ -317,7 +314,7 @@ public final class ObjectRoutes extends AllDirectives {
   }
 
   /** The namespace, once the caller is authorized for it. */
-  private DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
+  DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
     Optional<HttpResponse> denied = auth.checkObjectTraffic(http, namespaceName);
     if (denied.isPresent()) {
       metrics.rejected(denied.get().status().intValue() == 401 ? "unauthorized" : "forbidden");
@@ -331,7 +328,7 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private static DurableObjectId idOf(DurableObjectNamespace namespace, String name, String hex)
+  static DurableObjectId idOf(DurableObjectNamespace namespace, String name, String hex)
       throws Refused {
     if (name != null) {
       if (name.length() > MAX_NAME_LENGTH) {
@@ -353,7 +350,7 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private Route done(String namespaceName, long start, HttpResponse response) {
+  Route done(String namespaceName, long start, HttpResponse response) {
     metrics.request(metricNamespace(namespaceName), response.status().intValue(), System.nanoTime() - start);
     return complete(response);
   }
@@ -366,14 +363,14 @@ public final class ObjectRoutes extends AllDirectives {
     }
   }
 
-  private HttpResponse tooLarge() {
+  HttpResponse tooLarge() {
     return ErrorResponses.of(
         413,
         "payload_too_large",
         "the request body exceeds the limit of " + settings.maxBodyBytes() + " bytes");
   }
 
-  private static HttpResponse toHttp(
+  static HttpResponse toHttp(
       io.durableobjects.core.Response ok,
       Throwable failure,
       String namespace,
@@ -414,7 +411,7 @@ public final class ObjectRoutes extends AllDirectives {
   }
 
   /** A request refused before it reached an object, with the answer to give. */
-  private static final class Refused extends Exception {
+  static final class Refused extends Exception {
     final transient HttpResponse response;
 
     Refused(HttpResponse response) {

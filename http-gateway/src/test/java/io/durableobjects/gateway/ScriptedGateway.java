@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
@@ -174,14 +175,14 @@ final class ScriptedGateway implements AutoCloseable {
       if (objectName == null || objectName.isEmpty()) {
         throw new IllegalArgumentException("an object name must not be null or empty");
       }
-      return DurableObjectId.internalCreate(name, sha256(name + "/" + objectName), objectName);
+      return ObjectIdFactory.create(name, sha256(name + "/" + objectName), objectName);
     }
 
     @Override
     public DurableObjectId newUniqueId() {
       byte[] random = new byte[32];
       RANDOM.nextBytes(random);
-      return DurableObjectId.internalCreate(name, HexFormat.of().formatHex(random), null);
+      return ObjectIdFactory.create(name, HexFormat.of().formatHex(random), null);
     }
 
     @Override
@@ -190,7 +191,7 @@ final class ScriptedGateway implements AutoCloseable {
         throw new InvalidObjectIdException(
             "'" + hex + "' is not an ID of namespace '" + name + "': not 64 lowercase hex digits");
       }
-      return DurableObjectId.internalCreate(name, hex, null);
+      return ObjectIdFactory.create(name, hex, null);
     }
 
     @Override

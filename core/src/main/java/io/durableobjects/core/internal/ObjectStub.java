@@ -7,6 +7,7 @@ import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.internal.rpc.RpcByName;
 import io.durableobjects.core.internal.rpc.RpcProxies;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -73,6 +74,18 @@ final class ObjectStub implements DurableObjectStub {
         rpcInterface,
         id.name().orElse(null),
         origin::callChain,
+        idempotencyKey,
+        mapper,
+        call -> caller.call(id, origin, call, idempotencyKey != null));
+  }
+
+  @Override
+  public CompletionStage<String> rpcJson(String method, String jsonArguments) {
+    return RpcByName.call(
+        method,
+        jsonArguments,
+        id.name().orElse(null),
+        origin.callChain(),
         idempotencyKey,
         mapper,
         call -> caller.call(id, origin, call, idempotencyKey != null));

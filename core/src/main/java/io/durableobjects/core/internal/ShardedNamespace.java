@@ -71,12 +71,12 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     if (objectName == null || objectName.isEmpty()) {
       throw new IllegalArgumentException("an object name must not be null or empty");
     }
-    return DurableObjectId.internalCreate(name, ObjectIds.fromName(name, objectName), objectName);
+    return ObjectIdFactory.create(name, ObjectIds.fromName(name, objectName), objectName);
   }
 
   @Override
   public DurableObjectId newUniqueId() {
-    return DurableObjectId.internalCreate(name, ObjectIds.unique(name), null);
+    return ObjectIdFactory.create(name, ObjectIds.unique(name), null);
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       throw new InvalidObjectIdException(
           "'" + shown + "' is not an ID of namespace '" + name + "': " + problem);
     }
-    return DurableObjectId.internalCreate(name, hex, null);
+    return ObjectIdFactory.create(name, hex, null);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.internal.ObjectIds;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -40,7 +41,7 @@ final class ObjectIdentity {
 
   /** The ID as the object's code sees it (with its name, when known). */
   DurableObjectId id() {
-    return DurableObjectId.internalCreate(namespace, hex, name);
+    return ObjectIdFactory.create(namespace, hex, name);
   }
 
   /** The link a call's chain gets for this object's call {@code token} (re-entry). */

@@ -1,10 +1,12 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.DurableObjectEnv;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.CallOrigin;
+import io.durableobjects.core.internal.CallingEnv;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +18,9 @@ import java.util.function.Supplier;
  * back until they end.
  */
 final class ObjectStateImpl implements DurableObjectState {
+  private static final io.durableobjects.core.Response SWITCHING_PROTOCOLS =
+      io.durableobjects.core.Response.status(101);
+
   private final DurableObjectId id;
   private final ObjectStorage storage;
   private final Supplier<DurableObjects> env;
@@ -54,9 +59,15 @@ final class ObjectStateImpl implements DurableObjectState {
   }
 
   @Override
-  public io.durableobjects.core.WebSocket acceptWebSocket(
-      io.durableobjects.core.Request request, String... tags) {
-    return sockets.accept(request, tags);
+  public io.durableobjects.core.Response acceptWebSocket(
+      io.durableobjects.core.Request request,
+      java.util.function.Consumer<io.durableobjects.core.WebSocket> setup,
+      String... tags) {
+    if (setup == null) {
+      throw new IllegalArgumentException("the socket's setup must not be null");
+    }
+    setup.accept(sockets.accept(request, tags));
+    return SWITCHING_PROTOCOLS;
   }
 
   @Override
@@ -78,8 +89,8 @@ final class ObjectStateImpl implements DurableObjectState {
   }
 
   @Override
-  public DurableObjects env() {
-    return env.get().withCallOrigin(origin);
+  public DurableObjectEnv env() {
+    return new CallingEnv(env.get(), origin);
   }
 
   /** The chain that calls made by the object's current request carry. */

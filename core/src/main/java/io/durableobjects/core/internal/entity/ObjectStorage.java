@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.storage.AlarmRules;
@@ -109,7 +110,17 @@ public final class ObjectStorage implements Storage {
   }
 
   @Override
+  public <T> Optional<T> get(String key, TypeReference<T> type) {
+    return current().get(key, type);
+  }
+
+  @Override
   public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
+    return current().get(keys, type);
+  }
+
+  @Override
+  public <T> Map<String, T> get(Collection<String> keys, TypeReference<T> type) {
     return current().get(keys, type);
   }
 
@@ -140,6 +151,11 @@ public final class ObjectStorage implements Storage {
 
   @Override
   public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+    return current().list(options, type);
+  }
+
+  @Override
+  public <T> Map<String, T> list(ListOptions options, TypeReference<T> type) {
     return current().list(options, type);
   }
 
