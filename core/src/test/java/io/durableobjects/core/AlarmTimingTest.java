@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import static io.durableobjects.core.AlarmTest.deliveriesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.AlarmTest.AlarmObject;
@@ -10,7 +11,6 @@ import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The time-dependent alarm scenarios of {@link AlarmTest}, on one object actor with an injected
- * clock and Pekko's manual time instead of waiting: at or after its time and once, latest set
- * wins, rollback, named alarms, retries with growing delays, the drop after the last retry,
- * re-arming, delete-all, and a journal failure. Time moves only when the test says so; "nothing
- * more" is checked by a round trip through the input gate after the time passed.
+ * clock and Pekko's manual time instead of waiting: at its time (not before) and once, latest set
+ * wins, rollback, named alarms, retries with growing delays (as the admin view shows them), the
+ * drop after the last retry, re-arming, delete-all, and a journal failure. Time moves only when
+ * the test says so; "nothing more" is checked by a round trip through the input gate after the
+ * time passed.
  */
 class AlarmTimingTest {
   private static EntityTestKit kit;
@@ -75,16 +76,6 @@ class AlarmTimingTest {
     kit.inspect(object);
   }
 
-  private static List<Delivery> deliveriesOf(String object) {
-    List<Delivery> result = new ArrayList<>();
-    for (Delivery delivery : AlarmTest.deliveries) {
-      if (delivery.object().equals(object)) {
-        result.add(delivery);
-      }
-    }
-    return result;
-  }
-
   @Test
   void anAlarmFiresOnceAtOrAfterItsTime() {
     ActorRef<ObjectCommand> once = object("t-once");
@@ -105,6 +96,7 @@ class AlarmTimingTest {
     assertThat(deliveriesOf("t-once")).hasSize(1); // succeeded: never run again
     assertThat(text(once, "t-once", "/alarms")).isEqualTo("[]");
     assertThat(text(once, "t-once", "/get")).isEqualTo("none");
+    assertThat(kit.inspect(once).keys()).contains("fired:default"); // the handler's write stays
   }
 
   @Test
@@ -184,8 +176,17 @@ class AlarmTimingTest {
   void aHandlerThatAlwaysFailsIsDroppedAfterTheLastRetry() {
     AlarmTest.failures.put("t-hopeless/default", -1);
     ActorRef<ObjectCommand> hopeless = object("t-hopeless");
+    long due = kit.clock.millis() + 50;
     text(hopeless, "t-hopeless", "/set?in=50");
-    for (long delay : new long[] {50, 200, 400, 800}) {
+    pass(hopeless, Duration.ofMillis(50));
+    // Between attempts the admin view shows the retry: its count, the original time, its own due.
+    ScheduledAlarm retry = kit.inspect(hopeless).alarms().get(0);
+    assertThat(retry.retryCount()).isEqualTo(1);
+    assertThat(retry.scheduledMillis()).isEqualTo(due);
+    assertThat(retry.dueMillis()).isEqualTo(due + 200);
+    pass(hopeless, Duration.ofMillis(200));
+    assertThat(kit.inspect(hopeless).alarms().get(0).dueMillis()).isEqualTo(due + 200 + 400);
+    for (long delay : new long[] {400, 800}) {
       pass(hopeless, Duration.ofMillis(delay));
     }
     pass(hopeless, Duration.ofMinutes(10)); // the next retry would have been 1.6 s later
@@ -193,6 +194,7 @@ class AlarmTimingTest {
         .extracting(d -> d.info().retryCount())
         .containsExactly(0, 1, 2, 3);
     assertThat(text(hopeless, "t-hopeless", "/alarms")).isEqualTo("[]");
+    assertThat(kit.inspect(hopeless).keys()).doesNotContain("failed-write"); // every attempt rolled back
     var dropped =
         kit.meters
             .find("durable_objects.alarms.dropped")

@@ -97,7 +97,7 @@ class ClientSocketsTest {
             .offer(
                 id, Request.of("GET", "/ws").withQuery("name=ann"), "socket-1", connection.getRef())
             .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+            .get(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(answer.status()).isEqualTo(101);
     receiveOne(connection, link, heard);
     assertThat(heard.events).containsExactly("accepted");
@@ -123,7 +123,7 @@ class ClientSocketsTest {
         .get(id)
         .fetch(Request.of("GET", "/closed"))
         .toCompletableFuture()
-        .orTimeout(5, TimeUnit.SECONDS)
+        .orTimeout(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS)
         .join()
         .bodyText();
   }
@@ -136,7 +136,7 @@ class ClientSocketsTest {
         sockets
             .offer(id, Request.of("GET", "/count"), "socket-2", connection.getRef())
             .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+            .get(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(answer.status()).isEqualTo(200);
     connection.expectNoMessage(Duration.ofMillis(200));
   }

@@ -159,7 +159,8 @@ class WebSocketObjectTest {
       assertThat(text(member)).isEqualTo("1 alice: hi");
       assertThat(text(member)).isEqualTo("2 bob: hello");
     }
-    Thread.sleep(2500); // idle: the object is evicted, the connections stay
+    // Idle, the object is evicted; the connections stay.
+    TestNodes.awaitInactive(testKit, "room", rooms.idFromName("lobby").toString());
     say("lobby", "s-carol", "still here?");
     for (TestProbe<SocketCommand> member : List.of(alice, bob, carol)) {
       // The attachment (the member's name) and the socket list survived the eviction.

@@ -29,28 +29,28 @@ import org.apache.pekko.http.javadsl.server.Route;
  * JSON result ({@code null} for a void result).
  *
  * <p>A call is admitted exactly as a request to the object's own paths, with {@link ObjectRoutes}'
- * own checks: the token, the namespace, the name or ID, the body limit and the in-flight limits; it
- * carries the request's {@code X-Request-Id}, and an {@code Idempotency-Key} header applies it at
- * most once. The object's refusals keep their status (404 {@code unknown_method}, 400 {@code
- * bad_arguments} or {@code ambiguous_overload}), and a method that throws answers as a fetch that
- * throws does.
+ * own checks ({@link ObjectChecks}): the token, the namespace, the name or ID, the body limit and
+ * the in-flight limits; it carries the request's {@code X-Request-Id}, and an {@code
+ * Idempotency-Key} header applies it at most once. The object's refusals keep their status (404
+ * {@code unknown_method}, 400 {@code bad_arguments} or {@code ambiguous_overload}), and a method
+ * that throws answers as a fetch that throws does.
  */
 final class RpcRoutes extends AllDirectives {
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private final ObjectRoutes objects;
+  private final ObjectChecks checks;
   private final GatewaySettings settings;
   private final InFlightLimits limits;
   private final GatewayMetrics metrics;
   private final DrainDeadline drain;
 
   RpcRoutes(
-      ObjectRoutes objects,
+      ObjectChecks checks,
       GatewaySettings settings,
       InFlightLimits limits,
       GatewayMetrics metrics,
       DrainDeadline drain) {
-    this.objects = objects;
+    this.checks = checks;
     this.settings = settings;
     this.limits = limits;
     this.metrics = metrics;
@@ -86,7 +86,7 @@ final class RpcRoutes extends AllDirectives {
         http -> {
           long start = System.nanoTime();
           if (!http.method().equals(HttpMethods.POST)) {
-            return objects.done(
+            return checks.done(
                 namespaceName,
                 start,
                 ErrorResponses.of(405, "method_not_allowed", "call an RPC method with POST")
@@ -95,15 +95,15 @@ final class RpcRoutes extends AllDirectives {
           DurableObjectNamespace namespace;
           DurableObjectStub stub;
           try {
-            namespace = objects.admitted(http, namespaceName);
-            stub = keyed(namespace.get(ObjectRoutes.idOf(namespace, name, hex)), http);
-          } catch (ObjectRoutes.Refused refused) {
-            return objects.done(namespaceName, start, refused.response);
+            namespace = checks.admitted(http, namespaceName);
+            stub = keyed(namespace.get(ObjectChecks.idOf(namespace, name, hex)), http);
+          } catch (ObjectChecks.Refused refused) {
+            return checks.done(namespaceName, start, refused.response);
           }
           if (http.entity().getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
-            return objects.done(namespaceName, start, objects.tooLarge());
+            return checks.done(namespaceName, start, checks.tooLarge());
           }
-          return objects.withBody(
+          return checks.withBody(
               http,
               body ->
                   completeWithFuture(
@@ -114,12 +114,12 @@ final class RpcRoutes extends AllDirectives {
   /** The stub with the request's {@code Idempotency-Key}, if it has one. */
   private static DurableObjectStub keyed(
       DurableObjectStub stub, org.apache.pekko.http.javadsl.model.HttpRequest http)
-      throws ObjectRoutes.Refused {
+      throws ObjectChecks.Refused {
     Optional<String> key = http.getHeader(IDEMPOTENCY_KEY).map(HttpHeader::value);
     try {
       return key.isPresent() ? stub.withIdempotencyKey(key.get()) : stub;
     } catch (IllegalArgumentException e) {
-      throw new ObjectRoutes.Refused(
+      throw new ObjectChecks.Refused(
           ErrorResponses.of(400, "invalid_idempotency_key", e.getMessage()));
     }
   }
@@ -136,7 +136,7 @@ final class RpcRoutes extends AllDirectives {
     InFlightLimits.Admission admission = limits.tryAcquire(objectKey);
     if (admission != InFlightLimits.Admission.ADMITTED) {
       return CompletableFuture.completedFuture(
-          measured(namespace, start, objects.refused(admission)));
+          measured(namespace, start, checks.refused(admission)));
     }
     CompletionStage<String> result;
     try {
@@ -152,10 +152,10 @@ final class RpcRoutes extends AllDirectives {
               failure == null
                   ? HttpResponse.create()
                       .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json))
-                  : ObjectRoutes.toHttp(null, failure, namespace, id, requestId);
+                  : ObjectAnswers.toHttp(null, failure, namespace, id, requestId);
           answer.complete(measured(namespace, start, response));
         });
-    drain.track(answer, ObjectRoutes::shutDownBeforeAnswer);
+    drain.track(answer, ObjectAnswers::shutDownBeforeAnswer);
     return answer;
   }
 

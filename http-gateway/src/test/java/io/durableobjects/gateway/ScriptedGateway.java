@@ -42,7 +42,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The gateway's whole HTTP surface, assembled as a node assembles it ({@link
- * DurableObjectsServer#routes}) and bound on a free port, in front of scripted namespaces: public
+ * GatewayAssembly#routes}) and bound on a free port, in front of scripted namespaces: public
  * {@link DurableObjectNamespace}s whose objects answer what each test scripts. No cluster, no
  * journal: a test of the gateway's translation (statuses, error bodies, headers, auth, limits) runs
  * in milliseconds. Configured like {@link GatewayNode} (same tokens; object-traffic auth off unless
@@ -92,7 +92,7 @@ final class ScriptedGateway implements AutoCloseable {
       scripts.forEach((name, script) -> namespaces.put(name, new ScriptedNamespace(name, script)));
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       GatewayRoutes routes =
-          DurableObjectsServer.routes(
+          GatewayAssembly.routes(
               name -> {
                 DurableObjectNamespace namespace = namespaces.get(name);
                 if (namespace == null) {
@@ -109,7 +109,7 @@ final class ScriptedGateway implements AutoCloseable {
               new DrainDeadline(),
               null);
       ServerBinding binding =
-          DurableObjectsServer.bind(system, settings, routes)
+          GatewayAssembly.bind(system, settings, routes)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       return new ScriptedGateway(system, binding);

@@ -2,7 +2,6 @@ package io.durableobjects.core.internal;
 
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.entity.ObjectEntity;
-import io.durableobjects.core.internal.rpc.RpcDispatch;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -22,7 +21,7 @@ final class NamespaceSharding {
       NamespaceSettings namespace,
       DurableObjectsSettings settings,
       NodeServices services) {
-    ObjectEntity.Config entityConfig = entityConfig(namespace, settings, services);
+    ObjectEntity.Config entityConfig = ObjectEntity.Config.of(namespace, settings, services);
     ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system);
     shardingSettings =
         shardingSettings.withPassivationStrategy(
@@ -43,28 +42,5 @@ final class NamespaceSharding {
                             ctx.getShard()))
                 .withStopMessage(ObjectCommand.Stop.INSTANCE)
                 .withSettings(shardingSettings));
-  }
-
-  private static ObjectEntity.Config entityConfig(
-      NamespaceSettings namespace, DurableObjectsSettings settings, NodeServices services) {
-    return new ObjectEntity.Config(
-        namespace,
-        services.codec(),
-        settings.snapshotEvery(),
-        settings.keepSnapshots(),
-        settings.deleteEventsOnSnapshot(),
-        settings.stashCapacity(),
-        settings.maxResponseBytes(),
-        settings.requestTimeout(),
-        settings.idempotency(),
-        settings.journalPluginId(),
-        settings.snapshotPluginId(),
-        new RpcDispatch(services.mapper()),
-        services.env(),
-        services.catalog(),
-        new ObjectMetrics(services.registry(), namespace.name()),
-        settings.alarms(),
-        services.alarmIndex(),
-        settings.webSockets());
   }
 }

@@ -2,8 +2,10 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.internal.AlarmSettings;
+import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.IdempotencySettings;
 import io.durableobjects.core.internal.NamespaceSettings;
+import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectMetrics;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import io.durableobjects.core.internal.storage.AlarmRules;
@@ -54,77 +56,107 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 public final class ObjectEntity {
 
   /**
-   * What an entity needs beyond its ID.
+   * What an entity needs beyond its ID, as a few objects: its namespace, the node's settings and
+   * services, and what all entities of the namespace share (the RPC dispatch and the meters, built
+   * once per namespace by {@link #of}). The phases read it through the accessors below, so that the
+   * parts of the node's settings and services they use are named in one place.
    *
    * @param clock wall time: alarm due times, idempotency retention, commit times; timeouts and
    *     timers use the actor system's scheduler instead
    */
   public record Config(
       NamespaceSettings namespace,
-      ValueCodec codec,
-      int snapshotEvery,
-      int keepSnapshots,
-      boolean deleteEventsOnSnapshot,
-      int stashCapacity,
-      long maxResponseBytes,
-      Duration requestTimeout,
-      IdempotencySettings idempotency,
-      String journalPluginId,
-      String snapshotPluginId,
+      DurableObjectsSettings settings,
+      NodeServices services,
       RpcDispatch rpc,
-      Supplier<DurableObjects> env,
-      ObjectCatalog catalog,
       ObjectMetrics metrics,
-      AlarmSettings alarms,
-      AlarmIndex alarmIndex,
-      ObjectSockets.Limits socketLimits,
       Clock clock) {
 
-    /** A configuration on the system clock. */
-    public Config(
+    /** The configuration of the entities of {@code namespace}, on the system clock. */
+    public static Config of(
+        NamespaceSettings namespace, DurableObjectsSettings settings, NodeServices services) {
+      return of(namespace, settings, services, Clock.systemUTC());
+    }
+
+    /** The configuration of the entities of {@code namespace}, on {@code clock} (tests' own). */
+    public static Config of(
         NamespaceSettings namespace,
-        ValueCodec codec,
-        int snapshotEvery,
-        int keepSnapshots,
-        boolean deleteEventsOnSnapshot,
-        int stashCapacity,
-        long maxResponseBytes,
-        Duration requestTimeout,
-        IdempotencySettings idempotency,
-        String journalPluginId,
-        String snapshotPluginId,
-        RpcDispatch rpc,
-        Supplier<DurableObjects> env,
-        ObjectCatalog catalog,
-        ObjectMetrics metrics,
-        AlarmSettings alarms,
-        AlarmIndex alarmIndex,
-        ObjectSockets.Limits socketLimits) {
-      this(
+        DurableObjectsSettings settings,
+        NodeServices services,
+        Clock clock) {
+      return new Config(
           namespace,
-          codec,
-          snapshotEvery,
-          keepSnapshots,
-          deleteEventsOnSnapshot,
-          stashCapacity,
-          maxResponseBytes,
-          requestTimeout,
-          idempotency,
-          journalPluginId,
-          snapshotPluginId,
-          rpc,
-          env,
-          catalog,
-          metrics,
-          alarms,
-          alarmIndex,
-          socketLimits,
-          Clock.systemUTC());
+          settings,
+          services,
+          new RpcDispatch(services.mapper()),
+          new ObjectMetrics(services.registry(), namespace.name()),
+          clock);
+    }
+
+    ValueCodec codec() {
+      return services.codec();
+    }
+
+    Supplier<DurableObjects> env() {
+      return services.env();
+    }
+
+    ObjectCatalog catalog() {
+      return services.catalog();
+    }
+
+    AlarmIndex alarmIndex() {
+      return services.alarmIndex();
+    }
+
+    int snapshotEvery() {
+      return settings.snapshotEvery();
+    }
+
+    int keepSnapshots() {
+      return settings.keepSnapshots();
+    }
+
+    boolean deleteEventsOnSnapshot() {
+      return settings.deleteEventsOnSnapshot();
+    }
+
+    String journalPluginId() {
+      return settings.journalPluginId();
+    }
+
+    String snapshotPluginId() {
+      return settings.snapshotPluginId();
+    }
+
+    int stashCapacity() {
+      return settings.stashCapacity();
+    }
+
+    /** How long a call may run (and an activation take) before it fails with 504. */
+    Duration requestTimeout() {
+      return settings.requestTimeout();
+    }
+
+    long maxResponseBytes() {
+      return settings.maxResponseBytes();
+    }
+
+    IdempotencySettings idempotency() {
+      return settings.idempotency();
+    }
+
+    AlarmSettings alarms() {
+      return settings.alarms();
+    }
+
+    ObjectSockets.Limits socketLimits() {
+      return settings.webSockets();
     }
 
     AlarmRules alarmRules() {
       return new AlarmRules(
-          namespace.objectClass().getName(), namespace.handlesAlarms(), alarms.maxPerObject());
+          namespace.objectClass().getName(), namespace.handlesAlarms(), alarms().maxPerObject());
     }
   }
 

@@ -41,7 +41,7 @@ class BlockConcurrencyWhileTest {
   @BeforeEach
   void script() {
     events = kit.testKit.createTestProbe();
-    ScriptedObject.script = new ScriptedObject.Script(events.getRef(), kit.clock);
+    ScriptedObject.script = new ScriptedObject.Script(events.getRef());
   }
 
   @Test

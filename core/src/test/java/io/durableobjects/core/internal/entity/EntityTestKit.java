@@ -8,9 +8,8 @@ import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.InMemoryAlarmIndex;
 import io.durableobjects.core.internal.InMemoryObjectCatalog;
 import io.durableobjects.core.internal.NamespaceSettings;
+import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectIds;
-import io.durableobjects.core.internal.ObjectMetrics;
-import io.durableobjects.core.internal.rpc.RpcDispatch;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -76,27 +75,17 @@ public final class EntityTestKit {
     NamespaceSettings namespace = settings.namespaces().get(NAMESPACE);
     ObjectMapper mapper =
         JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-json", Optional.empty());
-    config =
-        new ObjectEntity.Config(
-            namespace,
+    // No calls leave the object in these tests: no env and no caller.
+    NodeServices services =
+        new NodeServices(
             new ValueCodec(mapper, StorageSettings.fromConfig(conf)),
-            settings.snapshotEvery(),
-            settings.keepSnapshots(),
-            settings.deleteEventsOnSnapshot(),
-            settings.stashCapacity(),
-            settings.maxResponseBytes(),
-            settings.requestTimeout(),
-            settings.idempotency(),
-            settings.journalPluginId(),
-            settings.snapshotPluginId(),
-            new RpcDispatch(mapper),
+            mapper,
             () -> null,
             new InMemoryObjectCatalog(),
-            new ObjectMetrics(meters, NAMESPACE),
-            settings.alarms(),
             new InMemoryAlarmIndex(),
-            settings.webSockets(),
-            clock);
+            meters,
+            null);
+    config = ObjectEntity.Config.of(namespace, settings, services, clock);
   }
 
   /** Spawns the object of this name. */

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.durableobjects.core.TestTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -16,17 +17,18 @@ import org.apache.pekko.persistence.testkit.WriteEvents;
 
 /**
  * A journal policy that holds the first write of one object until the test releases it, then
- * lets it succeed or fail; it records how many events each of that object's writes carried.
+ * lets it succeed or fail; it records how many events each of that object's writes carried. The
+ * one way core's tests hold a write in flight, at the entity's level and at a node's.
  */
-final class HeldWrite implements ProcessingPolicy<JournalOperation> {
-  final List<Integer> writes = new CopyOnWriteArrayList<>();
+public final class HeldWrite implements ProcessingPolicy<JournalOperation> {
+  public final List<Integer> writes = new CopyOnWriteArrayList<>();
   private final String persistenceId;
   private final AtomicBoolean first = new AtomicBoolean(true);
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean fail;
 
-  HeldWrite(String persistenceId) {
+  public HeldWrite(String persistenceId) {
     this.persistenceId = persistenceId;
   }
 
@@ -37,7 +39,8 @@ final class HeldWrite implements ProcessingPolicy<JournalOperation> {
       if (first.compareAndSet(true, false)) {
         entered.countDown();
         try {
-          released.await(10, TimeUnit.SECONDS);
+          // Bounded so that a test that forgot to release cannot block the journal for good.
+          released.await(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -49,15 +52,18 @@ final class HeldWrite implements ProcessingPolicy<JournalOperation> {
     return ProcessingSuccess.getInstance();
   }
 
-  void awaitHeld() throws InterruptedException {
-    assertThat(entered.await(10, TimeUnit.SECONDS)).as("the write reached the journal").isTrue();
+  /** Waits until the held write reached the journal. */
+  public void awaitHeld() throws InterruptedException {
+    assertThat(entered.await(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS)).as("the write reached the journal").isTrue();
   }
 
-  void succeed() {
+  /** Lets the held write succeed. */
+  public void succeed() {
     released.countDown();
   }
 
-  void fail() {
+  /** Lets the held write fail, as a journal that cannot write would. */
+  public void fail() {
     fail = true;
     released.countDown();
   }

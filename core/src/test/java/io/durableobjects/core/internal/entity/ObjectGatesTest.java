@@ -37,7 +37,7 @@ class ObjectGatesTest {
   @BeforeEach
   void script() {
     events = kit.testKit.createTestProbe();
-    ScriptedObject.script = new ScriptedObject.Script(events.getRef(), kit.clock);
+    ScriptedObject.script = new ScriptedObject.Script(events.getRef());
   }
 
   @AfterEach
@@ -169,6 +169,7 @@ class ObjectGatesTest {
     assertThat(text(other.receiveMessage())).isEqualTo("uncommitted");
   }
 
+  // Sharding's stop message, as idle passivation sends it when a long call outlives the idle timeout.
   @Test
   void aStopWhileACallRunsServesTheWaitingCallsThenStops() {
     ActorRef<ObjectCommand> object = kit.spawn("stopping");

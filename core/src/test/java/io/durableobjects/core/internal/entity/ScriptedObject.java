@@ -1,13 +1,9 @@
 package io.durableobjects.core.internal.entity;
 
-import io.durableobjects.core.AlarmHandler;
-import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.AsyncFetchHandler;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,25 +22,21 @@ import org.apache.pekko.actor.typed.ActorRef;
  *       Script#hold} of its id.
  *   <li>{@code /block}: {@code blockConcurrencyWhile} on the hold of its id, whose stage writes
  *       (if asked); answers at once.
- *   <li>{@code /alarm?in=}: sets the alarm that many milliseconds ahead of the test's clock.
  * </ul>
  */
-public final class ScriptedObject implements AsyncFetchHandler, AlarmHandler {
+public final class ScriptedObject implements AsyncFetchHandler {
 
   /** What the current test sees and steers. */
   static final class Script {
     final ActorRef<String> events;
-    final Clock clock;
     final AtomicInteger instances = new AtomicInteger();
     final Map<String, CompletableFuture<Void>> holds = new ConcurrentHashMap<>();
     final Map<String, List<String>> chains = new ConcurrentHashMap<>();
     volatile DurableObjectState lastState;
-    volatile boolean alarmFails;
     volatile boolean constructorFails;
 
-    Script(ActorRef<String> events, Clock clock) {
+    Script(ActorRef<String> events) {
       this.events = events;
-      this.clock = clock;
     }
 
     CompletableFuture<Void> hold(String id) {
@@ -100,24 +92,9 @@ public final class ScriptedObject implements AsyncFetchHandler, AlarmHandler {
                         }));
         return done("blocked " + id);
       }
-      case "/alarm" -> {
-        long in = Long.parseLong(request.queryParam("in").orElse("0"));
-        state.storage().setAlarm(Instant.ofEpochMilli(s.clock.millis() + in));
-        return done("set");
-      }
       default -> {
         return done("?");
       }
-    }
-  }
-
-  @Override
-  public void alarm(AlarmInfo info) {
-    Script s = script;
-    s.events.tell("alarm retry " + info.retryCount() + " at " + s.clock.millis());
-    state.storage().put("alarm-" + info.retryCount(), "ran");
-    if (s.alarmFails) {
-      throw new IllegalStateException("the alarm fails on purpose");
     }
   }
 
