@@ -25,12 +25,15 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.gateway.GatewayTestSupport.RawResponse;
 import io.durableobjects.gateway.testing.GatewayNode;
+import io.durableobjects.gateway.testing.TestObject;
+import io.durableobjects.testsupport.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -798,7 +801,10 @@ public class GatewayStatusTest {
     CompletableFuture<HttpResponse<String>> slow =
         CompletableFuture.supplyAsync(
             () -> quietGet(closing, "/v1/test/by-name/drain/slow?ms=2500"));
-    Thread.sleep(500);
+    Await.until(
+        "the slow request running in its object",
+        Duration.ofSeconds(10),
+        () -> TestObject.slowRunning("drain") > 0);
     CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
     List<RawResponse> answers = new ArrayList<>();
     int refused = 0;
@@ -809,6 +815,7 @@ public class GatewayStatusTest {
       } catch (IOException e) {
         refused++;
       }
+      // The pace of this prober over the 2 s of the drain, not a wait for a condition.
       Thread.sleep(20);
     }
     HttpResponse<String> drained = slow.get(30, TimeUnit.SECONDS);
