@@ -10,6 +10,7 @@ import static io.durableobjects.gateway.GatewayTestSupport.describe;
 import static io.durableobjects.gateway.GatewayTestSupport.get;
 import static io.durableobjects.gateway.GatewayTestSupport.json;
 import static io.durableobjects.gateway.GatewayTestSupport.post;
+import static io.durableobjects.gateway.GatewayTestSupport.quietGet;
 import static io.durableobjects.gateway.GatewayTestSupport.raw;
 import static io.durableobjects.gateway.GatewayTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
-import io.durableobjects.core.Header;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.ObjectIds;
@@ -73,17 +73,7 @@ public class GatewayStatusTest {
 
     @Override
     public Response fetch(Request request) {
-      int status = Integer.parseInt(request.queryParam("status").orElse("200"));
-      return Response.status(status)
-          .withHeaders(
-              List.of(
-                  new Header("Content-Type", "text/plain; charset=UTF-8"),
-                  new Header("X-Object", "shaped"),
-                  new Header("Cache-Control", "no-store"),
-                  new Header("X-Method", request.method()),
-                  new Header("Set-Cookie", "a=1"),
-                  new Header("Set-Cookie", "b=2")))
-          .withBody("shaped " + request.method() + " " + request.path());
+      return GatewayTestSupport.shaped(request);
     }
   }
 
@@ -451,14 +441,6 @@ public class GatewayStatusTest {
     assertNoStackTrace(again.body());
   }
 
-  private static HttpResponse<String> quietGet(GatewayNode n, String path) {
-    try {
-      return get(n, path);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Errors in general.
 
@@ -800,7 +782,7 @@ public class GatewayStatusTest {
     int port = closing.port();
     CompletableFuture<HttpResponse<String>> slow =
         CompletableFuture.supplyAsync(
-            () -> quietGet(closing, "/v1/test/by-name/drain/slow?ms=2500"));
+            () -> quietGet(closing.baseUrl(), "/v1/test/by-name/drain/slow?ms=2500"));
     Await.until(
         "the slow request running in its object",
         Duration.ofSeconds(10),
