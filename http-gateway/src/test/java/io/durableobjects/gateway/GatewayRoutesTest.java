@@ -12,11 +12,11 @@ import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.testsupport.TimeFactor;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -135,7 +135,7 @@ class GatewayRoutesTest {
     HttpResponse<String> chunked =
         CLIENT.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/echo/by-name/a/x"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(TimeFactor.seconds(10))
                 .POST(
                     HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream(new byte[4096])))
