@@ -10,6 +10,7 @@ import static io.durableobjects.gateway.GatewayTestSupport.describe;
 import static io.durableobjects.gateway.GatewayTestSupport.get;
 import static io.durableobjects.gateway.GatewayTestSupport.json;
 import static io.durableobjects.gateway.GatewayTestSupport.post;
+import static io.durableobjects.gateway.GatewayTestSupport.quietGet;
 import static io.durableobjects.gateway.GatewayTestSupport.raw;
 import static io.durableobjects.gateway.GatewayTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,18 +20,20 @@ import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
-import io.durableobjects.core.Header;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.gateway.GatewayTestSupport.RawResponse;
 import io.durableobjects.gateway.testing.GatewayNode;
+import io.durableobjects.gateway.testing.TestObject;
+import io.durableobjects.testsupport.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -70,17 +73,7 @@ public class GatewayStatusTest {
 
     @Override
     public Response fetch(Request request) {
-      int status = Integer.parseInt(request.queryParam("status").orElse("200"));
-      return Response.status(status)
-          .withHeaders(
-              List.of(
-                  new Header("Content-Type", "text/plain; charset=UTF-8"),
-                  new Header("X-Object", "shaped"),
-                  new Header("Cache-Control", "no-store"),
-                  new Header("X-Method", request.method()),
-                  new Header("Set-Cookie", "a=1"),
-                  new Header("Set-Cookie", "b=2")))
-          .withBody("shaped " + request.method() + " " + request.path());
+      return GatewayTestSupport.shaped(request);
     }
   }
 
@@ -448,14 +441,6 @@ public class GatewayStatusTest {
     assertNoStackTrace(again.body());
   }
 
-  private static HttpResponse<String> quietGet(GatewayNode n, String path) {
-    try {
-      return get(n, path);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Errors in general.
 
@@ -797,8 +782,11 @@ public class GatewayStatusTest {
     int port = closing.port();
     CompletableFuture<HttpResponse<String>> slow =
         CompletableFuture.supplyAsync(
-            () -> quietGet(closing, "/v1/test/by-name/drain/slow?ms=2500"));
-    Thread.sleep(500);
+            () -> quietGet(closing.baseUrl(), "/v1/test/by-name/drain/slow?ms=2500"));
+    Await.until(
+        "the slow request running in its object",
+        Duration.ofSeconds(10),
+        () -> TestObject.slowRunning("drain") > 0);
     CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
     List<RawResponse> answers = new ArrayList<>();
     int refused = 0;
@@ -809,6 +797,7 @@ public class GatewayStatusTest {
       } catch (IOException e) {
         refused++;
       }
+      // The pace of this prober over the 2 s of the drain, not a wait for a condition.
       Thread.sleep(20);
     }
     HttpResponse<String> drained = slow.get(30, TimeUnit.SECONDS);

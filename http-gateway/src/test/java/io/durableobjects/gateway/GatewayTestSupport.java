@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableobjects.core.Header;
+import io.durableobjects.core.Request;
+import io.durableobjects.core.Response;
 import io.durableobjects.gateway.testing.GatewayNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +108,34 @@ final class GatewayTestSupport {
   static HttpResponse<String> post(
       String baseUrl, String pathAndQuery, String body, String... headers) throws Exception {
     return send(baseUrl, "POST", pathAndQuery, body == null ? "" : body, headers);
+  }
+
+  /** A GET for a {@code CompletableFuture.supplyAsync}: a failure to send is unchecked. */
+  static HttpResponse<String> quietGet(String baseUrl, String pathAndQuery) {
+    try {
+      return get(baseUrl, pathAndQuery);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The answer of a "shaped" object: the status the query asks for ({@code ?status=}, 200 without
+   * one), with a text body and headers (a repeated {@code Set-Cookie} among them), so that a test
+   * sees what of an object's response the gateway passes on.
+   */
+  static Response shaped(Request request) {
+    int status = Integer.parseInt(request.queryParam("status").orElse("200"));
+    return Response.status(status)
+        .withHeaders(
+            List.of(
+                new Header("Content-Type", "text/plain; charset=UTF-8"),
+                new Header("X-Object", "shaped"),
+                new Header("Cache-Control", "no-store"),
+                new Header("X-Method", request.method()),
+                new Header("Set-Cookie", "a=1"),
+                new Header("Set-Cookie", "b=2")))
+        .withBody("shaped " + request.method() + " " + request.path());
   }
 
   static JsonNode json(HttpResponse<String> response) throws IOException {

@@ -9,6 +9,7 @@ import static io.durableobjects.gateway.GatewayTestSupport.describe;
 import static io.durableobjects.gateway.GatewayTestSupport.get;
 import static io.durableobjects.gateway.GatewayTestSupport.json;
 import static io.durableobjects.gateway.GatewayTestSupport.post;
+import static io.durableobjects.gateway.GatewayTestSupport.quietGet;
 import static io.durableobjects.gateway.GatewayTestSupport.raw;
 import static io.durableobjects.gateway.GatewayTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
-import io.durableobjects.core.Header;
 import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
@@ -134,21 +134,10 @@ class GatewayTranslationTest {
 
   /** Namespace {@code shaped}: the status the query asks for, with headers and a text body. */
   private static CompletionStage<Response> shaped(DurableObjectId id, Request request) {
-    int status = Integer.parseInt(request.queryParam("status").orElse("200"));
-    if (status == 204) {
+    if (Integer.parseInt(request.queryParam("status").orElse("200")) == 204) {
       return CompletableFuture.completedFuture(Response.status(204));
     }
-    return CompletableFuture.completedFuture(
-        Response.status(status)
-            .withHeaders(
-                List.of(
-                    new Header("Content-Type", "text/plain; charset=UTF-8"),
-                    new Header("X-Object", "shaped"),
-                    new Header("Cache-Control", "no-store"),
-                    new Header("X-Method", request.method()),
-                    new Header("Set-Cookie", "a=1"),
-                    new Header("Set-Cookie", "b=2")))
-            .withBody("shaped " + request.method() + " " + request.path()));
+    return CompletableFuture.completedFuture(GatewayTestSupport.shaped(request));
   }
 
   private static Held nextHeld() throws InterruptedException {
@@ -762,14 +751,6 @@ class GatewayTranslationTest {
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> r = post(limitedBase, "/v1/test/by-name/leak/increment", "");
       assertThat(r.statusCode()).as(describe(r)).isEqualTo(200);
-    }
-  }
-
-  private static HttpResponse<String> quietGet(String baseUrl, String path) {
-    try {
-      return get(baseUrl, path);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 

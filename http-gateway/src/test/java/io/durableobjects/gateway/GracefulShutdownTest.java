@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.gateway.testing.GatewayNode;
 import io.durableobjects.gateway.testing.RawHttp;
+import io.durableobjects.gateway.testing.TestObject;
+import io.durableobjects.testsupport.Await;
+import io.durableobjects.testsupport.TimeFactor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,17 +19,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.junit.jupiter.api.Test;
@@ -68,6 +74,8 @@ class GracefulShutdownTest {
   private static final int TIMEOUT_MS = SLOW_MS + 5_000;
   private static final long ACCEPT_MARGIN_MS = 50;
   private static final int PIPELINED = 5;
+  /** Requests each traffic loop has sent before the shutdown begins: the traffic is steady. */
+  private static final int STEADY = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request's outcome, with its timing. */
@@ -99,6 +107,8 @@ class GracefulShutdownTest {
     final AtomicLong serviceUnbind = new AtomicLong();
     final AtomicLong serviceRequestsDone = new AtomicLong();
     final AtomicLong serviceStop = new AtomicLong();
+    /** Counted down once {@link #serviceUnbind} is set. */
+    final CountDownLatch serviceUnbindStarted = new CountDownLatch(1);
   }
 
   @Test
@@ -121,33 +131,8 @@ class GracefulShutdownTest {
           .isEqualTo(200);
       Phases phases = markPhases(node);
 
-      // 50 slow requests, each on its own connection; on the last few connections a second
-      // request follows (pipelined) once the shutdown has begun.
-      List<RawHttp.Timing> slowTimings = new ArrayList<>();
-      List<Future<Outcome>> slow = new ArrayList<>();
-      List<Future<Outcome>> pipelined = new ArrayList<>();
-      for (int i = 0; i < SLOW_REQUESTS; i++) {
-        RawHttp.Timing timing = new RawHttp.Timing();
-        slowTimings.add(timing);
-        String path = "/v1/test/by-name/x" + i + "/slow?ms=" + SLOW_MS;
-        if (i < SLOW_REQUESTS - PIPELINED) {
-          slow.add(pool.submit(() -> send(port, "GET", path, timing, TIMEOUT_MS)));
-        } else {
-          CompletableFuture<Outcome> second = new CompletableFuture<>();
-          pipelined.add(second);
-          String next = "/v1/test/by-name/x" + i + "/count";
-          slow.add(pool.submit(() -> sendPipelined(port, path, next, timing, phases, second)));
-        }
-      }
-      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (slowTimings.stream().anyMatch(t -> t.writtenNanos == 0)
-          && System.nanoTime() < waitUntil) {
-        Thread.sleep(5);
-      }
-      assertThat(slowTimings).allMatch(t -> t.writtenNanos != 0, "written");
-
-      // Traffic that keeps coming: increments and readiness probes, new and kept-alive
-      // connections, until the node is gone.
+      // Traffic that keeps coming, from before the slow requests until the node is gone:
+      // increments and readiness probes, new and kept-alive connections.
       AtomicBoolean stop = new AtomicBoolean();
       List<Outcome> increments = Collections.synchronizedList(new ArrayList<>());
       List<Outcome> keptAlive = Collections.synchronizedList(new ArrayList<>());
@@ -167,7 +152,39 @@ class GracefulShutdownTest {
                       port, "POST", "/v1/test/by-name/inc-ka/increment", stop, keptAlive)));
       loops.add(
           pool.submit(() -> keptAliveLoop(port, "GET", "/health/ready", stop, keptAliveProbes)));
-      Thread.sleep(500); // the slow requests are now running in their objects
+      Await.until(
+          "traffic flowing on every loop (several requests answered on each)",
+          Duration.ofSeconds(10),
+          () ->
+              increments.size() >= 3 * STEADY
+                  && keptAlive.size() >= STEADY
+                  && probes.size() >= STEADY
+                  && keptAliveProbes.size() >= STEADY);
+
+      // 50 slow requests, each on its own connection; on the last few connections a second
+      // request follows (pipelined) once the shutdown has begun.
+      List<RawHttp.Timing> slowTimings = new ArrayList<>();
+      List<Future<Outcome>> slow = new ArrayList<>();
+      List<Future<Outcome>> pipelined = new ArrayList<>();
+      for (int i = 0; i < SLOW_REQUESTS; i++) {
+        RawHttp.Timing timing = new RawHttp.Timing();
+        slowTimings.add(timing);
+        String path = "/v1/test/by-name/x" + i + "/slow?ms=" + SLOW_MS;
+        if (i < SLOW_REQUESTS - PIPELINED) {
+          slow.add(pool.submit(() -> send(port, "GET", path, timing, TIMEOUT_MS)));
+        } else {
+          CompletableFuture<Outcome> second = new CompletableFuture<>();
+          pipelined.add(second);
+          String next = "/v1/test/by-name/x" + i + "/count";
+          slow.add(pool.submit(() -> sendPipelined(port, path, next, timing, phases, second)));
+        }
+      }
+      Await.until(
+          "all slow requests written",
+          Duration.ofSeconds(10),
+          () -> slowTimings.stream().allMatch(t -> t.writtenNanos != 0));
+      assertThat(slowTimings).allMatch(t -> t.writtenNanos != 0, "written");
+      awaitSlowRunning("x", SLOW_REQUESTS); // the slow requests run in their objects
 
       long t0 = System.nanoTime();
       CompletableFuture<Long> closing =
@@ -360,11 +377,11 @@ class GracefulShutdownTest {
         String path = "/v1/test/by-name/d" + i + "/slow?ms=" + objectMs;
         slow.add(pool.submit(() -> send(port, "GET", path, timing, objectMs + 5_000)));
       }
-      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (timings.stream().anyMatch(t -> t.writtenNanos == 0) && System.nanoTime() < waitUntil) {
-        Thread.sleep(5);
-      }
-      Thread.sleep(300);
+      Await.until(
+          "all slow requests written",
+          Duration.ofSeconds(10),
+          () -> timings.stream().allMatch(t -> t.writtenNanos != 0));
+      awaitSlowRunning("d", 5);
       long t0 = System.nanoTime();
       CompletableFuture<Void> closing = CompletableFuture.runAsync(node::close, pool);
       List<String> problems = new ArrayList<>();
@@ -412,6 +429,15 @@ class GracefulShutdownTest {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.server().system());
     mark(shutdown, CoordinatedShutdown.PhaseBeforeServiceUnbind(), phases.beforeServiceUnbind);
     mark(shutdown, CoordinatedShutdown.PhaseServiceUnbind(), phases.serviceUnbind);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "test-latch-service-unbind",
+        () -> {
+          // After mark's task has set serviceUnbind (the tasks of a phase may run in any order).
+          phases.serviceUnbind.compareAndSet(0, System.nanoTime());
+          phases.serviceUnbindStarted.countDown();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     mark(shutdown, CoordinatedShutdown.PhaseServiceRequestsDone(), phases.serviceRequestsDone);
     mark(shutdown, CoordinatedShutdown.PhaseServiceStop(), phases.serviceStop);
     return phases;
@@ -425,6 +451,17 @@ class GracefulShutdownTest {
           at.compareAndSet(0, System.nanoTime());
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+  }
+
+  /**
+   * Waits until the objects {@code prefix0} to {@code prefix<count-1>} each run a {@code /slow}
+   * request: the requests have reached their objects.
+   */
+  private static void awaitSlowRunning(String prefix, int count) throws InterruptedException {
+    Await.until(
+        "the slow requests running in objects " + prefix + "0.." + prefix + (count - 1),
+        Duration.ofSeconds(10),
+        () -> IntStream.range(0, count).allMatch(i -> TestObject.slowRunning(prefix + i) > 0));
   }
 
   private static void checkClean503(Outcome o, long t0, List<String> problems) {
@@ -528,10 +565,8 @@ class GracefulShutdownTest {
       out.write(request("GET", path, true));
       out.flush();
       timing.writtenNanos = System.nanoTime();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (phases.serviceUnbind.get() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
+      // The second request goes out as soon as the unbind phase starts (or after 10 s anyway).
+      phases.serviceUnbindStarted.await(TimeFactor.seconds(10).toMillis(), TimeUnit.MILLISECONDS);
       try {
         out.write(request("GET", next, true));
         out.flush();
@@ -572,6 +607,7 @@ class GracefulShutdownTest {
       if (o.refused()) {
         return null;
       }
+      // The pace of this client (traffic that keeps coming), not a wait for a condition.
       Thread.sleep(pauseMs);
     }
     return null;
@@ -626,6 +662,7 @@ class GracefulShutdownTest {
                 new Outcome(label, timing, null, new RawHttp.NoResponseException(e.toString(), e)));
             open = false;
           }
+          // The pace of this client (traffic that keeps coming), not a wait for a condition.
           Thread.sleep(5);
         }
       } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.gateway.testing.GatewayNode;
+import io.durableobjects.testsupport.Await;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.cluster.MemberStatus;
@@ -85,14 +87,13 @@ class ManagementTest {
 
   private static HttpResponse<String> awaitNot200(InetSocketAddress management, String path)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      HttpResponse<String> response = get(management, path);
-      if (response.statusCode() != 200 || System.nanoTime() > deadline) {
-        return response;
-      }
-      Thread.sleep(20);
-    }
+    return Await.value(
+        path + " answering other than 200",
+        Duration.ofSeconds(10),
+        () -> {
+          HttpResponse<String> response = get(management, path);
+          return response.statusCode() != 200 ? Optional.of(response) : Optional.empty();
+        });
   }
 
   @Test
@@ -161,14 +162,14 @@ class ManagementTest {
         .hasMessageContaining("/nonexistent/ca.crt")
         .hasMessageContaining("automountServiceAccountToken");
     // The failed node's actor system is stopped again: its management port is free.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try (ServerSocket again = new ServerSocket(managementPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-        break;
-      } catch (java.io.IOException stillBound) {
-        assertThat(System.nanoTime()).as("management port %d released", managementPort).isLessThan(deadline);
-        Thread.sleep(100);
-      }
-    }
+    Await.until(
+        "management port " + managementPort + " released",
+        Duration.ofSeconds(20),
+        () -> {
+          try (ServerSocket again =
+              new ServerSocket(managementPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return true;
+          }
+        });
   }
 }

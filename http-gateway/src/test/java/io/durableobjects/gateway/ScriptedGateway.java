@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import io.durableobjects.core.internal.IdempotencyKeys;
 import io.durableobjects.core.internal.ObjectIdFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,6 +57,22 @@ final class ScriptedGateway implements AutoCloseable {
     CompletionStage<Response> fetch(DurableObjectId id, Request request);
   }
 
+  /**
+   * How the objects of a scripted namespace answer RPC calls by name ({@link
+   * DurableObjectStub#rpcJson}): the JSON result, or a failure as the runtime fails a call.
+   */
+  @FunctionalInterface
+  interface RpcScript {
+    CompletionStage<String> rpcJson(RpcCall call);
+  }
+
+  /**
+   * An RPC call as the object got it: the object, the method, the JSON arguments, and the
+   * Idempotency-Key the call carried (the stub's, from {@link DurableObjectStub#withIdempotencyKey}).
+   */
+  record RpcCall(
+      DurableObjectId id, String method, String jsonArguments, Optional<String> idempotencyKey) {}
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{64}");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -70,6 +87,15 @@ final class ScriptedGateway implements AutoCloseable {
 
   /** A gateway for {@code scripts} (namespace name to script), configured with {@code overrides}. */
   static ScriptedGateway start(Config overrides, Map<String, Script> scripts) {
+    return start(overrides, scripts, Map.of());
+  }
+
+  /**
+   * Like {@link #start(Config, Map)}, and the objects of the namespaces in {@code rpcScripts} answer
+   * RPC calls by name from their script (those of the other namespaces make no RPC calls).
+   */
+  static ScriptedGateway start(
+      Config overrides, Map<String, Script> scripts, Map<String, RpcScript> rpcScripts) {
     Config config =
         DurableObjectsServer.loadConfig(
             overrides.withFallback(
@@ -89,7 +115,9 @@ final class ScriptedGateway implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "scripted-gateway", config);
     try {
       Map<String, DurableObjectNamespace> namespaces = new TreeMap<>();
-      scripts.forEach((name, script) -> namespaces.put(name, new ScriptedNamespace(name, script)));
+      scripts.forEach(
+          (name, script) ->
+              namespaces.put(name, new ScriptedNamespace(name, script, rpcScripts.get(name))));
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       GatewayRoutes routes =
           GatewayAssembly.routes(
@@ -154,15 +182,18 @@ final class ScriptedGateway implements AutoCloseable {
 
   /**
    * A namespace of scripted objects. Its IDs look like the runtime's (64 lowercase hex characters,
-   * the same for the same name) and anything else is refused the way the runtime refuses it.
+   * the same for the same name) and anything else is refused the way the runtime refuses it; so are
+   * invalid Idempotency-Keys.
    */
   private static final class ScriptedNamespace implements DurableObjectNamespace {
     private final String name;
     private final Script script;
+    private final RpcScript rpcScript;
 
-    ScriptedNamespace(String name, Script script) {
+    ScriptedNamespace(String name, Script script, RpcScript rpcScript) {
       this.name = name;
       this.script = script;
+      this.rpcScript = rpcScript;
     }
 
     @Override
@@ -196,6 +227,10 @@ final class ScriptedGateway implements AutoCloseable {
 
     @Override
     public DurableObjectStub get(DurableObjectId id) {
+      return stub(id, Optional.empty());
+    }
+
+    private DurableObjectStub stub(DurableObjectId id, Optional<String> idempotencyKey) {
       return new DurableObjectStub() {
         @Override
         public DurableObjectId id() {
@@ -204,17 +239,29 @@ final class ScriptedGateway implements AutoCloseable {
 
         @Override
         public DurableObjectStub withIdempotencyKey(String key) {
-          throw new UnsupportedOperationException("the gateway does not key stubs");
+          String problem = key == null ? "the key is missing" : IdempotencyKeys.problem(key);
+          if (problem != null) {
+            throw new IllegalArgumentException(problem);
+          }
+          return stub(id, Optional.of(key));
         }
 
         @Override
         public <T> T rpc(Class<T> rpcInterface) {
-          throw new UnsupportedOperationException("the object routes make no RPC calls");
+          throw new UnsupportedOperationException("the gateway calls RPC methods by name");
         }
 
         @Override
         public CompletionStage<Response> fetch(Request request) {
           return script.fetch(id, request);
+        }
+
+        @Override
+        public CompletionStage<String> rpcJson(String method, String jsonArguments) {
+          if (rpcScript == null) {
+            throw new UnsupportedOperationException("namespace " + name + " has no RPC script");
+          }
+          return rpcScript.rpcJson(new RpcCall(id, method, jsonArguments, idempotencyKey));
         }
       };
     }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.gateway.testing.GatewayNode;
+import io.durableobjects.testsupport.Await;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import org.apache.pekko.cluster.MemberStatus;
@@ -42,11 +44,8 @@ class TwoNodeLargeMessageTest {
                         + seedPort
                         + "\"]"))) {
       Cluster cluster = Cluster.get(a.server().system());
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (members(cluster) < 2 || !allUp(cluster)) {
-        assertThat(System.nanoTime()).as("two Up members").isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Await.until(
+          "two Up members", Duration.ofSeconds(20), () -> members(cluster) >= 2 && allUp(cluster));
       byte[] body = new byte[1024 * 1024 - 64];
       Arrays.fill(body, (byte) 'x');
       // Objects spread over both nodes: with 16 names, some live on b while a's gateway asks.

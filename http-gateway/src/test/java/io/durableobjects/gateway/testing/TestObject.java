@@ -11,9 +11,12 @@ import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The object behind the gateway tests (namespace {@code test}). Routes:
@@ -22,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /count}: the counter's value as text;
  *   <li>{@code POST /increment}: adds one (a durable write), answers the new value;
  *   <li>{@code POST /throw}: writes, then throws (the write must be rolled back: 500);
- *   <li>{@code ANY /slow?ms=N}: answers after N milliseconds (asynchronously);
+ *   <li>{@code ANY /slow?ms=N}: answers after N milliseconds (asynchronously); meanwhile {@link
+ *       #slowRunning} counts it;
  *   <li>{@code PUT /kv/{key}}: stores the body under the key; {@code PUT /bytes/{key}} as a byte[];
  *   <li>{@code PUT /alarm/{name}?in=<seconds>}: sets the named alarm (its handler does nothing);
  *   <li>{@code GET /ws} with a WebSocket upgrade: accepts it and echoes every message back;
@@ -34,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestObject implements AsyncFetchHandler, AlarmHandler, TestRpc {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** {@code /slow} requests that objects have begun and not answered yet, by object name. */
+  private static final Map<String, AtomicInteger> SLOW_RUNNING = new ConcurrentHashMap<>();
+
   private final DurableObjectState state;
 
   public TestObject(DurableObjectState state) {
@@ -45,11 +52,29 @@ public final class TestObject implements AsyncFetchHandler, AlarmHandler, TestRp
     String path = request.path();
     if (path.equals("/slow")) {
       long ms = Long.parseLong(request.queryParam("ms").orElse("100"));
+      AtomicInteger running = slowRunningOf(state.id().name().orElse(state.id().toString()));
+      running.incrementAndGet();
       return CompletableFuture.supplyAsync(
-          () -> Response.text("slept " + ms),
+          () -> {
+            running.decrementAndGet();
+            return Response.text("slept " + ms);
+          },
           CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
     }
     return CompletableFuture.completedFuture(answer(request));
+  }
+
+  /**
+   * How many {@code /slow} requests the object named {@code objectName} (in any node of this JVM)
+   * has begun and not answered yet: a test awaits this instead of sleeping until its slow requests
+   * have reached their objects.
+   */
+  public static int slowRunning(String objectName) {
+    return slowRunningOf(objectName).get();
+  }
+
+  private static AtomicInteger slowRunningOf(String objectName) {
+    return SLOW_RUNNING.computeIfAbsent(objectName, name -> new AtomicInteger());
   }
 
   private Response answer(Request request) throws Exception {
