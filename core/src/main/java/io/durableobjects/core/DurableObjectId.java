@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,11 +25,9 @@ public final class DurableObjectId {
     this.name = name;
   }
 
-  /**
-   * INTERNAL API: builds an ID whose hex form has already been validated for {@code namespace}.
-   */
-  public static DurableObjectId internalCreate(String namespace, String hex, String name) {
-    return new DurableObjectId(namespace, hex, name);
+  static {
+    // The runtime makes IDs through its factory; there is no public way to forge one.
+    ObjectIdFactory.register(DurableObjectId::new);
   }
 
   /** The namespace this ID belongs to. */

@@ -33,4 +33,13 @@ public interface DurableObjectNamespace {
    * @throws IllegalArgumentException if the ID belongs to another namespace
    */
   DurableObjectStub get(DurableObjectId id);
+
+  /**
+   * A stub for the object of this name: the same as {@code get(idFromName(name))}.
+   *
+   * @throws IllegalArgumentException if {@code name} is null or empty
+   */
+  default DurableObjectStub getByName(String name) {
+    return get(idFromName(name));
+  }
 }

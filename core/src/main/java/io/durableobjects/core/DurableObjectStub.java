@@ -37,6 +37,31 @@ public interface DurableObjectStub {
   <T> T rpc(Class<T> rpcInterface);
 
   /**
+   * Calls the RPC method {@code method} by name, with its arguments as a JSON array, and answers
+   * its result as JSON: what the gateway's {@code POST /v1/{ns}/rpc/by-name/{name}/{method}} does.
+   * The object looks the method up among the methods of the RPC interfaces its class implements
+   * (those that return a {@link CompletionStage}); otherwise the call runs as through {@link #rpc}.
+   *
+   * <pre>{@code
+   * stub.rpcJson("submit", "[\"ada\", 42]")   // → "{\"player\":\"ada\",\"score\":42}"
+   * }</pre>
+   *
+   * @param method the method's name
+   * @param jsonArguments the arguments, a JSON array ({@code []} for none)
+   * @return the result as JSON text, {@code null} (the text) for a {@code Void} or null result. The
+   *     stage fails with a {@link DurableObjectException}: 404 {@code unknown_method} (the message
+   *     lists the methods that exist), 400 {@code bad_arguments} (not a JSON array, the wrong number
+   *     of arguments, or an argument that does not fit: "argument 2 of add(String, long): expected
+   *     a number, got a string"), 400 {@code ambiguous_overload}, or as {@link #rpc}'s calls do when
+   *     the method throws
+   * @throws IllegalArgumentException if {@code method} is null or empty or the arguments are null
+   */
+  default CompletionStage<String> rpcJson(String method, String jsonArguments) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not call RPC methods by name");
+  }
+
+  /**
    * A stub whose calls carry this idempotency key: the object applies a call with a given key at
    * most once (within {@code durable-objects.idempotency.retention}) and answers a retry with the
    * first result. For {@link #fetch} it is the {@code Idempotency-Key} header (unless the request

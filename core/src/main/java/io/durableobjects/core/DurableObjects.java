@@ -3,7 +3,6 @@ package io.durableobjects.core;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.internal.AlarmIndexes;
 import io.durableobjects.core.internal.AlarmPoller;
-import io.durableobjects.core.internal.CallOrigin;
 import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.MeterRegistries;
 import io.durableobjects.core.internal.NamespaceAdmin;
@@ -16,6 +15,8 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.durableobjects.core.internal.ClusterReachability;
+import io.durableobjects.core.internal.NodeServices;
+import io.durableobjects.core.internal.ObjectCaller;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -55,19 +56,9 @@ public final class DurableObjects implements Extension {
       };
 
   private final Map<String, DurableObjectNamespace> namespaces;
-  // The object whose calls go through these namespaces (state.env()), or null for the node.
-  private final CallOrigin origin;
   private final CompositeMeterRegistry meterRegistry;
   private final ObjectAdmin admin;
   private final com.typesafe.config.Config config;
-
-  private DurableObjects(DurableObjects original, CallOrigin origin) {
-    this.config = original.config;
-    this.namespaces = original.namespaces;
-    this.origin = origin;
-    this.meterRegistry = original.meterRegistry;
-    this.admin = original.admin;
-  }
 
   private DurableObjects(ActorSystem<?> system) {
     this.config = system.settings().config();
@@ -90,28 +81,25 @@ public final class DurableObjects implements Extension {
     // A downed node's objects restart elsewhere after the resolver's removal margin (at most
     // stable-after, below ask-timeout): calls in that window are failover calls too.
     ClusterReachability reachability = ClusterReachability.start(system, settings.askTimeout());
+    NodeServices services =
+        new NodeServices(
+            codec,
+            mapper,
+            () -> this,
+            catalog,
+            alarmIndex,
+            meterRegistry,
+            new ObjectCaller(
+                system, reachability, settings.askTimeout(), settings.unreachableAskTimeout()));
     settings
         .namespaces()
         .values()
         .forEach(
             ns -> {
-              byName.put(
-                  ns.name(),
-                  ShardedNamespace.start(
-                      system,
-                      ns,
-                      settings,
-                      codec,
-                      mapper,
-                      () -> this,
-                      catalog,
-                      alarmIndex,
-                      meterRegistry,
-                      reachability));
+              byName.put(ns.name(), ShardedNamespace.start(system, ns, settings, services));
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    this.origin = null;
     this.admin = new NamespaceAdmin(namespaces, classes, catalog);
     // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
     ClusterSingleton.get(system)
@@ -122,14 +110,6 @@ public final class DurableObjects implements Extension {
                             alarmIndex, settings.alarms(), namespaces.keySet(), meterRegistry))
                     .onFailure(SupervisorStrategy.restart()),
                 "durable-objects-alarm-poller"));
-  }
-
-  /**
-   * INTERNAL API: these namespaces as seen from inside an object: calls made through them carry
-   * its call chain and pass its output gate.
-   */
-  public DurableObjects withCallOrigin(CallOrigin origin) {
-    return new DurableObjects(this, origin);
   }
 
   /** The extension of this actor system, started on first use. */
@@ -147,12 +127,11 @@ public final class DurableObjects implements Extension {
     if (namespace == null) {
       throw new UnknownNamespaceException(name, namespaces.keySet());
     }
-    return origin == null ? namespace : ((ShardedNamespace) namespace).withCallOrigin(origin);
+    return namespace;
   }
 
   /**
-   * The node's configuration: where objects read settings of their own (through {@code
-   * state.env().config()}), so that every node configured alike gives them the same values.
+   * The node's configuration (objects read it through {@link DurableObjectEnv#config()}).
    */
   public com.typesafe.config.Config config() {
     return config;

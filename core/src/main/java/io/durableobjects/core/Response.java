@@ -2,6 +2,7 @@ package io.durableobjects.core;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.durableobjects.core.internal.json.BodyJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Optional;
  *
  * <pre>{@code
  * return Response.text("42");
- * return Response.json("{\"count\":42}");
+ * return Response.json(new Count(42));          // {"count":42}
+ * return Response.json("{\"count\":42}");       // JSON text as is
  * return Response.status(404).withBody("no such item");
  * }</pre>
  */
@@ -48,12 +50,45 @@ public final class Response {
         text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** 200 with this JSON text as an {@code application/json} body. */
+  /**
+   * 200 with this JSON <em>text</em>, as is, as an {@code application/json} body. To answer a
+   * string as a JSON string value, use {@link #json(Object)} with the string as an {@code Object}.
+   */
   public static Response json(String json) {
     return new Response(
         200,
         List.of(new Header("Content-Type", "application/json")),
         json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * 200 with {@code value} serialized as JSON (Jackson, configured like the values in storage:
+   * records, Java time as ISO-8601 text, {@code Optional}), as an {@code application/json} body;
+   * {@code null} answers {@code null}.
+   *
+   * @throws IllegalArgumentException if Jackson cannot serialize the value
+   */
+  public static Response json(Object value) {
+    return json(BodyJson.write(value));
+  }
+
+  /**
+   * An error in the gateway's shape: {@code status} with the JSON body {@code {"error": code,
+   * "message": message}}, as the runtime answers its own errors.
+   *
+   * @throws IllegalArgumentException if the status is not in 400..599 or code is empty
+   */
+  public static Response error(int status, String code, String message) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("an error status is in 400..599, got " + status);
+    }
+    if (code == null || code.isEmpty()) {
+      throw new IllegalArgumentException("the error code must not be empty");
+    }
+    java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+    body.put("error", code);
+    body.put("message", message == null ? "" : message);
+    return json((Object) body).withStatus(status);
   }
 
   /** 200 with these bytes as an {@code application/octet-stream} body (the array is copied). */

@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -60,7 +61,22 @@ public interface Storage {
   <T> Optional<T> get(String key, Class<T> type);
 
   /**
-   * Reads the value stored under a typed key: the same as {@code get(key.name(), key.type())}.
+   * Reads the value stored under {@code key} as a generic type, such as a list of records:
+   *
+   * <pre>{@code
+   * List<Item> items = storage.get("items", new TypeReference<List<Item>>() {}).orElse(List.of());
+   * }</pre>
+   *
+   * Otherwise as {@link #get(String, Class)}.
+   *
+   * @throws StorageException if the key is invalid, {@code type} is null, or the stored value
+   *     cannot be read as {@code type}
+   */
+  <T> Optional<T> get(String key, TypeReference<T> type);
+
+  /**
+   * Reads the value stored under a typed key: the same as {@code get(key.name(), type)} with the
+   * key's class or type reference.
    *
    * @throws StorageException if the stored value cannot be read as the key's type
    */
@@ -68,7 +84,9 @@ public interface Storage {
     if (key == null) {
       throw new StorageException("storage key must not be null");
     }
-    return get(key.name(), key.type());
+    return key.typeReference().isPresent()
+        ? get(key.name(), key.typeReference().get())
+        : get(key.name(), key.valueClass().orElseThrow());
   }
 
   /**
@@ -126,6 +144,12 @@ public interface Storage {
   <T> Map<String, T> get(Collection<String> keys, Class<T> type);
 
   /**
+   * Reads several keys at once, every value as a generic type; otherwise as {@link #get(Collection,
+   * Class)}.
+   */
+  <T> Map<String, T> get(Collection<String> keys, TypeReference<T> type);
+
+  /**
    * Stores several entries, all or nothing: every key and value is validated and serialized, and
    * the object limit checked for all of them together, before any is written.
    *
@@ -168,6 +192,12 @@ public interface Storage {
    *     be read as {@code type}
    */
   <T> Map<String, T> list(ListOptions options, Class<T> type);
+
+  /**
+   * Reads the entries in a range of keys, every value as a generic type; otherwise as {@link
+   * #list(ListOptions, Class)}.
+   */
+  <T> Map<String, T> list(ListOptions options, TypeReference<T> type);
 
   /**
    * Reads every entry, in ascending UTF-8 order of the keys: the same as {@code

@@ -30,6 +30,16 @@ public interface WebSocket {
   void send(byte[] data);
 
   /**
+   * Sends {@code value} as a JSON text message, written as {@link Response#json(Object)} writes
+   * it (records, Java time as ISO-8601 text), after the writes before it are durable.
+   *
+   * @throws IllegalArgumentException if Jackson cannot serialize the value
+   */
+  default void sendJson(Object value) {
+    send(io.durableobjects.core.internal.json.BodyJson.write(value));
+  }
+
+  /**
    * Closes the socket; the object gets no {@link DurableObject#webSocketClose} for a close it
    * made. Pekko HTTP closes with status 1000, whatever {@code code} says: it is kept for the
    * object's own bookkeeping and a later version that can send it.

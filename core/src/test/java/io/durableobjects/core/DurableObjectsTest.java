@@ -1,5 +1,6 @@
 package io.durableobjects.core;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -555,7 +556,7 @@ class DurableObjectsTest {
     assertThatThrownBy(() -> DurableObjects.get(testKit.system()).namespace("nope"))
         .isInstanceOf(UnknownNamespaceException.class)
         .hasMessage("unknown namespace 'nope'; configured namespaces: [async, counter, rpc]");
-    DurableObjectId foreign = DurableObjectId.internalCreate("other", "00", null);
+    DurableObjectId foreign = ObjectIdFactory.create("other", "00", null);
     assertThatThrownBy(() -> counters.get(foreign))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("belongs to namespace 'other', not 'counter'");

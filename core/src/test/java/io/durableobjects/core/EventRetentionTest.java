@@ -3,7 +3,7 @@ package io.durableobjects.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.internal.entity.TransactionCommitted;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
@@ -47,22 +47,26 @@ class EventRetentionTest {
       assertThat(fetch(stub, "GET", "/")).isEqualTo("35");
       PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
       String persistenceId = "durable-object-counter|" + id;
-      // The deletes follow the snapshot asynchronously.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      int events = journal.persistedInStorage(persistenceId).size();
-      while (deleteEvents.equals("on") && events > 25 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        events = journal.persistedInStorage(persistenceId).size();
-      }
+      int expected = deleteEvents.equals("on") ? 25 : 35;
+      // The deletes follow the snapshot asynchronously: wait for them, but no longer than needed.
+      testKit
+          .createTestProbe()
+          .awaitAssert(
+              Duration.ofSeconds(5),
+              Duration.ofMillis(20),
+              () -> {
+                assertThat(journal.persistedInStorage(persistenceId)).hasSize(expected);
+                return null;
+              });
       assertThat(journal.persistedInStorage(persistenceId))
           .allSatisfy(event -> assertThat(event).isInstanceOf(TransactionCommitted.class));
-      return events;
+      return journal.persistedInStorage(persistenceId).size();
     } finally {
       testKit.shutdownTestKit();
     }
   }
 
   private static String fetch(DurableObjectStub stub, String method, String path) throws Exception {
-    return stub.fetch(Request.of(method, path)).toCompletableFuture().get(10, TimeUnit.SECONDS).bodyText();
+    return TestTime.await(stub.fetch(Request.of(method, path))).bodyText();
   }
 }

@@ -1,13 +1,12 @@
 package io.durableobjects.core;
 
+import static io.durableobjects.core.TestTime.await;
+import static io.durableobjects.core.TestTime.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.spi.JournalFencedException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -115,8 +114,9 @@ class FencedInstanceTest {
       assertThat(((DurableObjectException) refused).isRetryable()).isTrue();
       assertThat(refused.getMessage()).contains("moved to another node");
 
-      // The stale instance stops instead of claiming the journal back.
-      Thread.sleep(Duration.ofMillis(500).toMillis());
+      // The stale instance stops instead of claiming the journal back: once it is gone, it has
+      // not recovered again.
+      TestNodes.awaitInactive(testKit, "counter", id.toString());
       assertThat(policy.recoveries.get()).isEqualTo(1);
 
       // A later call starts a fresh instance, which sees only what was durable.
@@ -125,18 +125,5 @@ class FencedInstanceTest {
     } finally {
       journal.resetPolicy();
     }
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failure(CompletionStage<?> stage) throws Exception {
-    try {
-      await(stage);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("the call succeeded");
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.testsupport.TimeFactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -85,7 +81,7 @@ class ObjectModelTest {
   private static final int MAX_VALUE = 64;
   private static final long MAX_OBJECT = 2500;
   private static final int BURST = 10;
-  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration TIMEOUT = TimeFactor.dilated(Duration.ofSeconds(20));
 
   /**
    * Characters of string values. Only the one outside the BMP is escaped in JSON (see {@link
@@ -975,15 +971,7 @@ class ObjectModelTest {
   }
 
   private static void awaitEvicted(String hex) {
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            Duration.ofMillis(20),
-            () -> {
-              assertThat(activeObjects()).as("active objects").doesNotContain(hex);
-              return null;
-            });
+    TestNodes.awaitInactive(testKit, NAMESPACE, hex);
   }
 
   private enum Mode {
@@ -1763,16 +1751,4 @@ class ObjectModelTest {
     }
   }
 
-  /** The IDs of the objects active on this node, as sharding reports them. */
-  private static Set<String> activeObjects() {
-    TestProbe<ShardRegion.CurrentShardRegionState> probe = testKit.createTestProbe();
-    EntityTypeKey<ObjectCommand> key =
-        EntityTypeKey.create(ObjectCommand.class, "durable-object-" + NAMESPACE);
-    ClusterSharding.get(testKit.system())
-        .shardState()
-        .tell(new GetShardRegionState(key, probe.getRef()));
-    Set<String> ids = new HashSet<>();
-    probe.receiveMessage().getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
-    return ids;
-  }
 }

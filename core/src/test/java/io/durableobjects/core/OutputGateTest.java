@@ -1,10 +1,13 @@
 package io.durableobjects.core;
 
+import static io.durableobjects.core.TestTime.await;
+import static io.durableobjects.core.TestTime.retryableFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.entity.CallChains;
 import io.durableobjects.core.internal.entity.FetchReply;
+import io.durableobjects.core.internal.entity.HeldWrite;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.socket.SocketCommand;
 import java.time.Duration;
@@ -12,21 +15,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.persistence.testkit.JournalOperation;
-import org.apache.pekko.persistence.testkit.ProcessingPolicy;
-import org.apache.pekko.persistence.testkit.ProcessingResult;
-import org.apache.pekko.persistence.testkit.ProcessingSuccess;
-import org.apache.pekko.persistence.testkit.StorageFailure;
-import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * to re-entrant calls, and WebSocket messages. Each test holds one journal write of the calling
  * object (a group commit in flight) and checks that nothing that could reveal it leaves before it
  * is durable, and nothing at all if it fails.
+ *
+ * <p>The gates' bookkeeping alone is {@code OutputGateBatchesTest} (replies and socket frames per
+ * batch) and {@code OutgoingCallGateTest}; this test adds the whole way out on a node: through the
+ * stub, the object's proxies and sockets, to the callee or the connection.
  */
 class OutputGateTest {
 
@@ -57,6 +54,11 @@ class OutputGateTest {
     /** Where the chain of each callOut request and the outcome of its outgoing call go. */
     static volatile ActorRef<String> chains;
     static volatile ActorRef<String> outcomes;
+    /**
+     * Told each fetch that ran ("read", "broadcast " + text): the test waits for it before it
+     * releases a held write, so that the call surely ran while the write was in flight.
+     */
+    static volatile ActorRef<String> runs;
 
     private final DurableObjectState state;
 
@@ -74,11 +76,20 @@ class OutputGateTest {
         case "/broadcast" -> {
           String text = request.queryParam("text").orElse("");
           state.getWebSockets().forEach(ws -> ws.send(text));
+          ran("broadcast " + text);
           return Response.status(204);
         }
         default -> {
+          ran("read");
           return Response.text(state.storage().get("value", String.class).orElse(""));
         }
+      }
+    }
+
+    private static void ran(String what) {
+      ActorRef<String> runsTo = runs;
+      if (runsTo != null) {
+        runsTo.tell(what);
       }
     }
 
@@ -131,51 +142,9 @@ class OutputGateTest {
     }
   }
 
-  /** Holds the first journal write of one object until released, then lets it succeed or fail. */
-  private static final class HeldWrite implements ProcessingPolicy<JournalOperation> {
-    private final String persistenceId;
-    private final AtomicBoolean first = new AtomicBoolean(true);
-    private final CountDownLatch entered = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
-    private volatile boolean fail;
-
-    HeldWrite(String persistenceId) {
-      this.persistenceId = persistenceId;
-    }
-
-    @Override
-    public ProcessingResult tryProcess(String id, JournalOperation operation) {
-      if (operation instanceof WriteEvents
-          && id.equals(persistenceId)
-          && first.compareAndSet(true, false)) {
-        entered.countDown();
-        try {
-          released.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        if (fail) {
-          return StorageFailure.create(new RuntimeException("injected journal failure"));
-        }
-      }
-      return ProcessingSuccess.getInstance();
-    }
-
-    void awaitHeld() throws InterruptedException {
-      assertThat(entered.await(10, TimeUnit.SECONDS)).as("the write reached the journal").isTrue();
-    }
-
-    void succeed() {
-      released.countDown();
-    }
-
-    void fail() {
-      fail = true;
-      released.countDown();
-    }
-  }
-
-  private static final Duration QUIET = Duration.ofMillis(500);
+  // How long nothing may leave. Each test first waits until the call ran (a probe), so this covers
+  // only the way from the object to the probe, within this JVM.
+  private static final Duration QUIET = Duration.ofMillis(200);
 
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
@@ -184,6 +153,7 @@ class OutputGateTest {
   private TestProbe<String> notes;
   private TestProbe<String> outcomes;
   private TestProbe<String> chains;
+  private TestProbe<String> runs;
   // The last write held, released after each test so that a failed one leaves nothing blocked.
   private HeldWrite lastHold;
   private CompletableFuture<Void> pendingWrite;
@@ -230,6 +200,8 @@ class OutputGateTest {
     notes = testKit.createTestProbe();
     outcomes = testKit.createTestProbe();
     chains = testKit.createTestProbe();
+    runs = testKit.createTestProbe();
+    Caller.runs = runs.getRef();
     Recorder.notes = notes.getRef();
     Caller.outcomes = outcomes.getRef();
     Caller.chains = chains.getRef();
@@ -248,6 +220,7 @@ class OutputGateTest {
   void aCallToAnotherObjectLeavesOnlyOnceTheCallersEarlierWritesAreDurable() throws Exception {
     HeldWrite held = callerWithWriteInFlight("delayed", "x");
     CompletableFuture<Integer> call = callOut("delayed", "after-x");
+    chains.receiveMessage(); // it ran; its outgoing call waits
     notes.expectNoMessage(QUIET);
     assertThat(call).isNotDone();
     held.succeed();
@@ -261,6 +234,7 @@ class OutputGateTest {
   void aCallIsNeverSentIfTheCallersEarlierWriteFails() throws Exception {
     HeldWrite held = callerWithWriteInFlight("failed", "y");
     CompletableFuture<Integer> call = callOut("failed", "after-y");
+    chains.receiveMessage(); // it ran before the failure; its outgoing call waits
     notes.expectNoMessage(QUIET);
     held.fail();
     assertThat(retryableFailure(pendingWrite)).isTrue();
@@ -283,6 +257,7 @@ class OutputGateTest {
     // A call back into the caller on that chain, as the recorder would make it: it re-enters.
     TestProbe<FetchReply> reply = testKit.createTestProbe();
     reenter("reentry", chain, reply);
+    runs.expectMessage("read");
     reply.expectNoMessage(QUIET);
     held.succeed();
     assertThat(((FetchReply.Ok) reply.receiveMessage()).response().bodyText()).isEqualTo("z");
@@ -298,6 +273,7 @@ class OutputGateTest {
     List<String> chain = List.of(chains.receiveMessage().split(","));
     TestProbe<FetchReply> reply = testKit.createTestProbe();
     reenter("reentry-failed", chain, reply);
+    runs.expectMessage("read");
     reply.expectNoMessage(QUIET);
     held.fail();
     FetchReply answer = reply.receiveMessage();
@@ -310,6 +286,8 @@ class OutputGateTest {
   @Test
   void webSocketMessagesWaitForTheWritesBeforeThemAndAreDroppedIfTheyFail() throws Exception {
     notes = testKit.createTestProbe();
+    runs = testKit.createTestProbe();
+    Caller.runs = runs.getRef();
     TestProbe<SocketCommand> connection = testKit.createTestProbe();
     TestProbe<FetchReply> accepted = testKit.createTestProbe();
     entity("sockets")
@@ -328,6 +306,7 @@ class OutputGateTest {
     CompletableFuture<Void> write = caller("sockets").write("w").toCompletableFuture();
     held.awaitHeld();
     CompletableFuture<Response> broadcast = broadcast("sockets", "after-w");
+    runs.expectMessage("broadcast after-w");
     connection.expectNoMessage(QUIET);
     held.succeed();
     assertThat(((SocketCommand.Send) connection.receiveMessage()).text()).isEqualTo("after-w");
@@ -338,6 +317,9 @@ class OutputGateTest {
     CompletableFuture<Void> lost = caller("sockets").write("lost").toCompletableFuture();
     failing.awaitHeld();
     CompletableFuture<Response> unsent = broadcast("sockets", "after-lost");
+    // The broadcast must run while the write is in flight: sent after the failure, it would run on
+    // the recovered state and rightly succeed.
+    runs.expectMessage("broadcast after-lost");
     failing.fail();
     assertThat(retryableFailure(lost)).isTrue();
     assertThat(retryableFailure(unsent)).isTrue();
@@ -376,20 +358,6 @@ class OutputGateTest {
   private static String read(String name) throws Exception {
     return await(callers.get(callers.idFromName(name)).fetch(Request.of("GET", "/read")))
         .bodyText();
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  /** Whether the stage failed with a retryable DurableObjectException. */
-  private static boolean retryableFailure(CompletionStage<?> stage) throws Exception {
-    try {
-      await(stage);
-    } catch (ExecutionException e) {
-      return e.getCause() instanceof DurableObjectException d && d.isRetryable();
-    }
-    return false;
   }
 
   static String describe(Throwable failure) {

@@ -3,24 +3,16 @@ package io.durableobjects.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Idle eviction and the cap on active objects: eviction is invisible to callers. */
+/**
+ * Idle eviction and the cap on active objects: eviction is invisible to callers. A stop that
+ * arrives while a call runs (as idle passivation does during a long call) is {@code
+ * ObjectGatesTest.aStopWhileACallRunsServesTheWaitingCallsThenStops}, on one object actor.
+ */
 class PassivationTest {
   private static ActorTestKit testKit;
   private static DurableObjectNamespace counters;
@@ -35,11 +27,8 @@ class PassivationTest {
                     durable-objects.passivation.idle-timeout = 500ms
                     durable-objects.passivation.active-object-limit = 3
                     durable-objects.namespaces.counter.class = "%s"
-                    durable-objects.namespaces.slow.class = "%s"
                     """
-                        .formatted(
-                            DurableObjectsTest.TestCounter.class.getName(),
-                            SlowCounter.class.getName()));
+                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }
 
@@ -49,81 +38,16 @@ class PassivationTest {
   }
 
   private static String call(DurableObjectStub stub, String method, String path) throws Exception {
-    return stub.fetch(Request.of(method, path)).toCompletableFuture().get(10, TimeUnit.SECONDS).bodyText();
-  }
-
-  /** The IDs of the objects active on this node, as sharding reports them. */
-  private static Set<String> activeObjects() {
-    TestProbe<ShardRegion.CurrentShardRegionState> probe = testKit.createTestProbe();
-    EntityTypeKey<?> key =
-        EntityTypeKey.create(
-            io.durableobjects.core.internal.entity.ObjectCommand.class, "durable-object-counter");
-    ClusterSharding.get(testKit.system())
-        .shardState()
-        .tell(new GetShardRegionState(key, probe.getRef()));
-    Set<String> ids = new HashSet<>();
-    probe.receiveMessage().getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
-    return ids;
-  }
-
-  /** A counter whose {@code /slow} read takes longer than the idle timeout. */
-  public static final class SlowCounter implements AsyncFetchHandler {
-    private final DurableObjectState state;
-
-    public SlowCounter(DurableObjectState state) {
-      this.state = state;
-    }
-
-    @Override
-    public CompletionStage<Response> fetch(Request request) {
-      long count = state.storage().get("count", Long.class).orElse(0L);
-      if (request.path().equals("/slow")) {
-        String answer = Long.toString(count);
-        return CompletableFuture.supplyAsync(
-            () -> Response.text(answer),
-            CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
-      }
-      if (request.path().equals("/increment")) {
-        state.storage().put("count", ++count);
-      }
-      return CompletableFuture.completedFuture(Response.text(Long.toString(count)));
-    }
-  }
-
-  @Test
-  void callsWaitingBehindARequestAreServedWhenTheObjectIsStoppedMeanwhile() throws Exception {
-    DurableObjectNamespace slow = DurableObjects.get(testKit.system()).namespace("slow");
-    DurableObjectStub stub = slow.get(slow.idFromName("busy"));
-    // The slow read is running when idle passivation stops the object (no call arrives for longer
-    // than the idle timeout); the increments wait behind it and must still be answered.
-    CompletableFuture<Response> read = stub.fetch(Request.of("GET", "/slow")).toCompletableFuture();
-    List<CompletableFuture<Response>> increments = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      increments.add(stub.fetch(Request.of("POST", "/increment")).toCompletableFuture());
-    }
-    assertThat(read.get(10, TimeUnit.SECONDS).bodyText()).isEqualTo("0");
-    List<String> answers = new ArrayList<>();
-    for (CompletableFuture<Response> increment : increments) {
-      answers.add(increment.get(10, TimeUnit.SECONDS).bodyText());
-    }
-    assertThat(answers).containsExactly("1", "2", "3");
-    assertThat(call(stub, "GET", "/")).isEqualTo("3");
+    return TestTime.await(stub.fetch(Request.of(method, path))).bodyText();
   }
 
   @Test
   void anIdleObjectIsEvictedAndComesBackWithItsState() throws Exception {
     DurableObjectStub stub = counters.get(counters.idFromName("idle"));
     assertThat(call(stub, "POST", "/increment")).isEqualTo("1");
-    assertThat(activeObjects()).contains(stub.id().toString());
+    assertThat(TestNodes.activeObjects(testKit, "counter")).contains(stub.id().toString());
 
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(activeObjects()).doesNotContain(stub.id().toString());
-              return null;
-            });
+    TestNodes.awaitInactive(testKit, "counter", stub.id().toString());
     assertThat(call(stub, "POST", "/increment")).isEqualTo("2");
   }
 
@@ -139,7 +63,7 @@ class PassivationTest {
             .awaitAssert(
                 Duration.ofSeconds(5),
                 () -> {
-                  assertThat(activeObjects()).hasSizeLessThanOrEqualTo(3);
+                  assertThat(TestNodes.activeObjects(testKit, "counter")).hasSizeLessThanOrEqualTo(3);
                   return null;
                 });
       }

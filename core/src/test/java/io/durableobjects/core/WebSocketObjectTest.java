@@ -35,29 +35,24 @@ class WebSocketObjectTest {
     @Override
     public Response fetch(Request request) {
       if (request.path().equals("/ws-tags")) {
-        state.acceptWebSocket(request, "a", "b", "c");
-        return Response.status(101);
+        return state.acceptWebSocket(request, "a", "b", "c");
       }
       if (request.path().equals("/ws-big")) {
-        state.acceptWebSocket(request).serializeAttachment("x".repeat(200));
-        return Response.status(101);
+        return state.acceptWebSocket(request, ws -> ws.serializeAttachment("x".repeat(200)));
       }
       if (request.path().equals("/ws-loud")) {
-        state.acceptWebSocket(request).send("x".repeat(2000));
-        return Response.status(101);
+        return state.acceptWebSocket(request, ws -> ws.send("x".repeat(2000)));
       }
       if (request.path().equals("/ws-refuse")) {
         return Response.status(101); // without accepting: an error
       }
       if (request.path().equals("/not-an-upgrade")) {
-        state.acceptWebSocket(request);
-        return Response.status(101);
+        return state.acceptWebSocket(request);
       }
       if (request.path().equals("/ws")) {
         String name = request.queryParam("name").orElse("anonymous");
-        WebSocket ws = state.acceptWebSocket(request, "member", "name:" + name);
-        ws.serializeAttachment(name);
-        return Response.status(101);
+        return state.acceptWebSocket(
+            request, ws -> ws.serializeAttachment(name), "member", "name:" + name);
       }
       if (request.path().equals("/closed")) {
         return Response.text(state.storage().get("closed", String.class).orElse(""));
@@ -164,7 +159,8 @@ class WebSocketObjectTest {
       assertThat(text(member)).isEqualTo("1 alice: hi");
       assertThat(text(member)).isEqualTo("2 bob: hello");
     }
-    Thread.sleep(2500); // idle: the object is evicted, the connections stay
+    // Idle, the object is evicted; the connections stay.
+    TestNodes.awaitInactive(testKit, "room", rooms.idFromName("lobby").toString());
     say("lobby", "s-carol", "still here?");
     for (TestProbe<SocketCommand> member : List.of(alice, bob, carol)) {
       // The attachment (the member's name) and the socket list survived the eviction.

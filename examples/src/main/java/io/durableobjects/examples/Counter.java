@@ -1,10 +1,12 @@
 package io.durableobjects.examples;
 
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.Router;
+import io.durableobjects.core.Storage;
+import io.durableobjects.core.StorageKey;
 
 /**
  * The seed's counter: {@code POST /increment} adds one and answers the new count; {@code GET /}
@@ -16,39 +18,30 @@ import io.durableobjects.core.Response;
  * </pre>
  */
 public final class Counter implements FetchHandler {
-  private static final String COUNT = "count";
+  private static final StorageKey<Long> COUNT = StorageKey.of("count", Long.class);
 
-  private final DurableObjectState state;
+  private final Storage storage;
+  private final Router<Response> router =
+      Router.create()
+          .post("/increment", request -> Response.text(Long.toString(increment())))
+          .get("/", request -> Response.text(Long.toString(count())));
 
   public Counter(DurableObjectState state) {
-    this.state = state;
+    this.storage = state.storage();
   }
 
   @Override
-  public Response fetch(Request request) {
-    String path = request.path();
-    if (path.equals("/increment")) {
-      if (!request.method().equals("POST")) {
-        return methodNotAllowed("POST");
-      }
-      long next = count() + 1;
-      state.storage().put(COUNT, next);
-      return Response.text(Long.toString(next));
-    }
-    if (path.equals("/")) {
-      if (!request.method().equals("GET")) {
-        return methodNotAllowed("GET");
-      }
-      return Response.text(Long.toString(count()));
-    }
-    return Response.status(404).withBody("no such route: " + path);
+  public Response fetch(Request request) throws Exception {
+    return router.fetch(request);
+  }
+
+  private long increment() {
+    long next = count() + 1;
+    storage.put(COUNT, next);
+    return next;
   }
 
   private long count() {
-    return state.storage().get(COUNT, Long.class).orElse(0L);
-  }
-
-  private static Response methodNotAllowed(String allowed) {
-    return Response.status(405).withHeader("Allow", allowed).withBody("use " + allowed);
+    return storage.get(COUNT).orElse(0L);
   }
 }

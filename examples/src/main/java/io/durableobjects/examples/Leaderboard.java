@@ -1,102 +1,95 @@
 package io.durableobjects.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
+import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.Router;
+import io.durableobjects.core.Storage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A leaderboard (namespace {@code leaderboard}): a player's best score counts; the top N are read
- * with one {@code list} over keys ordered by score, so reads never sort.
+ * with one {@code list} over keys ordered by score, so reads never sort. Both operations are HTTP
+ * routes and RPC methods ({@link LeaderboardApi}):
  *
  * <pre>
  * POST /v1/leaderboard/by-name/{board}/scores   {"player": "ada", "score": 42}
  * GET  /v1/leaderboard/by-name/{board}/top?n=10 → [{"player": "ada", "score": 42}, ...]
+ * POST /v1/leaderboard/rpc/by-name/{board}/submit   ["ada", 42]
+ * POST /v1/leaderboard/rpc/by-name/{board}/top      [10]
  * </pre>
  *
  * <p>Keys: {@code best:<player>} holds a player's best score; {@code rank:<score>:<player>} orders
- * them, the score written as 16 hex digits of {@code score ^ Long.MIN_VALUE} so that the keys'
- * byte order is the scores' numeric order (negative scores included).
+ * them, the score as 16 hex digits of {@code score ^ Long.MIN_VALUE}: the keys' byte order is the
+ * scores' numeric order (negative scores included).
  */
-public final class Leaderboard implements FetchHandler {
+public final class Leaderboard implements FetchHandler, LeaderboardApi {
   static final int MAX_TOP = 100;
-  private static final int MAX_PLAYER_LENGTH = 64;
   private static final String BEST = "best:";
   private static final String RANK = "rank:";
 
-  /** One row of the board. */
-  public record Entry(String player, long score) {}
+  /** The body of {@code POST /scores}. */
+  record Score(String player, Long score) {}
 
-  private final DurableObjectState state;
+  private final Storage storage;
+  private final Router<Response> router =
+      Router.create()
+          .post("/scores", request -> Response.json(submitted(request.bodyAs(Score.class))))
+          .get("/top", request -> Response.json(best(request.queryParam("n").orElse("10"))));
 
   public Leaderboard(DurableObjectState state) {
-    this.state = state;
+    this.storage = state.storage();
   }
 
   @Override
-  public Response fetch(Request request) {
-    switch (request.path()) {
-      case "/scores":
-        return request.method().equals("POST") ? submit(request) : JsonResponses.methodNotAllowed("POST");
-      case "/top":
-        return request.method().equals("GET") ? top(request) : JsonResponses.methodNotAllowed("GET");
-      default:
-        return JsonResponses.notFound(request.path());
-    }
+  public Response fetch(Request request) throws Exception {
+    return router.fetch(request);
   }
 
-  private Response submit(Request request) {
-    Optional<ObjectNode> body = JsonResponses.objectBody(request);
-    JsonNode player = body.map(b -> b.get("player")).orElse(null);
-    JsonNode score = body.map(b -> b.get("score")).orElse(null);
-    if (player == null
-        || !player.isTextual()
-        || player.textValue().isEmpty()
-        || player.textValue().length() > MAX_PLAYER_LENGTH
-        || score == null
-        || !score.isIntegralNumber()
-        || !score.canConvertToLong()) {
-      return JsonResponses.error(
-          400,
-          "bad_request",
+  @Override
+  public CompletionStage<Entry> submit(String player, long score) {
+    return CompletableFuture.completedFuture(submitted(new Score(player, score)));
+  }
+
+  @Override
+  public CompletionStage<List<Entry>> top(int n) {
+    return CompletableFuture.completedFuture(best(Integer.toString(n)));
+  }
+
+  private Entry submitted(Score score) {
+    String name = score.player();
+    if (name == null || name.isEmpty() || name.length() > 64 || score.score() == null) {
+      throw badRequest(
           "the body must be {\"player\": name (1 to 64 characters), \"score\": integer}");
     }
-    String name = player.textValue();
-    long value = score.longValue();
-    Optional<Long> best = state.storage().get(BEST + name, Long.class);
+    long value = score.score();
+    Optional<Long> best = storage.get(BEST + name, Long.class);
     if (best.isEmpty() || value > best.get()) {
-      best.ifPresent(previous -> state.storage().delete(rankKey(previous, name)));
-      state.storage().put(BEST + name, value);
-      state.storage().put(rankKey(value, name), name);
+      best.ifPresent(previous -> storage.delete(rankKey(previous, name)));
+      storage.put(BEST + name, value);
+      storage.put(rankKey(value, name), name);
     }
-    return JsonResponses.json(new Entry(name, Math.max(value, best.orElse(value))));
+    return new Entry(name, Math.max(value, best.orElse(value)));
   }
 
-  private Response top(Request request) {
-    int n;
-    try {
-      n = Integer.parseInt(request.queryParam("n").orElse("10"));
-    } catch (NumberFormatException e) {
-      n = -1;
+  private List<Entry> best(String n) {
+    int count = n.matches("[0-9]{1,3}") ? Integer.parseInt(n) : 0;
+    if (count < 1 || count > MAX_TOP) {
+      throw badRequest("n must be an integer between 1 and " + MAX_TOP);
     }
-    if (n < 1 || n > MAX_TOP) {
-      return JsonResponses.error(400, "bad_request", "n must be an integer between 1 and " + MAX_TOP);
-    }
-    Map<String, String> ranked =
-        state
-            .storage()
-            .list(ListOptions.create().withPrefix(RANK).withReverse(true).withLimit(n), String.class);
-    List<Entry> entries = new ArrayList<>(ranked.size());
-    ranked.forEach((key, name) -> entries.add(new Entry(name, scoreOf(key))));
-    return JsonResponses.json(entries);
+    List<Entry> entries = new ArrayList<>(count);
+    storage
+        .list(
+            ListOptions.create().withPrefix(RANK).withReverse(true).withLimit(count), String.class)
+        .forEach((key, name) -> entries.add(new Entry(name, scoreOf(key))));
+    return entries;
   }
 
   private static String rankKey(long score, String player) {
@@ -106,5 +99,9 @@ public final class Leaderboard implements FetchHandler {
   private static long scoreOf(String rankKey) {
     String hex = rankKey.substring(RANK.length(), RANK.length() + 16);
     return Long.parseUnsignedLong(hex, 16) ^ Long.MIN_VALUE;
+  }
+
+  private static DurableObjectException badRequest(String message) {
+    return new DurableObjectException(400, "bad_request", message);
   }
 }

@@ -1,14 +1,14 @@
 package io.durableobjects.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durableobjects.core.AlarmInfo;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.AlarmHandler;
+import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.Router;
+import io.durableobjects.core.Storage;
+import io.durableobjects.core.StorageKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,15 +32,15 @@ import java.util.Optional;
  *
  * <p>The defaults (100 per hour) come from {@code durable-objects.examples.rate-limiter}, see
  * {@link RateLimiterSettings}; {@code PUT /config} sets a key's own limits, which it keeps. A new
- * limit applies to the current window at once (acquires already counted stay counted); a new
- * window length too: the current window then ends that long after it started.
+ * limit applies to the current window at once (acquires already counted stay counted); a new window
+ * length too: the current window then ends that long after it started.
  *
  * <p>Keys: {@code window} holds the current {@link Window}; {@code limits} a key's own {@link
  * Limits}. The alarm is the object's default one, set for the current window's end.
  */
 public final class RateLimiter implements FetchHandler, AlarmHandler {
-  private static final String WINDOW = "window";
-  private static final String LIMITS = "limits";
+  private static final StorageKey<Window> WINDOW = StorageKey.of("window", Window.class);
+  private static final StorageKey<Limits> LIMITS = StorageKey.of("limits", Limits.class);
 
   /**
    * A rate limit: at most {@code limit} acquires per window of {@code windowSeconds}.
@@ -132,43 +132,40 @@ public final class RateLimiter implements FetchHandler, AlarmHandler {
   public record Status(int count, int limit, int remaining, Instant resetAt) {}
 
   private final DurableObjectState state;
+  private final Storage storage;
+  private final Router<Response> router =
+      Router.create()
+          .post("/acquire", request -> acquire())
+          .get("/", request -> status())
+          .get("/status", request -> status())
+          .get("/config", request -> Response.json(limits()))
+          .put("/config", request -> configure(request.bodyAs(Limits.class)));
   // The configured defaults, read once per activation from the node's configuration.
   private Limits defaults;
 
   public RateLimiter(DurableObjectState state) {
     this.state = state;
+    this.storage = state.storage();
   }
 
   @Override
-  public Response fetch(Request request) {
-    switch (request.path()) {
-      case "/acquire":
-        return request.method().equals("POST")
-            ? acquire()
-            : JsonResponses.methodNotAllowed("POST");
-      case "/":
-      case "/status":
-        return request.method().equals("GET") ? status() : JsonResponses.methodNotAllowed("GET");
-      case "/config":
-        return config(request);
-      default:
-        return JsonResponses.notFound(request.path());
-    }
+  public Response fetch(Request request) throws Exception {
+    return router.fetch(request);
   }
 
   /** The window has ended: forget it, unless a newer one is open (a late or repeated delivery). */
   @Override
   public void alarm(AlarmInfo alarm) {
-    Optional<Window> window = state.storage().get(WINDOW, Window.class);
+    Optional<Window> window = storage.get(WINDOW);
     if (window.isEmpty()) {
       return;
     }
     Limits limits = limits();
     if (window.get().isOverAt(now(), limits)) {
-      state.storage().delete(WINDOW);
+      storage.delete(WINDOW);
     } else {
       // Delivering removes the alarm: keep the open window's own one set.
-      state.storage().setAlarm(window.get().resetAt(limits));
+      storage.setAlarm(window.get().resetAt(limits));
     }
   }
 
@@ -180,22 +177,22 @@ public final class RateLimiter implements FetchHandler, AlarmHandler {
     Instant resetAt = window.resetAt(limits);
     if (window.remaining(limits) == 0) {
       // Refused: nothing is written (a new window always has room, so this one is stored already).
-      return JsonResponses.json(new Decision(false, 0, resetAt))
+      return Response.json(new Decision(false, 0, resetAt))
           .withStatus(429)
           .withHeader("Retry-After", Long.toString(Window.retryAfterSeconds(now, resetAt)));
     }
     if (current.isEmpty()) {
-      state.storage().setAlarm(resetAt);
+      storage.setAlarm(resetAt);
     }
     Window next = window.acquired();
-    state.storage().put(WINDOW, next);
-    return JsonResponses.json(new Decision(true, next.remaining(limits), resetAt));
+    storage.put(WINDOW, next);
+    return Response.json(new Decision(true, next.remaining(limits), resetAt));
   }
 
   private Response status() {
     Limits limits = limits();
     Optional<Window> window = openWindow(now(), limits);
-    return JsonResponses.json(
+    return Response.json(
         new Status(
             window.map(Window::count).orElse(0),
             limits.limit(),
@@ -203,62 +200,29 @@ public final class RateLimiter implements FetchHandler, AlarmHandler {
             window.map(w -> w.resetAt(limits)).orElse(null)));
   }
 
-  private Response config(Request request) {
-    switch (request.method()) {
-      case "GET":
-        return JsonResponses.json(limits());
-      case "PUT":
-        return configure(request);
-      default:
-        return JsonResponses.methodNotAllowed("GET, PUT");
-    }
-  }
-
-  private Response configure(Request request) {
-    Optional<ObjectNode> body = JsonResponses.objectBody(request);
-    JsonNode limit = body.map(b -> b.get("limit")).orElse(null);
-    JsonNode windowSeconds = body.map(b -> b.get("windowSeconds")).orElse(null);
-    if (!isLong(limit) || !isLong(windowSeconds)) {
-      return JsonResponses.error(
-          400,
-          "bad_request",
-          "the body must be {\"limit\": 1 to "
-              + Limits.MAX_LIMIT
-              + ", \"windowSeconds\": 1 to "
-              + Limits.MAX_WINDOW_SECONDS
-              + "}");
-    }
-    Optional<String> problem = Limits.problem(limit.longValue(), windowSeconds.longValue());
-    if (problem.isPresent()) {
-      return JsonResponses.error(400, "bad_request", problem.get());
-    }
-    Limits limits = new Limits(limit.intValue(), windowSeconds.longValue());
-    state.storage().put(LIMITS, limits);
+  private Response configure(Limits limits) {
+    storage.put(LIMITS, limits);
     // The open window follows the new length: it may be over now, or end at another time.
-    Optional<Window> window = state.storage().get(WINDOW, Window.class);
+    Optional<Window> window = storage.get(WINDOW);
     if (window.isPresent()) {
       if (window.get().isOverAt(now(), limits)) {
-        state.storage().delete(WINDOW);
-        state.storage().deleteAlarm();
+        storage.delete(WINDOW);
+        storage.deleteAlarm();
       } else {
-        state.storage().setAlarm(window.get().resetAt(limits));
+        storage.setAlarm(window.get().resetAt(limits));
       }
     }
-    return JsonResponses.json(limits);
+    return Response.json(limits);
   }
 
   /** The stored window if it is still open at {@code now} (its alarm may not have run yet). */
   private Optional<Window> openWindow(Instant now, Limits limits) {
-    return state.storage().get(WINDOW, Window.class).filter(w -> !w.isOverAt(now, limits));
+    return storage.get(WINDOW).filter(w -> !w.isOverAt(now, limits));
   }
 
   /** The key's own limits, or the configured defaults. */
   private Limits limits() {
-    return state.storage().get(LIMITS, Limits.class).orElseGet(this::defaults);
-  }
-
-  private static boolean isLong(JsonNode node) {
-    return node != null && node.isIntegralNumber() && node.canConvertToLong();
+    return storage.get(LIMITS).orElseGet(this::defaults);
   }
 
   /** Alarms keep milliseconds: so do the times this object stores and answers. */

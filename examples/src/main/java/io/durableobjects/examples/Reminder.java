@@ -1,13 +1,14 @@
 package io.durableobjects.examples;
 
-import io.durableobjects.core.AlarmInfo;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.AlarmHandler;
+import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.Router;
+import io.durableobjects.core.Storage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@code in} is a whole number with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or
- * {@code d} (for example {@code 500ms}, {@code 2m}, {@code 1d}), from 1 ms to 365 days. The text
- * is 1 to {@value #MAX_TEXT_BYTES} bytes. Both lists are in order of due time; the delivered list
+ * {@code d} (for example {@code 500ms}, {@code 2m}, {@code 1d}), from 1 ms to 365 days. The text is
+ * 1 to {@value #MAX_TEXT_BYTES} bytes. Both lists are in order of due time; the delivered list
  * keeps the last {@value #MAX_DELIVERED}.
  *
  * <p>Keys: {@code next-id}; {@code pending:<id>} holds a {@link Scheduled}; {@code
@@ -48,10 +49,13 @@ public final class Reminder implements FetchHandler, AlarmHandler {
 
   /** The longest text, in bytes of UTF-8. */
   static final int MAX_TEXT_BYTES = 4 * 1024;
+
   /** The longest delay. */
   static final Duration MAX_DELAY = Duration.ofDays(365);
+
   /** The most reminders pending at once (each is an alarm; the runtime allows more). */
   static final int MAX_PENDING = 100;
+
   /** The most delivered reminders kept. */
   static final int MAX_DELIVERED = 100;
 
@@ -71,23 +75,18 @@ public final class Reminder implements FetchHandler, AlarmHandler {
   public record Reminders(List<Scheduled> pending, List<Delivered> delivered) {}
 
   private final DurableObjectState state;
+  private final Storage storage;
+  private final Router<Response> router =
+      Router.create().post("/schedule", this::schedule).get("/", request -> list());
 
   public Reminder(DurableObjectState state) {
     this.state = state;
+    this.storage = state.storage();
   }
 
   @Override
-  public Response fetch(Request request) {
-    switch (request.path()) {
-      case "/schedule":
-        return request.method().equals("POST")
-            ? schedule(request)
-            : JsonResponses.methodNotAllowed("POST");
-      case "/":
-        return request.method().equals("GET") ? list() : JsonResponses.methodNotAllowed("GET");
-      default:
-        return JsonResponses.notFound(request.path());
-    }
+  public Response fetch(Request request) throws Exception {
+    return router.fetch(request);
   }
 
   @Override
@@ -98,69 +97,64 @@ public final class Reminder implements FetchHandler, AlarmHandler {
       return;
     }
     String key = pendingKey(id.get());
-    Optional<Scheduled> reminder = state.storage().get(key, Scheduled.class);
+    Optional<Scheduled> reminder = storage.get(key, Scheduled.class);
     if (reminder.isEmpty()) {
       return; // delivered already: an alarm may come more than once
     }
     Scheduled due = reminder.get();
-    state.storage().delete(key);
-    state.storage().put(deliveredKey(due), new Delivered(due.id(), due.text(), due.due(), now()));
-    Map<String, Delivered> delivered =
-        state.storage().list(ListOptions.create().withPrefix(DELIVERED), Delivered.class);
+    storage.delete(key);
+    storage.put(deliveredKey(due), new Delivered(due.id(), due.text(), due.due(), now()));
+    Map<String, Delivered> delivered = delivered();
     if (delivered.size() > MAX_DELIVERED) {
-      state
-          .storage()
-          .delete(
-              new ArrayList<>(delivered.keySet()).subList(0, delivered.size() - MAX_DELIVERED));
+      storage.delete(
+          new ArrayList<>(delivered.keySet()).subList(0, delivered.size() - MAX_DELIVERED));
     }
   }
 
   private Response schedule(Request request) {
     Optional<Duration> delay = request.queryParam("in").flatMap(Reminder::parseDelay);
     if (delay.isEmpty()) {
-      return JsonResponses.error(
+      return Response.error(
           400,
           "bad_request",
           "the query parameter 'in' must be a delay from 1ms to 365d,"
               + " such as 500ms, 5s, 2m, 1h or 1d");
     }
     if (request.bodyLength() == 0) {
-      return JsonResponses.error(400, "bad_request", "the body must be the reminder's text");
+      return Response.error(400, "bad_request", "the body must be the reminder's text");
     }
     if (request.bodyLength() > MAX_TEXT_BYTES) {
-      return JsonResponses.error(
+      return Response.error(
           413,
           "payload_too_large",
           "a reminder's text is at most " + MAX_TEXT_BYTES + " bytes, got " + request.bodyLength());
     }
     if (pending().size() >= MAX_PENDING) {
-      return JsonResponses.error(
+      return Response.error(
           409,
           "too_many_reminders",
           "at most " + MAX_PENDING + " reminders may be pending at once");
     }
-    long id = state.storage().get(NEXT_ID, Long.class).orElse(1L);
+    long id = storage.get(NEXT_ID, Long.class).orElse(1L);
     Scheduled reminder = new Scheduled(id, request.bodyText(), now().plus(delay.get()));
-    state.storage().put(NEXT_ID, id + 1);
-    state.storage().put(pendingKey(id), reminder);
-    state.storage().setAlarm(ALARM_PREFIX + id, reminder.due());
-    return JsonResponses.json(reminder).withStatus(201);
+    storage.put(NEXT_ID, id + 1);
+    storage.put(pendingKey(id), reminder);
+    storage.setAlarm(ALARM_PREFIX + id, reminder.due());
+    return Response.json(reminder).withStatus(201);
   }
 
   private Response list() {
     List<Scheduled> pending = new ArrayList<>(pending().values());
     pending.sort(Comparator.comparing(Scheduled::due).thenComparingLong(Scheduled::id));
-    List<Delivered> delivered =
-        List.copyOf(
-            state
-                .storage()
-                .list(ListOptions.create().withPrefix(DELIVERED), Delivered.class)
-                .values());
-    return JsonResponses.json(new Reminders(pending, delivered));
+    return Response.json(new Reminders(pending, List.copyOf(delivered().values())));
   }
 
   private Map<String, Scheduled> pending() {
-    return state.storage().list(ListOptions.create().withPrefix(PENDING), Scheduled.class);
+    return storage.list(ListOptions.create().withPrefix(PENDING), Scheduled.class);
+  }
+
+  private Map<String, Delivered> delivered() {
+    return storage.list(ListOptions.create().withPrefix(DELIVERED), Delivered.class);
   }
 
   /**

@@ -1,16 +1,15 @@
 package io.durableobjects.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
+import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
+import io.durableobjects.core.Router;
+import io.durableobjects.core.Storage;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -26,75 +25,73 @@ import java.util.regex.Pattern;
 public final class ShoppingCart implements FetchHandler {
   /** Largest quantity of one item. */
   static final int MAX_QUANTITY = 10_000;
+
   /** Most distinct items in one cart. */
   static final int MAX_ITEMS = 500;
 
-  private static final String ITEM_PREFIX = "item:";
-  private static final String ITEMS_PATH = "/items/";
+  private static final String ITEM = "item:";
   private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private final DurableObjectState state;
+  /** The body of {@code PUT /items/{sku}}. */
+  record Quantity(Integer quantity) {}
+
+  private final Storage storage;
+  private final Router<Response> router =
+      Router.create()
+          .get("/", request -> cart())
+          .put("/items/{sku}", (request, path) -> put(sku(path), request.bodyAs(Quantity.class)))
+          .delete("/items/{sku}", (request, path) -> delete(sku(path)));
 
   public ShoppingCart(DurableObjectState state) {
-    this.state = state;
+    this.storage = state.storage();
   }
 
   @Override
-  public Response fetch(Request request) {
-    String path = request.path();
-    if (path.equals("/")) {
-      return request.method().equals("GET") ? cart() : JsonResponses.methodNotAllowed("GET");
-    }
-    if (!path.startsWith(ITEMS_PATH)) {
-      return JsonResponses.notFound(path);
-    }
-    String sku = path.substring(ITEMS_PATH.length());
-    if (!SKU.matcher(sku).matches()) {
-      return JsonResponses.error(
-          400, "bad_request", "a SKU is 1 to 64 letters, digits, '.', '_' or '-'");
-    }
-    switch (request.method()) {
-      case "PUT":
-        return put(sku, request);
-      case "DELETE":
-        state.storage().delete(ITEM_PREFIX + sku);
-        return cart();
-      default:
-        return JsonResponses.methodNotAllowed("PUT, DELETE");
-    }
+  public Response fetch(Request request) throws Exception {
+    return router.fetch(request);
   }
 
-  private Response put(String sku, Request request) {
-    Optional<ObjectNode> body = JsonResponses.objectBody(request);
-    JsonNode quantity = body.map(b -> b.get("quantity")).orElse(null);
-    if (quantity == null || !quantity.canConvertToInt() || !quantity.isIntegralNumber()) {
-      return JsonResponses.error(
-          400, "bad_request", "the body must be a JSON object such as {\"quantity\": 2}");
+  private Response put(String sku, Quantity body) {
+    if (body.quantity() == null) {
+      throw badRequest("the body must be a JSON object such as {\"quantity\": 2}");
     }
-    int n = quantity.intValue();
+    int n = body.quantity();
     if (n < 1 || n > MAX_QUANTITY) {
-      return JsonResponses.error(
-          400, "bad_request", "quantity must be between 1 and " + MAX_QUANTITY + ", got " + n);
+      throw badRequest("quantity must be between 1 and " + MAX_QUANTITY + ", got " + n);
     }
-    String key = ITEM_PREFIX + sku;
-    if (state.storage().get(key, Integer.class).isEmpty()
-        && items().size() >= MAX_ITEMS) {
-      return JsonResponses.error(409, "cart_full", "a cart holds at most " + MAX_ITEMS + " items");
+    if (storage.get(ITEM + sku, Integer.class).isEmpty() && items().size() >= MAX_ITEMS) {
+      return Response.error(409, "cart_full", "a cart holds at most " + MAX_ITEMS + " items");
     }
-    state.storage().put(key, n);
+    storage.put(ITEM + sku, n);
     return cart();
+  }
+
+  private Response delete(String sku) {
+    storage.delete(ITEM + sku);
+    return cart();
+  }
+
+  private Response cart() {
+    return Response.json(Map.of("items", items()));
   }
 
   private Map<String, Integer> items() {
     Map<String, Integer> items = new LinkedHashMap<>();
-    state
-        .storage()
-        .list(ListOptions.create().withPrefix(ITEM_PREFIX), Integer.class)
-        .forEach((key, quantity) -> items.put(key.substring(ITEM_PREFIX.length()), quantity));
+    storage
+        .list(ListOptions.create().withPrefix(ITEM), Integer.class)
+        .forEach((key, quantity) -> items.put(key.substring(ITEM.length()), quantity));
     return items;
   }
 
-  private Response cart() {
-    return JsonResponses.json(Map.of("items", items()));
+  private static String sku(Map<String, String> path) {
+    String sku = path.get("sku");
+    if (!SKU.matcher(sku).matches()) {
+      throw badRequest("a SKU is 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    return sku;
+  }
+
+  private static DurableObjectException badRequest(String message) {
+    return new DurableObjectException(400, "bad_request", message);
   }
 }

@@ -11,6 +11,7 @@ import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.internal.ObjectIds;
 import io.durableobjects.gateway.DurableObjectsServer;
+import io.durableobjects.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,13 +103,8 @@ class AdminAndHealthIT {
   }
 
   private static void awaitReady(int port) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    HttpResponse<String> ready = NodeFixture.get(port, "/health/ready");
-    while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      ready = NodeFixture.get(port, "/health/ready");
-    }
-    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    Await.until(
+        "the node ready", Duration.ofSeconds(30), () -> NodeFixture.get(port, "/health/ready").statusCode() == 200);
   }
 
   private static List<JsonNode> listAll(int port) throws Exception {
@@ -139,24 +135,21 @@ class AdminAndHealthIT {
       EmbeddedCassandra cassandra, NodeFixture fixture, String id, boolean expected)
       throws Exception {
     try (CqlSession session = cassandra.openSession()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (true) {
-        Row row =
-            session
-                .execute(
-                    "SELECT has_data FROM "
-                        + fixture.journalKeyspace
-                        + ".object_catalog WHERE namespace = 'counter' AND bucket = ? AND id = ?",
-                    Character.digit(id.charAt(0), 16),
-                    id)
-                .one();
-        if (row != null && row.getBoolean("has_data") == expected) {
-          return;
-        }
-        assertThat(System.nanoTime()).as("catalog entry of %s never had has_data=%s", id, expected)
-            .isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      Await.until(
+          "catalog entry of " + id + " with has_data=" + expected,
+          Duration.ofSeconds(10),
+          () -> {
+            Row row =
+                session
+                    .execute(
+                        "SELECT has_data FROM "
+                            + fixture.journalKeyspace
+                            + ".object_catalog WHERE namespace = 'counter' AND bucket = ? AND id = ?",
+                        Character.digit(id.charAt(0), 16),
+                        id)
+                    .one();
+            return row != null && row.getBoolean("has_data") == expected;
+          });
     }
   }
 }

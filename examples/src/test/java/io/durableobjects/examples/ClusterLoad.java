@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.durableobjects.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,10 +67,7 @@ final class ClusterLoad implements AutoCloseable {
     for (int port : ports) {
       threads.add(daemon("ready-poller-" + port, () -> pollReadiness(port)));
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ready.size() < ports.length && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.until("every node ready for the load", Duration.ofSeconds(10), () -> ready.size() == ports.length);
     for (int i = 0; i < clients; i++) {
       threads.add(daemon("client-" + i, this::sendUntilStopped));
     }
@@ -103,6 +101,27 @@ final class ClusterLoad implements AutoCloseable {
       }
     }
     return first;
+  }
+
+  /**
+   * Waits until {@code more} requests beyond those answered so far are acknowledged: the load has
+   * run long enough to measure (instead of sleeping for a guess of how long that takes).
+   */
+  void awaitAcknowledged(int more) throws InterruptedException {
+    long target = acknowledged() + more;
+    Await.until(more + " more increments acknowledged", Duration.ofSeconds(60), () -> acknowledged() >= target);
+  }
+
+  /** Waits until {@code more} requests that started at or after {@code since} were acknowledged by the node on {@code port}. */
+  void awaitAcknowledgedBy(int port, long since, int more) throws InterruptedException {
+    Await.until(
+        more + " increments acknowledged by the node on port " + port,
+        Duration.ofSeconds(60),
+        () -> outcomes.stream().filter(o -> o.ok() && o.port() == port && o.startMillis() >= since).count() >= more);
+  }
+
+  private long acknowledged() {
+    return outcomes.stream().filter(Outcome::ok).count();
   }
 
   /** Stops the clients, waiting for the requests in flight to finish, and returns every outcome. */

@@ -2,6 +2,7 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.durableobjects.testsupport.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,20 +51,14 @@ final class DemoProcess {
     return builder.start();
   }
 
+  /** Waits until the node on {@code port} is ready; fails at once if its process exits. */
   static void awaitAlive(int port, Process process, Path logs) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("the node process exited early; see " + logs).isTrue();
-      try {
-        if (NodeFixture.get(port, "/health/ready").statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the node was not ready on port " + port + " within 120 s");
+    Await.until(
+        "the node on port " + port + " ready (log in " + logs + ")",
+        Duration.ofSeconds(120),
+        // A process that exited ends the wait too, to fail at once below.
+        () -> !process.isAlive() || NodeFixture.get(port, "/health/ready").statusCode() == 200);
+    assertThat(process.isAlive()).as("the node process exited early; see " + logs).isTrue();
   }
 
   /** Kills {@code node} if it still runs (a test's leftover), waiting until it is gone. */

@@ -1,9 +1,8 @@
 package io.durableobjects.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Request;
@@ -11,23 +10,30 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.admin.ObjectInspection;
 import io.durableobjects.core.admin.PendingAlarm;
 import io.durableobjects.core.admin.StoredEntry;
+import io.durableobjects.testsupport.OneNodeCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.japi.function.Creator;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 
 /**
  * A one-node cluster with the demo's namespaces (application.conf) on the in-memory journal, for
- * the examples' unit tests; every message goes through the cluster serializer.
+ * the examples' unit tests; every message goes through the cluster serializer ({@link
+ * OneNodeCluster}, the harness core's tests share).
  */
 final class ExampleNode implements AutoCloseable {
+  /** The in-memory journal, catalog and alarm index instead of Cassandra's. */
+  private static final Config IN_MEMORY_SPIS =
+      ConfigFactory.parseString(
+          """
+          durable-objects.journal.plugin-id = ""
+          durable-objects.journal.snapshot-plugin-id = ""
+          durable-objects.catalog.class = ""
+          durable-objects.alarms.index-class = ""
+          """);
+
   private final ActorTestKit testKit;
 
   ExampleNode(String name) {
@@ -36,36 +42,7 @@ final class ExampleNode implements AutoCloseable {
 
   /** A node whose configuration also has {@code overrides} (e.g. namespaces of test objects). */
   ExampleNode(String name, Config overrides) {
-    testKit =
-        ActorTestKit.create(
-            name,
-            overrides.withFallback(ConfigFactory.parseString(
-                    """
-                    pekko.actor.provider = cluster
-                    pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                    pekko.loglevel = WARNING
-                    pekko.actor.serialize-messages = on
-                    # The in-memory journal below instead of the Cassandra plugin.
-                    durable-objects.journal.plugin-id = ""
-                    durable-objects.journal.snapshot-plugin-id = ""
-                    # ...and the in-memory catalog and alarm index instead of Cassandra's.
-                    durable-objects.catalog.class = ""
-                    durable-objects.alarms.index-class = ""
-                    """)
-                .withFallback(PersistenceTestKitPlugin.getInstance().config())
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.load())));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+    testKit = OneNodeCluster.start(name, overrides.withFallback(IN_MEMORY_SPIS), ConfigFactory.load());
   }
 
   DurableObjectNamespace namespace(String name) {
@@ -74,7 +51,18 @@ final class ExampleNode implements AutoCloseable {
 
   Response call(String namespace, String object, Request request) throws Exception {
     DurableObjectNamespace ns = namespace(namespace);
-    return ns.get(ns.idFromName(object)).fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      return ns.get(ns.idFromName(object))
+          .fetch(request)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // A refusal the object threw (its writes rolled back) reaches an HTTP client as this answer.
+      if (e.getCause() instanceof DurableObjectException refused && refused.status() < 500) {
+        return Response.error(refused.status(), refused.code(), refused.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** What the admin API sees of the object: its committed keys and its pending alarms. */

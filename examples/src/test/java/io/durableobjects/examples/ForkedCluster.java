@@ -1,5 +1,6 @@
 package io.durableobjects.examples;
 
+import io.durableobjects.testsupport.TimeFactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,10 +84,13 @@ final class ForkedCluster implements AutoCloseable {
     return httpPorts[node];
   }
 
-  /** {@code kill -9} of node {@code node}: no leave, no hand-over, no flush. */
-  void kill(int node) throws InterruptedException {
+  /** {@code kill -9} of node {@code node}: no leave, no hand-over, no flush; its exit status. */
+  int kill(int node) throws InterruptedException {
     processes[node].destroyForcibly();
-    processes[node].waitFor(30, TimeUnit.SECONDS);
+    if (!processes[node].waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("node " + (node + 1) + " did not die of SIGKILL within 30 s");
+    }
+    return processes[node].exitValue();
   }
 
   /**
@@ -95,8 +99,9 @@ final class ForkedCluster implements AutoCloseable {
    */
   void stop(int node) throws InterruptedException {
     processes[node].destroy();
-    if (!processes[node].waitFor(90, TimeUnit.SECONDS)) {
-      throw new AssertionError("node " + (node + 1) + " did not stop within 90 s; see " + logs);
+    long max = TimeFactor.seconds(90).toSeconds();
+    if (!processes[node].waitFor(max, TimeUnit.SECONDS)) {
+      throw new AssertionError("node " + (node + 1) + " did not stop within " + max + " s; see " + logs);
     }
   }
 

@@ -8,6 +8,7 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.gateway.DurableObjectsServer;
+import io.durableobjects.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,6 +51,18 @@ final class InJvmCluster implements AutoCloseable {
   /** Starts {@code count} nodes, one after the other, and waits until all see each other Up. */
   InJvmCluster startNodes(int count) throws Exception {
     for (int i = 0; i < count; i++) {
+      startNode();
+    }
+    awaitUp(nodes.size());
+    return this;
+  }
+
+  /**
+   * Starts nodes until {@code count} run (none if they do already) and waits until all see each
+   * other Up: for a test on a cluster that an earlier test may have shrunk.
+   */
+  InJvmCluster ensureNodes(int count) throws Exception {
+    while (nodes.size() < count) {
       startNode();
     }
     awaitUp(nodes.size());
@@ -129,21 +142,19 @@ final class InJvmCluster implements AutoCloseable {
 
   /** Waits until every running node sees exactly {@code members} members, all Up. */
   void awaitUp(int members) throws InterruptedException {
-    long deadline = System.nanoTime() + MEMBERSHIP_TIMEOUT.toNanos();
-    while (true) {
-      boolean settled = true;
-      for (DurableObjectsServer node : nodes) {
-        Set<Member> seen = new HashSet<>();
-        Cluster.get(node.system()).state().getMembers().forEach(seen::add);
-        settled &=
-            seen.size() == members && seen.stream().allMatch(m -> m.status() == MemberStatus.up());
-      }
-      if (settled) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("every node sees %d Up members", members).isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    Await.until(
+        "every node sees " + members + " Up members",
+        MEMBERSHIP_TIMEOUT,
+        () -> {
+          boolean settled = true;
+          for (DurableObjectsServer node : nodes) {
+            Set<Member> seen = new HashSet<>();
+            Cluster.get(node.system()).state().getMembers().forEach(seen::add);
+            settled &=
+                seen.size() == members && seen.stream().allMatch(m -> m.status() == MemberStatus.up());
+          }
+          return settled;
+        });
   }
 
   /** The IDs (64-hex strings) of the objects of {@code namespace} active on {@code node}. */

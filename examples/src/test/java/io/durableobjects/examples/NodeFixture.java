@@ -5,8 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.CassandraSchema;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.durableobjects.testsupport.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,10 +57,9 @@ final class NodeFixture {
     return ConfigFactory.parseString(hocon.toString());
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** A free port, never one handed out before in this JVM ({@link FreePorts}). */
+  static int freePort() {
+    return FreePorts.next();
   }
 
   static HttpResponse<String> post(int port, String path) throws Exception {

@@ -5,10 +5,9 @@ import static io.durableobjects.examples.InJvmCluster.httpPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.gateway.DurableObjectsServer;
+import io.durableobjects.testsupport.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -43,16 +42,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * created), every object's acknowledged counts are exactly 1..n in the order of its instances, and
  * its durable count is n, the number of its acknowledged increments.
  *
- * <p>The split-brain resolver's {@code stable-after} is shortened from 20 s to 5 s so the test
- * stays short; it is also the margin sharding waits after a downed node is removed before it
- * starts that node's objects elsewhere.
+ * <p>The cluster is the run's shared one ({@link SharedInJvmCluster}, whose configuration has the
+ * probe namespace, Artery's test mode and a split-brain resolver's {@code stable-after} of 5 s
+ * instead of 20 s, so the test stays short; it is also the margin sharding waits after a downed
+ * node is removed before it starts that node's objects elsewhere).
  *
  * <p>An operator's Down of a node that is still reachable is left out: with Pekko 1.2.1 the downed
  * node, while it shuts down, may quarantine a survivor, whose split-brain resolver then downs it
  * too (DownSelfQuarantinedByRemote, for a quarantine from any member, even a Down one), and the
  * cluster loses two nodes instead of one.
  */
-@ExtendWith(CassandraExtension.class)
+@ExtendWith({CassandraExtension.class, SharedInJvmCluster.class})
 @Timeout(240)
 class SingletonUnderChurnIT {
   private static final int OBJECTS = 50;
@@ -73,23 +73,13 @@ class SingletonUnderChurnIT {
   private record Ack(long count, long instance) {}
 
   @Test
-  void noObjectEverRunsTwiceAndNoAcknowledgedIncrementIsLost(EmbeddedCassandra cassandra)
+  void noObjectEverRunsTwiceAndNoAcknowledgedIncrementIsLost(InJvmCluster cluster)
       throws Exception {
     long started = System.nanoTime();
-    NodeFixture fixture = new NodeFixture(SingletonUnderChurnIT.class, cassandra);
     List<String> churn = new ArrayList<>();
     List<Thread> clients = new ArrayList<>();
-    try (InJvmCluster cluster =
-        new InJvmCluster(
-            fixture,
-            ConfigFactory.parseString(
-                """
-                durable-objects.namespaces.probe.class = "io.durableobjects.examples.SingletonProbe"
-                pekko.cluster.split-brain-resolver.stable-after = 5s
-                # Lets InJvmCluster.isolate cut a node off (Artery's blackhole).
-                pekko.remote.artery.advanced.test-mode = on
-                """))) {
-      cluster.startNodes(3).nodes().forEach(node -> ports.add(httpPort(node)));
+    try {
+      cluster.ensureNodes(3).nodes().forEach(node -> ports.add(httpPort(node)));
       for (int i = 0; i < CLIENTS; i++) {
         Thread client = new Thread(this::incrementUntilStopped, "churn-client-" + i);
         client.start();
@@ -233,11 +223,7 @@ class SingletonUnderChurnIT {
 
   private void awaitMoreAcknowledged(long more) throws InterruptedException {
     long target = acknowledged.get() + more;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (acknowledged.get() < target) {
-      assertThat(System.nanoTime()).as("%d more increments acknowledged", more).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Await.until(more + " more increments acknowledged", Duration.ofSeconds(60), () -> acknowledged.get() >= target);
   }
 
   /** One client: increments random objects through random running nodes until the load stops. */

@@ -54,7 +54,7 @@ public final class AdminRoutes extends AllDirectives {
   private final Function<String, DurableObjectNamespace> namespaces;
   private final BearerAuth auth;
 
-  public AdminRoutes(
+  AdminRoutes(
       ObjectAdmin admin, Function<String, DurableObjectNamespace> namespaces, BearerAuth auth) {
     this.admin = admin;
     this.namespaces = namespaces;

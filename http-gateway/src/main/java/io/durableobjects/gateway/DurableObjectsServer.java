@@ -3,42 +3,32 @@ package io.durableobjects.gateway;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.durableobjects.core.DurableObjects;
+import io.durableobjects.gateway.internal.ManagementSettings;
+import io.durableobjects.gateway.internal.NodeHealth;
+import io.durableobjects.gateway.internal.SeedNodes;
+import io.durableobjects.gateway.internal.WebSocketMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.durableobjects.gateway.internal.BearerAuth;
-import io.durableobjects.gateway.internal.DrainDeadline;
-import io.durableobjects.gateway.internal.ErrorResponses;
-import io.durableobjects.gateway.internal.GatewayMetrics;
-import io.durableobjects.gateway.internal.InFlightLimits;
-import io.durableobjects.gateway.internal.ManagementSettings;
-import io.durableobjects.gateway.internal.NodeHealth;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.durableobjects.gateway.internal.WebSocketMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.Uri;
-import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +81,7 @@ public final class DurableObjectsServer implements AutoCloseable {
             .withFallback(ConfigFactory.defaultApplication())
             .withFallback(ConfigFactory.parseResources("durable-objects-node.conf"));
     Config loaded = ConfigFactory.load(application);
-    String seeds = System.getenv(io.durableobjects.gateway.internal.SeedNodes.VARIABLE);
+    String seeds = System.getenv(SeedNodes.VARIABLE);
     if (seeds != null
         && !seeds.isBlank()
         && loaded.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -99,9 +89,8 @@ public final class DurableObjectsServer implements AutoCloseable {
       loaded =
           loaded.withValue(
               "pekko.cluster.seed-nodes",
-              com.typesafe.config.ConfigValueFactory.fromIterable(
-                  io.durableobjects.gateway.internal.SeedNodes.parse(
-                      seeds, loaded.getString("durable-objects.node.system-name"))));
+              ConfigValueFactory.fromIterable(
+                  SeedNodes.parse(seeds, loaded.getString("durable-objects.node.system-name"))));
     }
     return loaded;
   }
@@ -126,34 +115,21 @@ public final class DurableObjectsServer implements AutoCloseable {
       // probes it from the start (/ready answers "not ready" until the gateway is bound).
       Optional<InetSocketAddress> managementAddress =
           management.enabled()
-              ? Optional.of(startManagement(system, management, startupTimeout))
+              ? Optional.of(ClusterMembership.startManagement(system, management, startupTimeout))
               : Optional.empty();
       if (management.bootstrap()) {
-        startBootstrap(system, management);
+        ClusterMembership.startBootstrap(system, management);
       }
-      joinCluster(system, config, startupTimeout, management.bootstrap());
+      ClusterMembership.joinCluster(system, config, startupTimeout, management.bootstrap());
       PrometheusMeterRegistry prometheus = prometheus(system);
       DurableObjects objects = DurableObjects.get(system);
-      GatewayRoutes routes = routes(system, objects, settings, pages, prometheus);
+      GatewayShutdown shutdown = GatewayShutdown.register(system, settings);
+      GatewayRoutes routes = routes(system, objects, settings, pages, prometheus, shutdown);
       ServerBinding binding =
-          Http.get(system)
-              .newServerAt(settings.host(), settings.port())
-              .adaptSettings(
-                  server ->
-                      server.withTerminationDeadlineExceededResponse(
-                          ErrorResponses.of(
-                              503,
-                              "unavailable",
-                              "the node shut down before the request finished; it may or may not"
-                                  + " have been applied, retry with the same Idempotency-Key")))
-              .bind(routes.route())
+          GatewayAssembly.bind(system, settings, routes)
               .toCompletableFuture()
               .get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      // Unbinds (no new connections), lets requests in flight finish for the drain time, then
-      // answers what is left with 503; sharding hands the objects over in a later phase.
-      // Pekko's hard deadline comes a little after the gateway's own drain deadline, which answers
-      // what is left with a 503 that carries the request ID.
-      binding.addToCoordinatedShutdown(settings.shutdownDrain().plusSeconds(1), system);
+      shutdown.unbindAtShutdown(binding, system);
       NodeHealth.get(system).gatewayBound();
       log.info(
           "Durable Objects node up: HTTP on {}, namespaces {}{}",
@@ -166,7 +142,11 @@ public final class DurableObjectsServer implements AutoCloseable {
     } catch (ExecutionException e) {
       system.terminate();
       throw new IllegalStateException(
-          "cannot bind HTTP to " + settings.host() + ":" + settings.port() + ": "
+          "cannot bind HTTP to "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + ": "
               + e.getCause().getMessage(),
           e.getCause());
     } catch (InterruptedException e) {
@@ -179,49 +159,6 @@ public final class DurableObjectsServer implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       system.terminate();
       throw e;
-    }
-  }
-
-  /**
-   * Starts Pekko Management's HTTP endpoint and returns the address it is bound to (the actual port
-   * when 0 was configured).
-   */
-  private static InetSocketAddress startManagement(
-      ActorSystem<?> system, ManagementSettings settings, Duration timeout)
-      throws InterruptedException, TimeoutException {
-    try {
-      Uri uri =
-          PekkoManagement.get(system.classicSystem())
-              .start()
-              .toCompletableFuture()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return InetSocketAddress.createUnresolved(uri.host().address(), uri.port());
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot start Pekko Management on " + settings.host() + ":" + settings.port()
-              + " (DO_MANAGEMENT_HOST, DO_MANAGEMENT_PORT): " + e.getCause().getMessage(),
-          e.getCause());
-    }
-  }
-
-  /**
-   * Starts cluster bootstrap. Its discovery method is created here, and may fail at once (outside
-   * Kubernetes, kubernetes-api finds no service account files), with checked exceptions that Scala
-   * code throws undeclared: reported as an IllegalStateException naming the method.
-   */
-  private static void startBootstrap(ActorSystem<?> system, ManagementSettings management) {
-    String method = management.discoveryMethod().orElseThrow();
-    try {
-      ClusterBootstrap.get(system.classicSystem()).start();
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "cannot start cluster bootstrap with discovery method " + method
-              + " (DO_DISCOVERY_METHOD): " + e
-              + (method.equals("kubernetes-api")
-                  ? " (it reads the pod's service account files: is the node running in a"
-                      + " Kubernetes pod with automountServiceAccountToken?)"
-                  : ""),
-          e);
     }
   }
 
@@ -239,44 +176,20 @@ public final class DurableObjectsServer implements AutoCloseable {
     return prometheus;
   }
 
+  /**
+   * The node's routes; it is ready (health, Management's /ready) as an Up member not shutting down.
+   */
   private static GatewayRoutes routes(
       ActorSystem<?> system,
       DurableObjects objects,
       GatewaySettings settings,
       StaticPages pages,
-      PrometheusMeterRegistry prometheus) {
-    BearerAuth auth = new BearerAuth(settings.auth());
-    InFlightLimits limits =
-        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
-    GatewayMetrics metrics = new GatewayMetrics(objects.meterRegistry(), limits);
-    AtomicBoolean shuttingDown = new AtomicBoolean();
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    // Readiness turns false first, and stays so for the unready delay while the port is still
-    // open, so that load balancers stop sending before connections are refused.
-    shutdown.addTask(
-        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-        "durable-objects-not-ready",
-        () -> {
-          shuttingDown.set(true);
-          return CompletableFuture.supplyAsync(
-              Done::getInstance,
-              CompletableFuture.delayedExecutor(
-                  settings.shutdownUnreadyDelay().toMillis(), TimeUnit.MILLISECONDS));
-        });
-    DrainDeadline drain = new DrainDeadline();
-    shutdown.addTask(
-        CoordinatedShutdown.PhaseServiceUnbind(),
-        "durable-objects-drain-deadline",
-        () -> {
-          CompletableFuture.delayedExecutor(
-                  settings.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS)
-              .execute(drain::expire);
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+      PrometheusMeterRegistry prometheus,
+      GatewayShutdown shutdown) {
     Cluster cluster = Cluster.get(system);
     HealthRoutes.NodeState node =
         () -> {
-          if (shuttingDown.get()) {
+          if (shutdown.started()) {
             return "the node is shutting down";
           }
           MemberStatus status = cluster.selfMember().status();
@@ -285,71 +198,22 @@ public final class DurableObjectsServer implements AutoCloseable {
               : "the node is not an Up cluster member (it is " + status + ")";
         };
     NodeHealth.get(system).observe(node, objects.admin());
-    return new GatewayRoutes(
-        ObjectRoutes.of(
-            objects,
-            settings,
-            auth,
-            limits,
-            metrics,
-            drain,
-            webSockets(system, new WebSocketMetrics(objects.meterRegistry()))),
-        new AdminRoutes(objects.admin(), objects::namespace, auth),
-        new HealthRoutes(node, objects.admin(), prometheus),
-        pages);
+    return GatewayAssembly.routes(
+        objects::namespace,
+        objects.admin(),
+        objects.meterRegistry(),
+        settings,
+        pages,
+        prometheus,
+        node,
+        shutdown.drain(),
+        GatewayAssembly.webSockets(system, new WebSocketMetrics(objects.meterRegistry())));
   }
 
   /** Where static pages are looked up: the caller's context class loader, else this module's. */
   private static ClassLoader classLoader() {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     return context != null ? context : DurableObjectsServer.class.getClassLoader();
-  }
-
-  /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
-  private static io.durableobjects.gateway.internal.WebSocketUpgrades webSockets(
-      ActorSystem<?> system, WebSocketMetrics metrics) {
-    Config config = system.settings().config();
-    int sendBuffer = config.getInt("durable-objects.http.websocket.send-buffer");
-    int unacknowledged = config.getInt("durable-objects.http.websocket.max-unacknowledged");
-    if (sendBuffer < 1 || sendBuffer > 100_000) {
-      throw new com.typesafe.config.ConfigException.BadValue(
-          "durable-objects.http.websocket.send-buffer", "must be 1 to 100000, got " + sendBuffer);
-    }
-    if (unacknowledged < 1 || unacknowledged > 10_000) {
-      throw new com.typesafe.config.ConfigException.BadValue(
-          "durable-objects.http.websocket.max-unacknowledged",
-          "must be 1 to 10000, got " + unacknowledged);
-    }
-    return new io.durableobjects.gateway.internal.WebSocketUpgrades(
-        system,
-        (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
-        sendBuffer,
-        unacknowledged,
-        config.getDuration("durable-objects.ask-timeout"),
-        metrics);
-  }
-
-  private static void joinCluster(
-      ActorSystem<?> system, Config config, Duration timeout, boolean bootstrap)
-      throws InterruptedException, TimeoutException {
-    Cluster cluster = Cluster.get(system);
-    List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
-    if (seeds.isEmpty() && !bootstrap) {
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (cluster.selfMember().status() != MemberStatus.up()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(
-            "the node did not become an Up cluster member within "
-                + timeout
-                + (bootstrap
-                    ? " (cluster bootstrap: are at least required-contact-point-nr nodes"
-                        + " discoverable and their management ports reachable? see the log)"
-                    : seeds.isEmpty() ? "" : " (seed nodes " + seeds + ")"));
-      }
-      Thread.sleep(20);
-    }
   }
 
   /** The actor system of this node. */
@@ -404,8 +268,8 @@ public final class DurableObjectsServer implements AutoCloseable {
   }
 
   /**
-   * Reports why a node could not start in one line an operator can act on (the detail goes to
-   * the log) and exits with status 2.
+   * Reports why a node could not start in one line an operator can act on (the detail goes to the
+   * log) and exits with status 2.
    */
   public static void exitWithStartupError(Exception e) {
     log.debug("Startup failed", e);

@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -53,7 +54,7 @@ class GatewayRoutesTest {
 
     @Override
     public DurableObjectId idFromName(String name) {
-      return DurableObjectId.internalCreate("echo", "id-of-" + name, name);
+      return ObjectIdFactory.create("echo", "id-of-" + name, name);
     }
 
     @Override

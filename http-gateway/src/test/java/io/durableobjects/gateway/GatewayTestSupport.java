@@ -46,8 +46,32 @@ final class GatewayTestSupport {
   static HttpResponse<String> send(
       GatewayNode node, String method, String pathAndQuery, String body, String... headers)
       throws Exception {
+    return send(node.baseUrl(), method, pathAndQuery, body, headers);
+  }
+
+  /** {@code headers} are name, value pairs. */
+  static HttpResponse<String> send(
+      GatewayNode node, String method, String pathAndQuery, byte[] body, String... headers)
+      throws Exception {
+    return send(node.baseUrl(), method, pathAndQuery, body, headers);
+  }
+
+  static HttpResponse<String> get(GatewayNode node, String pathAndQuery, String... headers)
+      throws Exception {
+    return get(node.baseUrl(), pathAndQuery, headers);
+  }
+
+  static HttpResponse<String> post(
+      GatewayNode node, String pathAndQuery, String body, String... headers) throws Exception {
+    return post(node.baseUrl(), pathAndQuery, body, headers);
+  }
+
+  /** To the gateway at {@code baseUrl} ({@code http://host:port}). */
+  static HttpResponse<String> send(
+      String baseUrl, String method, String pathAndQuery, String body, String... headers)
+      throws Exception {
     return send(
-        node,
+        baseUrl,
         method,
         pathAndQuery,
         body == null ? null : body.getBytes(StandardCharsets.UTF_8),
@@ -56,10 +80,10 @@ final class GatewayTestSupport {
 
   /** {@code headers} are name, value pairs. */
   static HttpResponse<String> send(
-      GatewayNode node, String method, String pathAndQuery, byte[] body, String... headers)
+      String baseUrl, String method, String pathAndQuery, byte[] body, String... headers)
       throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(node.baseUrl() + pathAndQuery))
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .timeout(Duration.ofSeconds(20))
             .method(
                 method,
@@ -72,14 +96,14 @@ final class GatewayTestSupport {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpResponse<String> get(GatewayNode node, String pathAndQuery, String... headers)
+  static HttpResponse<String> get(String baseUrl, String pathAndQuery, String... headers)
       throws Exception {
-    return send(node, "GET", pathAndQuery, (byte[]) null, headers);
+    return send(baseUrl, "GET", pathAndQuery, (byte[]) null, headers);
   }
 
   static HttpResponse<String> post(
-      GatewayNode node, String pathAndQuery, String body, String... headers) throws Exception {
-    return send(node, "POST", pathAndQuery, body == null ? "" : body, headers);
+      String baseUrl, String pathAndQuery, String body, String... headers) throws Exception {
+    return send(baseUrl, "POST", pathAndQuery, body == null ? "" : body, headers);
   }
 
   static JsonNode json(HttpResponse<String> response) throws IOException {

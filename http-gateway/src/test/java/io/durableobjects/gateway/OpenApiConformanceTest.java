@@ -64,6 +64,8 @@ class OpenApiConformanceTest {
           "ANY /v1/{namespace}/by-name/{name}/{path...}",
           "ANY /v1/{namespace}/by-id/{id}/{path...}",
           "POST /v1/{namespace}/ids",
+          "POST /v1/{namespace}/rpc/by-name/{name}/{method}",
+          "POST /v1/{namespace}/rpc/by-id/{id}/{method}",
           "GET /admin/v1/namespaces",
           "GET /admin/v1/{namespace}/objects",
           "GET /admin/v1/{namespace}/objects/{id}",
@@ -395,6 +397,24 @@ class OpenApiConformanceTest {
       }
     }
     assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void theRpcOperationsCalledAsDocumentedRunTheObjectsMethod() throws Exception {
+    JsonNode doc = spec();
+    GatewayNode node = node();
+    String id = newId(node);
+    for (Operation op : operations(doc)) {
+      if (!op.path.contains("/rpc/")) {
+        continue;
+      }
+      HttpRequest.Builder request = buildRequest(doc, node, op, id, "rpc-" + op.method);
+      HttpResponse<String> response = node.send(authorized(request, GatewayNode.API_TOKEN));
+      // The example calls add([1]) on the test object, whose counter it answers.
+      assertThat(response.statusCode()).as("%s: %s", op, response.body()).isEqualTo(200);
+      assertThat(mediaType(response)).isEqualTo("application/json");
+      assertThat(response.body()).matches("[1-9][0-9]*");
+    }
   }
 
   @Test

@@ -1,8 +1,9 @@
 package io.durableobjects.gateway.internal;
 
-import io.durableobjects.core.internal.entity.FetchReply;
-import io.durableobjects.core.internal.entity.ObjectCommand;
-import io.durableobjects.core.internal.socket.SocketCommand;
+import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.spi.ClientSocketLink;
+import io.durableobjects.core.spi.ClientSocketListener;
+import io.durableobjects.core.spi.ClientSockets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -12,11 +13,12 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.util.ByteString;
 
 /**
  * INTERNAL API: one client WebSocket at this gateway node, between the client's stream and the
@@ -36,7 +38,7 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
  */
 public final class SocketConnection extends AbstractBehavior<Object> {
 
-  /** Messages of the connection (all local except the object's {@link SocketCommand}s). */
+  /** Messages of the connection (all local; the object's are read by its {@link ClientSocketLink}). */
   public interface Command {}
 
   /** The client's stream is connected; messages go out through {@code queue}. */
@@ -64,16 +66,14 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     INSTANCE
   }
 
-  private record ObjectAnswered(FetchReply reply) implements Command, NoSerializationVerificationNeeded {}
-
   private record Offered(QueueOfferResult result, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private final String socketId;
-  private final String objectName;
-  private final EntityRef<ObjectCommand> object;
+  private final DurableObjectId id;
+  private final ClientSocketLink object;
+  private final ClientSocketListener fromObject = new FromObject();
   private final int maxUnacknowledged;
-  private final ActorRef<FetchReply> answers;
   private final WebSocketMetrics metrics;
   private boolean counted;
   private final List<Message> early = new ArrayList<>();
@@ -86,47 +86,45 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private boolean closed;
 
   /**
-   * The connection's behavior. It takes both its own {@link Command}s and the object's {@link
-   * SocketCommand}s: spawn it as {@code Behavior<Object>} and hand the object {@code
-   * ref.narrow()}, a reference the object can watch.
+   * The connection's behavior. It takes both its own {@link Command}s and the object's messages:
+   * spawn it as {@code Behavior<Object>} and offer the upgrade with that reference, which the object
+   * watches.
    */
   public static Behavior<Object> create(
+      ClientSockets sockets,
+      DurableObjectId id,
       String socketId,
-      String objectName,
-      EntityRef<ObjectCommand> object,
       int maxUnacknowledged,
       WebSocketMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new SocketConnection(ctx, socketId, objectName, object, maxUnacknowledged, metrics));
+        ctx -> new SocketConnection(ctx, sockets, id, socketId, maxUnacknowledged, metrics));
   }
 
   private SocketConnection(
       ActorContext<Object> context,
+      ClientSockets sockets,
+      DurableObjectId id,
       String socketId,
-      String objectName,
-      EntityRef<ObjectCommand> object,
       int maxUnacknowledged,
       WebSocketMetrics metrics) {
     super(context);
     this.metrics = metrics;
     this.socketId = socketId;
-    this.objectName = objectName;
-    this.object = object;
+    this.id = id;
+    this.object = sockets.link(id, socketId, context.getSelf());
     this.maxUnacknowledged = maxUnacknowledged;
-    this.answers = context.messageAdapter(FetchReply.class, ObjectAnswered::new);
   }
 
   @Override
   public Receive<Object> createReceive() {
     return newReceiveBuilder()
-        .onMessage(SocketCommand.class, this::onObject)
         .onMessage(Connected.class, this::onConnected)
         .onMessageEquals(Refused.INSTANCE, Behaviors::stopped)
         .onMessage(StreamInit.class, init -> ack(init.ackTo()))
         .onMessage(Inbound.class, this::onInbound)
-        .onMessage(ObjectAnswered.class, this::onAnswered)
         .onMessage(ClientClosed.class, this::onClientClosed)
         .onMessage(Offered.class, this::onOffered)
+        .onAnyMessage(this::onObject)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onStopped())
         .build();
   }
@@ -138,27 +136,51 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onObject(SocketCommand command) {
-    if (command instanceof SocketCommand.Accepted accepted) {
-      autoRequest = accepted.autoRequest();
-      autoResponse = accepted.autoResponse();
-    } else if (command instanceof SocketCommand.AutoResponse auto) {
-      autoRequest = auto.request();
-      autoResponse = auto.response();
-    } else if (command instanceof SocketCommand.Send send) {
-      Message message =
-          send.text() != null
-              ? TextMessage.create(send.text())
-              : org.apache.pekko.http.javadsl.model.ws.BinaryMessage.create(
-                  org.apache.pekko.util.ByteString.fromArray(send.data()));
-      deliver(message);
-    } else if (command instanceof SocketCommand.Close) {
+  private Behavior<Object> onObject(Object message) {
+    return object.receive(message, fromObject) ? this : Behaviors.unhandled();
+  }
+
+  /** What the object tells this socket. */
+  private final class FromObject implements ClientSocketListener {
+    @Override
+    public void accepted(String request, String response) {
+      autoRequest = request;
+      autoResponse = response;
+    }
+
+    @Override
+    public void autoResponseChanged(String request, String response) {
+      autoRequest = request;
+      autoResponse = response;
+    }
+
+    @Override
+    public void send(String text) {
+      deliver(TextMessage.create(text));
+    }
+
+    @Override
+    public void send(byte[] data) {
+      deliver(BinaryMessage.create(ByteString.fromArray(data)));
+    }
+
+    @Override
+    public void close(int code, String reason) {
       closedByObject = true;
       if (queue != null) {
         queue.complete(); // a normal close (1000): Pekko HTTP sends no other code
       }
     }
-    return this;
+
+    @Override
+    public void messageHandled() {
+      unacknowledged = Math.max(0, unacknowledged - 1);
+      if (heldAck != null && unacknowledged < maxUnacknowledged) {
+        ActorRef<Ack> ackTo = heldAck;
+        heldAck = null;
+        ackTo.tell(Ack.INSTANCE);
+      }
+    }
   }
 
   private Behavior<Object> onConnected(Connected connected) {
@@ -199,9 +221,9 @@ public final class SocketConnection extends AbstractBehavior<Object> {
             "WebSocket {} of object {}: the client did not read its messages fast enough (send buffer"
                 + " full); disconnected",
             socketId,
-            objectName == null ? object.getEntityId() : objectName);
-    tellObject(ObjectCommand.SocketEventKind.ERROR, "the client did not read its messages fast enough and was disconnected", 0);
-    tellObject(ObjectCommand.SocketEventKind.CLOSE, "client too slow", 1008);
+            id.name().orElse(id.toString()));
+    object.failed("the client did not read its messages fast enough and was disconnected");
+    object.closed(1008, "client too slow");
     closed = true;
     queue.fail(new IllegalStateException("client too slow: its send buffer is full"));
     return Behaviors.stopped();
@@ -217,15 +239,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       return ack(inbound.ackTo());
     }
     unacknowledged++;
-    object.tell(
-        new ObjectCommand.SocketEvent(
-            objectName,
-            socketId,
-            ObjectCommand.SocketEventKind.MESSAGE,
-            inbound.text(),
-            inbound.data(),
-            0,
-            answers));
+    object.message(inbound.text(), inbound.data());
     if (unacknowledged < maxUnacknowledged) {
       return ack(inbound.ackTo());
     }
@@ -233,34 +247,18 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onAnswered(ObjectAnswered answered) {
-    unacknowledged = Math.max(0, unacknowledged - 1);
-    if (heldAck != null && unacknowledged < maxUnacknowledged) {
-      ActorRef<Ack> ackTo = heldAck;
-      heldAck = null;
-      ackTo.tell(Ack.INSTANCE);
-    }
-    return this;
-  }
-
   private Behavior<Object> onClientClosed(ClientClosed closedByClient) {
     if (!closed && !closedByObject) {
       if (closedByClient.error() != null) {
-        tellObject(ObjectCommand.SocketEventKind.ERROR, closedByClient.error(), 0);
+        object.failed(closedByClient.error());
       }
-      tellObject(ObjectCommand.SocketEventKind.CLOSE, closedByClient.reason(), closedByClient.code());
+      object.closed(closedByClient.code(), closedByClient.reason());
     }
     closed = true;
     if (queue != null) {
       queue.complete();
     }
     return Behaviors.stopped();
-  }
-
-  private void tellObject(ObjectCommand.SocketEventKind kind, String text, int code) {
-    object.tell(
-        new ObjectCommand.SocketEvent(
-            objectName, socketId, kind, text, null, code, getContext().getSystem().ignoreRef()));
   }
 
   private Behavior<Object> ack(ActorRef<Ack> ackTo) {

@@ -2,25 +2,17 @@ package io.durableobjects.gateway.internal;
 
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
-import io.durableobjects.core.ObjectTimeoutException;
-import io.durableobjects.core.ObjectUnavailableException;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
-import io.durableobjects.core.internal.ShardedNamespace;
-import io.durableobjects.core.internal.entity.FetchReply;
-import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.spi.ClientSockets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -58,71 +50,51 @@ public final class WebSocketUpgrades {
   private final int maxMessageBytes;
   private final int sendBuffer;
   private final int maxUnacknowledged;
-  private final Duration askTimeout;
+  private final ClientSockets sockets;
   private final WebSocketMetrics metrics;
 
   public WebSocketUpgrades(
       ActorSystem<?> system,
+      ClientSockets sockets,
       int maxMessageBytes,
       int sendBuffer,
       int maxUnacknowledged,
-      Duration askTimeout,
       WebSocketMetrics metrics) {
     this.metrics = metrics;
     this.system = system;
+    this.sockets = sockets;
     this.materializer = Materializer.matFromSystem(system);
     this.maxMessageBytes = maxMessageBytes;
     this.sendBuffer = sendBuffer;
     this.maxUnacknowledged = maxUnacknowledged;
-    this.askTimeout = askTimeout;
   }
 
   /**
    * Hands the upgrade to the object; completes with its answer (101 if it accepted), or
    * exceptionally with a {@link DurableObjectException} like a stub's fetch.
    */
-  public CompletionStage<Offered> offer(String namespace, DurableObjectId id, Request request) {
+  public CompletionStage<Offered> offer(DurableObjectId id, Request request) {
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     String socketId = HexFormat.of().formatHex(random);
-    EntityRef<ObjectCommand> object =
-        ClusterSharding.get(system).entityRefFor(ShardedNamespace.typeKey(namespace), id.toString());
-    String objectName = id.name().orElse(null);
     ActorRef<Object> connection =
         system.systemActorOf(
-            SocketConnection.create(socketId, objectName, object, maxUnacknowledged, metrics),
+            SocketConnection.create(sockets, id, socketId, maxUnacknowledged, metrics),
             "websocket-" + socketId,
             Props.empty());
-    CompletableFuture<Offered> result = new CompletableFuture<>();
-    object
-        .<FetchReply>ask(
-            replyTo ->
-                new ObjectCommand.Upgrade(objectName, request, socketId, connection.narrow(), replyTo),
-            askTimeout)
-        .whenComplete(
-            (reply, failure) -> {
-              if (failure != null) {
-                connection.tell(SocketConnection.Refused.INSTANCE);
-                result.completeExceptionally(
-                    failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
-                        ? new ObjectTimeoutException("object " + id + " did not answer within " + askTimeout)
-                        : new ObjectUnavailableException("object " + id + " could not be reached: " + failure.getMessage()));
-              } else if (reply instanceof FetchReply.Ok ok) {
-                if (ok.response().status() != 101) {
-                  connection.tell(SocketConnection.Refused.INSTANCE);
-                }
-                result.complete(new Offered(ok.response(), connection));
-              } else if (reply instanceof FetchReply.Failed failed) {
-                connection.tell(SocketConnection.Refused.INSTANCE);
-                result.completeExceptionally(
-                    new DurableObjectException(failed.status(), failed.code(), failed.message()));
-              } else {
-                connection.tell(SocketConnection.Refused.INSTANCE);
-                result.completeExceptionally(
-                    new IllegalStateException("unexpected answer to an upgrade: " + reply));
-              }
-            });
-    return result;
+    CompletionStage<Response> answer;
+    try {
+      answer = sockets.offer(id, request, socketId, connection);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete(
+        (response, failure) -> {
+          if (failure != null || response.status() != 101) {
+            connection.tell(SocketConnection.Refused.INSTANCE); // nothing will connect
+          }
+        });
+    return answer.thenApply(response -> new Offered(response, connection));
   }
 
   /** Completes the upgrade the object accepted: the client's stream meets its connection. */

@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>anything else: echoes the request as JSON {@code {method, path, query, headers, body}}
  *       (headers as an object of lowercase name to value, body as base64).
  * </ul>
+ *
+ * <p>Its RPC method {@link TestRpc#add} adds to the same counter.
  */
-public final class TestObject implements AsyncFetchHandler, AlarmHandler {
+public final class TestObject implements AsyncFetchHandler, AlarmHandler, TestRpc {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final DurableObjectState state;
 
@@ -97,6 +99,13 @@ public final class TestObject implements AsyncFetchHandler, AlarmHandler {
   @Override
   public void alarm(io.durableobjects.core.AlarmInfo alarm) {
     state.storage().put("alarm-fired:" + alarm.name(), alarm.scheduledTime().toString());
+  }
+
+  @Override
+  public CompletionStage<Long> add(long amount) {
+    long next = count() + amount;
+    state.storage().put("count", next);
+    return CompletableFuture.completedFuture(next);
   }
 
   private long count() {

@@ -11,23 +11,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The chaos suite's smoke run in {@code ./mvnw verify} (about 2.5 minutes): the suite of {@code
- * bin/chaos} with a fast subset, one run each of {@code kill -9} of a node and a SIGSTOP of a node
- * for 6 s (shorter than it takes the cluster to down it: the node comes back by itself), fewer
- * clients and objects, on loopback. It fails if an acknowledged write was lost, a value was
- * acknowledged twice, the journal holds a sequence number twice, a reminder was not delivered, or a
- * run could not be completed. The summary and the nodes' logs stay in {@code
+ * The chaos suite's smoke run in {@code ./mvnw verify}: the suite of {@code bin/chaos} with one
+ * fast run, a SIGSTOP of a node for 6 s (shorter than it takes the cluster to down it: the node
+ * comes back by itself, a stale instance that the journal's fence must keep from writing), with
+ * fewer clients and objects, on loopback. It fails if an acknowledged write was lost, a value was
+ * acknowledged twice, the journal holds a sequence number twice, a reminder was not delivered, or
+ * a run could not be completed. The summary and the nodes' logs stay in {@code
  * loadtest/target/chaos-smoke}.
+ *
+ * <p>{@code kill -9} of a node under load, which this run also did until the tests were merged, is
+ * verified by the examples' {@code ForkedClusterFaultsIT} (no acknowledged write lost, no count
+ * acknowledged twice, the node's objects and alarms move to the survivors); {@code bin/chaos} runs
+ * it against this harness, with every other fault.
  */
 class ChaosSmokeIT {
   @Test
   @Timeout(600)
-  void aNodeKilledAndANodePausedLoseAndDuplicateNothing() throws Exception {
+  void aNodePausedLosesAndDuplicatesNothing() throws Exception {
     Path out = Path.of("target", "chaos-smoke");
     ChaosSettings settings =
         new ChaosSettings(
-            List.of(Fault.KILL_NODE, Fault.PAUSE_NODE),
-            Map.of(Fault.KILL_NODE, 1, Fault.PAUSE_NODE, 1),
+            List.of(Fault.PAUSE_NODE),
+            Map.of(Fault.PAUSE_NODE, 1),
             Duration.ofSeconds(5), // warm-up
             Duration.ofSeconds(6), // pause
             Duration.ofSeconds(30), // partition (not run)

@@ -2,25 +2,17 @@ package io.durableobjects.cassandra.embedded;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.durableobjects.cassandra.embedded.internal.BuilderChecks;
-import io.durableobjects.cassandra.embedded.internal.CassandraClasspath;
 import io.durableobjects.cassandra.embedded.internal.CqlProbe;
-import io.durableobjects.cassandra.embedded.internal.DataDirectoryLock;
-import io.durableobjects.cassandra.embedded.internal.JvmCommand;
-import io.durableobjects.cassandra.embedded.internal.LauncherClass;
-import io.durableobjects.cassandra.embedded.internal.LogTail;
 import io.durableobjects.cassandra.embedded.internal.NodeFiles;
 import io.durableobjects.cassandra.embedded.internal.NodePorts;
 import io.durableobjects.cassandra.embedded.internal.NodeProcess;
+import io.durableobjects.cassandra.embedded.internal.NodeShutdown;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real, single-node Apache Cassandra 5.0 running in a forked JVM, for development and tests.
@@ -74,34 +66,17 @@ public final class EmbeddedCassandra implements AutoCloseable {
   /** Stored by Cassandra on the first start; a node refuses to start when it changes. */
   static final String CLUSTER_NAME = "durable-objects-embedded";
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedCassandra.class);
-  private static final int LOG_TAIL_LINES = 40;
-
   private final NodeFiles files;
   private final NodePorts ports;
-  private final Duration shutdownGracePeriod;
-  private final DataDirectoryLock lock;
   private final NodeProcess process;
-  private final Thread shutdownHook;
-  private volatile boolean closed;
+  private final NodeShutdown shutdown;
 
-  private EmbeddedCassandra(
-      NodeFiles files,
-      NodePorts ports,
-      Duration shutdownGracePeriod,
-      DataDirectoryLock lock,
-      NodeProcess process,
-      boolean registerShutdownHook) {
+  /** A launched node ({@link NodeLaunch} makes it); {@code shutdown} stops it. */
+  EmbeddedCassandra(NodeFiles files, NodePorts ports, NodeProcess process, NodeShutdown shutdown) {
     this.files = files;
     this.ports = ports;
-    this.shutdownGracePeriod = shutdownGracePeriod;
-    this.lock = lock;
     this.process = process;
-    this.shutdownHook =
-        registerShutdownHook ? new Thread(this::close, "embedded-cassandra-shutdown") : null;
-    if (shutdownHook != null) {
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
+    this.shutdown = shutdown;
   }
 
   /**
@@ -160,7 +135,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
 
   /** Whether the node's process is alive and {@link #close()} has not been called. */
   public boolean isRunning() {
-    return !closed && process.isAlive();
+    return !shutdown.isClosed() && process.isAlive();
   }
 
   /**
@@ -179,7 +154,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
 
   /** Whether {@link #close()} has been called. */
   boolean isClosed() {
-    return closed;
+    return shutdown.isClosed();
   }
 
   /** Completes when the node's process has exited, for whatever reason. */
@@ -194,17 +169,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
    * is logged as a warning, not thrown.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      process.stop(shutdownGracePeriod);
-    } finally {
-      lock.close();
-      removeShutdownHook();
-    }
+  public void close() {
+    shutdown.close();
   }
 
   @Override
@@ -218,103 +184,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
         + ", data "
         + files.root()
         + ")";
-  }
-
-  static EmbeddedCassandra start(Builder builder) {
-    NodeFiles files = new NodeFiles(builder.dataDirectory);
-    files.createDirectories();
-    DataDirectoryLock lock = DataDirectoryLock.acquire(files.launcherLock(), files.root());
-    EmbeddedCassandra node = null;
-    try {
-      DataDirectoryLock.awaitNodeLockFree(
-          files.nodeLock(), files.root(), builder.shutdownGracePeriod);
-      CassandraClasspath classpath = CassandraClasspath.load();
-      NodePorts ports =
-          NodePorts.choose(HOST, builder.cqlPort, builder.storagePort, files.portsFile());
-      files.writeConfiguration(
-          CLUSTER_NAME, HOST, ports.cqlPort(), ports.storagePort(), builder.yamlSettings);
-      List<String> command =
-          JvmCommand.build(
-              files,
-              classpath,
-              builder.heapSize,
-              LauncherClass.installInto(files.launcherDirectory()),
-              builder.shutdownGracePeriod);
-
-      long startedAt = System.nanoTime();
-      NodeProcess process = NodeProcess.launch(command, files);
-      node =
-          new EmbeddedCassandra(
-              files,
-              ports,
-              builder.shutdownGracePeriod,
-              lock,
-              process,
-              builder.registerShutdownHook);
-      log.info(
-          "Starting Cassandra (pid {}) on CQL {}:{}, storage port {}, data {}",
-          process.pid(),
-          HOST,
-          ports.cqlPort(),
-          ports.storagePort(),
-          files.root());
-      CqlProbe.Result result =
-          new CqlProbe(node.contactPoint(), LOCAL_DATACENTER)
-              .await(process.process(), startedAt + builder.startupTimeout.toNanos());
-      if (!result.succeeded()) {
-        throw new EmbeddedCassandraException(
-            "Cassandra in "
-                + files.root()
-                + " did not start within "
-                + builder.startupTimeout.toMillis()
-                + " ms: "
-                + result.failure()
-                + LogTail.ofNode(files, LOG_TAIL_LINES));
-      }
-      ports.save(files.portsFile());
-      lock.record(
-          "launcher pid " + ProcessHandle.current().pid() + ", Cassandra pid " + process.pid());
-      log.info(
-          "Cassandra {} (pid {}) answers CQL on {}:{} after {} ms",
-          result.releaseVersion(),
-          process.pid(),
-          HOST,
-          ports.cqlPort(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-      return node;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      abort(node, lock);
-      throw new EmbeddedCassandraException("interrupted while starting Cassandra", e);
-    } catch (RuntimeException | Error e) {
-      abort(node, lock);
-      throw e;
-    }
-  }
-
-  private static void abort(EmbeddedCassandra node, DataDirectoryLock lock) {
-    if (node != null) {
-      node.kill();
-    }
-    lock.close();
-  }
-
-  /** Kills at once, for a node that failed to start. */
-  private synchronized void kill() {
-    closed = true;
-    process.kill();
-    removeShutdownHook();
-  }
-
-  private void removeShutdownHook() {
-    if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
-      return;
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // The JVM is shutting down; the hook runs (or ran) close(), which is idempotent.
-    }
   }
 
   /**
@@ -405,7 +274,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
      * @throws EmbeddedCassandraException if it cannot start; the message carries the log tail
      */
     public EmbeddedCassandra start() {
-      return EmbeddedCassandra.start(this);
+      return NodeLaunch.start(this);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.durableobjects.cassandra.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.durableobjects.testsupport.TimeFactor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -10,8 +11,8 @@ import org.assertj.core.api.ThrowableAssertAlternative;
 
 /** Waiting for the stages the Cassandra-backed SPIs return, in integration tests. */
 public final class Stages {
-  /** Long enough for a loaded 2-core machine with Cassandra on it. */
-  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Long enough for a loaded 2-core machine with Cassandra on it (dilated by the time factor). */
+  public static final Duration TIMEOUT = TimeFactor.seconds(30);
 
   private Stages() {}
 

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
  * </ul>
  *
  * <p>Operations run one after another, each retried with backoff; the object actor hears of every
- * finished one ({@link ObjectCommand.AlarmIndexSettled}) so that it does not stop while one is
+ * finished one ({@link InternalCommand.AlarmIndexSettled}) so that it does not stop while one is
  * outstanding. Confined to the object actor, except the operations' own callbacks.
  */
 final class AlarmIndexKeeper {
@@ -118,7 +118,7 @@ final class AlarmIndexKeeper {
     return outstanding > 0;
   }
 
-  /** Called by the object actor on each {@link ObjectCommand.AlarmIndexSettled}. */
+  /** Called by the object actor on each {@link InternalCommand.AlarmIndexSettled}. */
   void settled() {
     outstanding--;
   }
@@ -128,7 +128,7 @@ final class AlarmIndexKeeper {
     CompletionStage<Done> result =
         chain.handle((done, failure) -> null).thenCompose(ignored -> operation.get());
     chain = result;
-    result.whenComplete((done, failure) -> self.tell(ObjectCommand.AlarmIndexSettled.INSTANCE));
+    result.whenComplete((done, failure) -> self.tell(InternalCommand.AlarmIndexSettled.INSTANCE));
     return result;
   }
 

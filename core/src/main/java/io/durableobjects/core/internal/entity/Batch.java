@@ -6,7 +6,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * INTERNAL API: transactions that go to the journal in one atomic write (group commit), and the
- * replies that wait for that write to be durable.
+ * replies and socket commands that wait for that write to be durable. Owned by the {@link
+ * OutputGate}.
  */
 final class Batch {
   final long id;
@@ -15,8 +16,10 @@ final class Batch {
   // Commands for sockets' connections (the output gate holds them like replies); dropped if the
   // batch fails, since the state that made them is not durable.
   final List<Runnable> effects = new ArrayList<>();
-  // While in flight: whether the journal confirmed it (and at which sequence number), and whether
-  // an alarm index row it needs is still being written. It is durable when both are done.
+  // While in flight: when its write started, whether the journal confirmed it (and at which
+  // sequence number), and whether an alarm index row it needs is still being written. It is
+  // durable when both are done.
+  long writeStartNanos;
   boolean journalDone;
   long lastSequenceNr;
   boolean indexPending;
@@ -33,10 +36,19 @@ final class Batch {
     return events.isEmpty() && waiters.isEmpty() && effects.isEmpty();
   }
 
+  boolean isDurable() {
+    return journalDone && !indexPending;
+  }
+
   /** Sends what waited for this batch: socket commands first, then replies. */
   void release() {
     effects.forEach(Runnable::run);
     waiters.forEach(PendingReply::send);
+  }
+
+  /** Fails every reply that waited for this batch; its socket commands are never sent. */
+  void fail(FetchReply reply) {
+    waiters.forEach(w -> w.replyTo().tell(reply));
   }
 
   record PendingReply(ActorRef<FetchReply> replyTo, FetchReply reply) {

@@ -6,15 +6,24 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * INTERNAL API: the messages of the object actor (the sharding entity). Only {@link Fetch} crosses
- * the network; the others are sent within the entity and marked so that serialization checks in
- * tests skip them.
+ * INTERNAL API: the messages of the object actor (the sharding entity) that come from outside it.
+ *
+ * <p><b>Across the network</b> (sent through sharding from any node, so serialized between nodes
+ * with Jackson CBOR as {@link DurableObjectsSerializable}; their form is a wire format): {@link
+ * Fetch}, {@link Invoke}, {@link Admin}, {@link Upgrade}, {@link SocketEvent} (the {@link Call}s a
+ * caller waits on, answered with a {@link FetchReply}, which crosses back) and {@link
+ * WakeForAlarms}.
+ *
+ * <p><b>Local only</b>: {@link Stop}, which sharding on the entity's own node sends to passivate it.
+ *
+ * <p>Everything else the actor handles (journal confirmations, timers, completed stages, its own
+ * alarm deliveries) is package-private in {@code InternalCommand} and never serialized.
  */
 public interface ObjectCommand {
 
   /** A call from a caller that waits for a {@link FetchReply}: a fetch or an RPC. */
   sealed interface Call extends ObjectCommand, DurableObjectsSerializable
-      permits Fetch, Invoke, Admin, DeliverAlarm, Upgrade, SocketEvent {
+      permits Fetch, Invoke, Admin, Upgrade, SocketEvent, InternalCommand.DeliverAlarm {
     /** The name the ID was derived from, if the caller knows it; otherwise null. */
     String objectName();
 
@@ -147,27 +156,6 @@ public interface ObjectCommand {
     }
   }
 
-  /** A socket's connection actor stopped (its gateway node may be gone). */
-  record SocketGone(String socketId)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /**
-   * The runtime's own call that delivers the object's next due alarm: it takes its turn with
-   * requests (input gate). Only ever sent locally; the alarm is chosen when it runs.
-   */
-  record DeliverAlarm(ActorRef<FetchReply> replyTo)
-      implements Call, NoSerializationVerificationNeeded {
-    @Override
-    public String objectName() {
-      return null;
-    }
-
-    @Override
-    public String toString() {
-      return "DeliverAlarm";
-    }
-  }
-
   /**
    * From the alarm poller, through sharding from any node: the alarm index has a row of this
    * object due at {@code dueMillis}. The object starts if it is not running, then delivers its due
@@ -178,54 +166,11 @@ public interface ObjectCommand {
   record WakeForAlarms(String objectName, long dueMillis)
       implements ObjectCommand, DurableObjectsSerializable {}
 
-  /** The object's alarm timer fired: its next alarm may be due. */
-  enum AlarmTimer implements ObjectCommand, NoSerializationVerificationNeeded {
-    INSTANCE
-  }
-
   /**
-   * The alarm index row that batch {@code batchId} needed is written ({@code failure} null), or
-   * could not be.
-   */
-  record AlarmIndexCovered(long batchId, Throwable failure)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /** One of the alarm index operations the object started has finished. */
-  enum AlarmIndexSettled implements ObjectCommand, NoSerializationVerificationNeeded {
-    INSTANCE
-  }
-
-  /**
-   * Sent by sharding to passivate the object: it finishes the writes in flight, then stops. Only
-   * ever sent locally.
+   * Sent by sharding to passivate the object: it finishes its activation, the call it runs, the
+   * calls waiting behind it and the writes in flight, then stops. Only ever sent locally.
    */
   enum Stop implements ObjectCommand, NoSerializationVerificationNeeded {
     INSTANCE
   }
-
-  /** From the journal child: recovery finished with this state. */
-  record JournalRecovered(CommittedState state, long lastSequenceNr)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /** From the journal child: the batch is durable. */
-  record BatchPersisted(long batchId, long lastSequenceNr)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /**
-   * From the journal child, just before it stops: its write was refused because another instance
-   * of the object holds the journal now ({@link io.durableobjects.core.spi.JournalFencedException}).
-   */
-  record JournalFenced(String reason) implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /** The journal child stopped: recovery or a write failed. */
-  record JournalStopped(int incarnation)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /** An asynchronous request (or activation) {@code token} completed. */
-  record AsyncCompleted(long token, FetchReply reply, Throwable failure)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
-
-  /** The asynchronous request (or activation) {@code token} ran out of time. */
-  record RequestTimedOut(long token)
-      implements ObjectCommand, NoSerializationVerificationNeeded {}
 }

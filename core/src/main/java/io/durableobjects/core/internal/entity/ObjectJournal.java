@@ -83,7 +83,7 @@ final class ObjectJournal
                     .thenRun(
                         state ->
                             parent.tell(
-                                new ObjectCommand.BatchPersisted(
+                                new InternalCommand.BatchPersisted(
                                     batch.batchId(), lastSequenceNumber(context)))))
         .build();
   }
@@ -103,13 +103,13 @@ final class ObjectJournal
             RecoveryCompleted.instance(),
             state ->
                 parent.tell(
-                    new ObjectCommand.JournalRecovered(state, lastSequenceNumber(context))))
+                    new InternalCommand.JournalRecovered(state, lastSequenceNumber(context))))
         .onSignal(
             JournalPersistFailed.class,
             (state, failed) -> {
               // Refused, not failed: another instance took over; this one must not recover again.
               if (failed.failure() instanceof JournalFencedException fenced) {
-                parent.tell(new ObjectCommand.JournalFenced(fenced.getMessage()));
+                parent.tell(new InternalCommand.JournalFenced(fenced.getMessage()));
               }
             })
         .build();

@@ -1,31 +1,35 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.DurableObjectEnv;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectState;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.CallOrigin;
-import java.util.ArrayList;
+import io.durableobjects.core.internal.CallingEnv;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. It collects the
- * stages of {@link #blockConcurrencyWhile} so the entity can hold requests back until they end.
+ * INTERNAL API: the {@link DurableObjectState} handed to an object's constructor. The stages of
+ * {@link #blockConcurrencyWhile} go to its {@link ConcurrencyBlocker}, so the entity can hold calls
+ * back until they end.
  */
 final class ObjectStateImpl implements DurableObjectState {
+  private static final io.durableobjects.core.Response SWITCHING_PROTOCOLS =
+      io.durableobjects.core.Response.status(101);
+
   private final DurableObjectId id;
   private final ObjectStorage storage;
   private final Supplier<DurableObjects> env;
-  private final List<CompletableFuture<?>> blockers = new ArrayList<>();
-  private boolean constructing = true;
   // Read by stubs on whatever thread the object's continuation runs on.
   private volatile List<String> callChain = List.of();
 
   private final ObjectSockets sockets;
   private final OutgoingCallGate.Instance outputGate;
+  private final ConcurrencyBlocker blocker;
   // What calls made through env() carry and wait for.
   private final CallOrigin origin =
       new CallOrigin() {
@@ -51,12 +55,19 @@ final class ObjectStateImpl implements DurableObjectState {
     this.env = env;
     this.sockets = sockets;
     this.outputGate = outputGate;
+    this.blocker = new ConcurrencyBlocker(storage);
   }
 
   @Override
-  public io.durableobjects.core.WebSocket acceptWebSocket(
-      io.durableobjects.core.Request request, String... tags) {
-    return sockets.accept(request, tags);
+  public io.durableobjects.core.Response acceptWebSocket(
+      io.durableobjects.core.Request request,
+      java.util.function.Consumer<io.durableobjects.core.WebSocket> setup,
+      String... tags) {
+    if (setup == null) {
+      throw new IllegalArgumentException("the socket's setup must not be null");
+    }
+    setup.accept(sockets.accept(request, tags));
+    return SWITCHING_PROTOCOLS;
   }
 
   @Override
@@ -78,8 +89,8 @@ final class ObjectStateImpl implements DurableObjectState {
   }
 
   @Override
-  public DurableObjects env() {
-    return env.get().withCallOrigin(origin);
+  public DurableObjectEnv env() {
+    return new CallingEnv(env.get(), origin);
   }
 
   /** The chain that calls made by the object's current request carry. */
@@ -109,21 +120,15 @@ final class ObjectStateImpl implements DurableObjectState {
   @Override
   public <T> CompletionStage<T> blockConcurrencyWhile(
       Supplier<? extends CompletionStage<T>> body) {
-    if (!constructing) {
-      throw new IllegalStateException(
-          "blockConcurrencyWhile can only be called from the object's constructor");
-    }
-    CompletionStage<T> stage = body.get();
-    if (stage == null) {
-      throw new IllegalArgumentException("blockConcurrencyWhile: the body returned null");
-    }
-    blockers.add(stage.toCompletableFuture());
-    return stage;
+    return blocker.block(body);
   }
 
   /** Ends the constructor phase; the stage completes when every blocker has. */
   CompletableFuture<Void> endConstruction() {
-    constructing = false;
-    return CompletableFuture.allOf(blockers.toArray(new CompletableFuture<?>[0]));
+    return blocker.endConstruction();
+  }
+
+  ConcurrencyBlocker blocker() {
+    return blocker;
   }
 }

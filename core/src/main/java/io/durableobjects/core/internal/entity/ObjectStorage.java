@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.storage.AlarmRules;
@@ -22,7 +23,7 @@ public final class ObjectStorage implements Storage {
   private final ValueCodec codec;
   private final long maxObjectBytes;
   private final AlarmRules alarmRules;
-  private TransactionalStorage current;
+  private volatile TransactionalStorage current;
 
   /** Storage with the codec's limits ({@code durable-objects.storage}), alarms allowed. */
   public ObjectStorage(ValueCodec codec) {
@@ -84,6 +85,11 @@ public final class ObjectStorage implements Storage {
     current = null;
   }
 
+  /** Whether a call (or the constructor) is being handled: the handle is open. */
+  boolean inCall() {
+    return current != null;
+  }
+
   /** The transaction of the call being handled (for the runtime's socket operations). */
   TransactionalStorage currentTransaction() {
     return current();
@@ -104,7 +110,17 @@ public final class ObjectStorage implements Storage {
   }
 
   @Override
+  public <T> Optional<T> get(String key, TypeReference<T> type) {
+    return current().get(key, type);
+  }
+
+  @Override
   public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
+    return current().get(keys, type);
+  }
+
+  @Override
+  public <T> Map<String, T> get(Collection<String> keys, TypeReference<T> type) {
     return current().get(keys, type);
   }
 
@@ -135,6 +151,11 @@ public final class ObjectStorage implements Storage {
 
   @Override
   public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+    return current().list(options, type);
+  }
+
+  @Override
+  public <T> Map<String, T> list(ListOptions options, TypeReference<T> type) {
     return current().list(options, type);
   }
 

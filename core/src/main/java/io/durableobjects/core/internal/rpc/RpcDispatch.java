@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * INTERNAL API: the object side of RPC: finds the method an {@link ObjectCommand.Invoke} names on
  * the object's interface, reads the arguments from JSON, calls it and writes the result as JSON.
+ * A call that names no interface (RPC over HTTP, {@link RpcByName}) names the method only: it is
+ * looked up by name among the object's RPC methods ({@link RpcMethods}).
  */
 public final class RpcDispatch {
   private final ObjectMapper mapper;
@@ -32,8 +34,21 @@ public final class RpcDispatch {
    */
   public CompletableFuture<FetchReply> invoke(DurableObject instance, ObjectCommand.Invoke call)
       throws Exception {
-    Method method = find(instance, call);
-    Object[] args = readArguments(method, call);
+    Method method;
+    Object[] args;
+    if (call.interfaceName() == null) {
+      RpcMethods.Resolved resolved =
+          RpcMethods.resolve(mapper, instance.getClass(), call.method(), arguments(call));
+      method = resolved.method();
+      args = resolved.arguments();
+    } else {
+      method = find(instance, call);
+      args = readArguments(method, call);
+    }
+    if (!method.canAccess(instance)) {
+      // An RPC interface need not be public (a proxy of it works in its own package).
+      method.trySetAccessible();
+    }
     Object result;
     try {
       result = method.invoke(instance, args);
@@ -47,6 +62,15 @@ public final class RpcDispatch {
       throw new ObjectFailedException(call.method() + " returned null instead of a CompletionStage");
     }
     return stage.toCompletableFuture().thenApply(this::writeResult);
+  }
+
+  private JsonNode arguments(ObjectCommand.Invoke call) {
+    try {
+      return mapper.readTree(call.arguments());
+    } catch (IOException e) {
+      throw new io.durableobjects.core.DurableObjectException(
+          400, "bad_arguments", "the arguments are not JSON: " + e.getMessage());
+    }
   }
 
   private FetchReply writeResult(Object value) {

@@ -240,4 +240,19 @@ public final class KeyValueState {
     }
     return a.length() - b.length();
   }
+
+  /**
+   * The entries of a change map (keys or names in UTF-8 order) as the records of a transaction's
+   * event, in that order.
+   */
+  static <V, C> java.util.List<C> inOrder(
+      TreeMap<String, V> changed, java.util.function.BiFunction<String, V, C> record) {
+    java.util.List<C> list = new java.util.ArrayList<>(changed.size());
+    scala.collection.Iterator<Tuple2<String, V>> it = changed.iterator();
+    while (it.hasNext()) {
+      Tuple2<String, V> change = it.next();
+      list.add(record.apply(change._1(), change._2()));
+    }
+    return list;
+  }
 }

@@ -1,5 +1,7 @@
 package io.durableobjects.core.internal.storage;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.StorageException;
@@ -7,7 +9,6 @@ import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
-import scala.Tuple2;
 
 /**
  * INTERNAL API: the {@link Storage} an object uses while it handles one request.
@@ -35,36 +35,22 @@ import scala.Tuple2;
  * <p>A nested {@link #transaction} takes a savepoint in O(1) — the state and the change set are
  * both persistent maps — and restores it if its body throws.
  *
+ * <p>Reads are {@link StorageReads}'; what the transaction does to alarms and sockets is kept by
+ * {@link AlarmChanges} and {@link SocketChanges}.
+ *
  * <p>Not thread-safe: the object's input gate runs one request at a time.
  */
 public final class TransactionalStorage implements Storage {
   private static final scala.collection.immutable.TreeMap<String, byte[]> NO_CHANGES =
       new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
 
-  private static final scala.collection.immutable.TreeMap<String, SocketRecord> NO_SOCKET_CHANGES =
-      new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
-  private static final scala.collection.immutable.TreeMap<String, ScheduledAlarm> NO_ALARM_CHANGES =
-      new scala.collection.immutable.TreeMap<>(KeyValueState.ORDERING);
-
   private final ValueCodec codec;
+  private final StorageReads reads;
   private final long maxObjectBytes;
   private final AlarmRules alarmRules;
   private KeyValueState state;
-  private AlarmSchedule alarms;
-  private SocketRegistry sockets = SocketRegistry.empty();
-
-  /** The socket each changed ID ends with, {@code null} for a removed one. */
-  private scala.collection.immutable.TreeMap<String, SocketRecord> socketChanges = NO_SOCKET_CHANGES;
-
-  private boolean autoResponseChanged;
-
-  /** Commands for sockets' connections, in the order made; sent once the writes are durable. */
-  // Allocated by the first send: most requests send nothing.
-  private List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox = List.of();
-
-  /** The alarm each changed name ends with, {@code null} for a deleted one; in UTF-8 name order. */
-  private scala.collection.immutable.TreeMap<String, ScheduledAlarm> alarmChanges =
-      NO_ALARM_CHANGES;
+  private final AlarmChanges alarms;
+  private SocketChanges sockets = new SocketChanges(SocketRegistry.empty());
 
   /** The value each written key ends with, {@code null} for a deleted key; in UTF-8 key order. */
   private scala.collection.immutable.TreeMap<String, byte[]> changes = NO_CHANGES;
@@ -90,8 +76,9 @@ public final class TransactionalStorage implements Storage {
       long maxObjectBytes,
       AlarmRules alarmRules) {
     this.state = state;
-    this.alarms = alarms;
+    this.alarms = new AlarmChanges(alarms);
     this.codec = codec;
+    this.reads = new StorageReads(codec);
     this.maxObjectBytes = maxObjectBytes;
     this.alarmRules = alarmRules;
   }
@@ -105,70 +92,57 @@ public final class TransactionalStorage implements Storage {
       long maxObjectBytes,
       AlarmRules alarmRules) {
     this(state, alarms, codec, maxObjectBytes, alarmRules);
-    this.sockets = sockets;
+    this.sockets = new SocketChanges(sockets);
   }
 
-  // ---- reads -------------------------------------------------------------------------------
+  // ---- reads (StorageReads) -------------------------------------------------------------
 
   @Override
   public <T> Optional<T> get(String key, Class<T> type) {
+    return get(key, type == null ? null : codec.typeOf(type));
+  }
+
+  @Override
+  public <T> Optional<T> get(String key, TypeReference<T> type) {
+    return get(key, type == null ? null : codec.typeOf(type));
+  }
+
+  private <T> Optional<T> get(String key, JavaType type) {
     Keys.validate(key);
-    Optional<byte[]> encoded = state.get(key);
-    return encoded.map(bytes -> codec.decode(key, bytes, type));
+    if (type == null) {
+      throw new StorageException("the type to read key '" + key + "' as must not be null");
+    }
+    return reads.get(state, key, type);
   }
 
   @Override
   public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
-    TreeSet<String> sorted = validated(keys);
-    Map<String, T> result = new LinkedHashMap<>();
-    for (String key : sorted) {
-      Optional<byte[]> encoded = state.get(key);
-      if (encoded.isPresent()) {
-        result.put(key, codec.decode(key, encoded.get(), type));
-      }
-    }
-    return Collections.unmodifiableMap(result);
+    return reads.get(state, keys, codec.typeOf(type));
+  }
+
+  @Override
+  public <T> Map<String, T> get(Collection<String> keys, TypeReference<T> type) {
+    return reads.get(state, keys, codec.typeOf(type));
   }
 
   @Override
   public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+    return list(options, type == null ? null : codec.typeOf(type));
+  }
+
+  @Override
+  public <T> Map<String, T> list(ListOptions options, TypeReference<T> type) {
+    return list(options, type == null ? null : codec.typeOf(type));
+  }
+
+  private <T> Map<String, T> list(ListOptions options, JavaType type) {
     if (options == null) {
       throw new StorageException("list options must not be null; use ListOptions.all()");
     }
     if (type == null) {
       throw new StorageException("the type to list values as must not be null");
     }
-    String lower = null;
-    boolean lowerInclusive = true;
-    if (options.start().isPresent()) {
-      lower = options.start().get();
-    } else if (options.startAfter().isPresent()) {
-      lower = options.startAfter().get();
-      lowerInclusive = false;
-    }
-    String upper = options.end().orElse(null);
-    String prefix = options.prefix().orElse("");
-    if (!prefix.isEmpty()) {
-      // The keys with a prefix are the range [prefix, prefixEnd(prefix)): intersect with it.
-      if (lower == null || KeyValueState.UTF8_ORDER.compare(prefix, lower) > 0) {
-        lower = prefix;
-        lowerInclusive = true;
-      }
-      String prefixEnd = Keys.prefixEnd(prefix);
-      if (prefixEnd != null
-          && (upper == null || KeyValueState.UTF8_ORDER.compare(prefixEnd, upper) < 0)) {
-        upper = prefixEnd;
-      }
-    }
-    int limit = options.limit().orElse(Integer.MAX_VALUE);
-    Map<String, T> result = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, byte[]>> it =
-        state.scan(lower, lowerInclusive, upper, options.reverse());
-    while (result.size() < limit && it.hasNext()) {
-      Map.Entry<String, byte[]> entry = it.next();
-      result.put(entry.getKey(), codec.decode(entry.getKey(), entry.getValue(), type));
-    }
-    return Collections.unmodifiableMap(result);
+    return reads.list(state, options, type);
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -224,7 +198,7 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public int delete(Collection<String> keys) {
-    TreeSet<String> sorted = validated(keys);
+    TreeSet<String> sorted = StorageReads.validated(keys);
     int deleted = 0;
     for (String key : sorted) {
       if (state.contains(key)) {
@@ -238,13 +212,12 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public void deleteAll() {
-    if (state.isEmpty() && alarms.isEmpty() && !hasChanges()) {
+    if (state.isEmpty() && alarms.result().isEmpty() && !hasChanges()) {
       return; // the object was empty and stays so: nothing to record
     }
     state = KeyValueState.empty();
     changes = NO_CHANGES;
-    alarms = AlarmSchedule.empty();
-    alarmChanges = NO_ALARM_CHANGES;
+    alarms.clear();
     deleteAll = true;
   }
 
@@ -255,7 +228,8 @@ public final class TransactionalStorage implements Storage {
     AlarmRules.validateName(name);
     long millis = AlarmRules.validateTime(time);
     alarmRules.checkHandled();
-    if (!alarms.contains(name) && alarms.size() >= alarmRules.maxPerObject()) {
+    AlarmSchedule current = alarms.result();
+    if (!current.contains(name) && current.size() >= alarmRules.maxPerObject()) {
       throw StorageException.limitExceeded(
           "setting alarm '"
               + name
@@ -269,7 +243,7 @@ public final class TransactionalStorage implements Storage {
   @Override
   public Optional<Instant> getAlarm(String name) {
     AlarmRules.validateName(name);
-    return alarms.get(name).map(alarm -> Instant.ofEpochMilli(alarm.scheduledMillis()));
+    return alarms.result().get(name).map(alarm -> Instant.ofEpochMilli(alarm.scheduledMillis()));
   }
 
   @Override
@@ -281,7 +255,7 @@ public final class TransactionalStorage implements Storage {
   @Override
   public Map<String, Instant> listAlarms() {
     Map<String, Instant> result = new LinkedHashMap<>();
-    for (ScheduledAlarm alarm : alarms.all()) {
+    for (ScheduledAlarm alarm : alarms.result().all()) {
       result.put(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()));
     }
     return Collections.unmodifiableMap(result);
@@ -289,61 +263,45 @@ public final class TransactionalStorage implements Storage {
 
   /** The pending alarm of this name, with its retry state (for the runtime). */
   public Optional<ScheduledAlarm> alarm(String name) {
-    return alarms.get(name);
+    return alarms.result().get(name);
   }
 
   /** Records {@code alarm} as is (the runtime's retries; no checks). */
   public void putAlarm(ScheduledAlarm alarm) {
-    alarms = alarms.with(alarm);
-    alarmChanges = alarmChanges.updated(alarm.name(), alarm);
+    alarms.put(alarm);
   }
 
   // ---- sockets (the runtime's; the object reaches them through DurableObjectState) ----------
 
   public SocketRegistry resultSockets() {
-    return sockets;
+    return sockets.result();
   }
 
   public void putSocket(SocketRecord record) {
-    sockets = sockets.with(record);
-    socketChanges = socketChanges.updated(record.id(), record);
+    sockets.put(record);
   }
 
   public boolean removeSocket(String id) {
-    if (sockets.get(id).isEmpty()) {
-      return false;
-    }
-    sockets = sockets.without(id);
-    socketChanges = socketChanges.updated(id, null);
-    return true;
+    return sockets.remove(id);
   }
 
   public void setAutoResponse(String request, String response) {
-    sockets = sockets.withAutoResponse(request, response);
-    autoResponseChanged = true;
+    sockets.setAutoResponse(request, response);
   }
 
   /** Queues a command for a socket's connection (sent after the request's writes are durable). */
   public void send(io.durableobjects.core.internal.socket.OutgoingFrame frame) {
-    if (outbox.isEmpty()) {
-      outbox = new ArrayList<>();
-    }
-    outbox.add(frame);
+    sockets.send(frame);
   }
 
   /** The commands this request made for sockets, in order. */
   public List<io.durableobjects.core.internal.socket.OutgoingFrame> outbox() {
-    return outbox.isEmpty() ? List.of() : List.copyOf(outbox);
+    return sockets.outbox();
   }
 
   /** Removes the alarm {@code name} (the runtime, delivering it; no checks). */
   public boolean removeAlarm(String name) {
-    if (!alarms.contains(name)) {
-      return false;
-    }
-    alarms = alarms.without(name);
-    alarmChanges = alarmChanges.updated(name, null);
-    return true;
+    return alarms.remove(name);
   }
 
   // ---- nested transactions -----------------------------------------------------------------
@@ -363,26 +321,16 @@ public final class TransactionalStorage implements Storage {
     }
     KeyValueState savedState = state;
     scala.collection.immutable.TreeMap<String, byte[]> savedChanges = changes;
-    AlarmSchedule savedAlarms = alarms;
-    scala.collection.immutable.TreeMap<String, ScheduledAlarm> savedAlarmChanges = alarmChanges;
-    SocketRegistry savedSockets = sockets;
-    scala.collection.immutable.TreeMap<String, SocketRecord> savedSocketChanges = socketChanges;
-    boolean savedAutoResponseChanged = autoResponseChanged;
-    int savedOutbox = outbox.size(); // it only grows: a savepoint is its length
+    AlarmChanges.Savepoint savedAlarms = alarms.savepoint();
+    SocketChanges.Savepoint savedSockets = sockets.savepoint();
     boolean savedDeleteAll = deleteAll;
     try {
       return body.apply(facade);
     } catch (Throwable t) {
       state = savedState;
       changes = savedChanges;
-      alarms = savedAlarms;
-      alarmChanges = savedAlarmChanges;
-      sockets = savedSockets;
-      socketChanges = savedSocketChanges;
-      autoResponseChanged = savedAutoResponseChanged;
-      if (outbox.size() > savedOutbox) {
-        outbox.subList(savedOutbox, outbox.size()).clear();
-      }
+      alarms.restore(savedAlarms);
+      sockets.restore(savedSockets);
       deleteAll = savedDeleteAll;
       throw t;
     }
@@ -394,14 +342,13 @@ public final class TransactionalStorage implements Storage {
   public boolean hasChanges() {
     return deleteAll
         || !changes.isEmpty()
-        || !alarmChanges.isEmpty()
-        || !socketChanges.isEmpty()
-        || autoResponseChanged;
+        || alarms.hasChanges()
+        || sockets.hasChanges();
   }
 
   /** The alarms with this request's changes applied. */
   public AlarmSchedule resultAlarms() {
-    return alarms;
+    return alarms.result();
   }
 
   /** The state with this request's writes applied. */
@@ -414,43 +361,17 @@ public final class TransactionalStorage implements Storage {
    * since, the final value or a deletion, in UTF-8 key order.
    */
   public TransactionCommitted toEvent() {
-    List<TransactionCommitted.Change> list = new ArrayList<>(changes.size());
-    scala.collection.Iterator<Tuple2<String, byte[]>> it = changes.iterator();
-    while (it.hasNext()) {
-      Tuple2<String, byte[]> change = it.next();
-      list.add(new TransactionCommitted.Change(change._1(), change._2()));
-    }
-    List<TransactionCommitted.AlarmChange> alarmList = new ArrayList<>(alarmChanges.size());
-    scala.collection.Iterator<Tuple2<String, ScheduledAlarm>> alarmIt = alarmChanges.iterator();
-    while (alarmIt.hasNext()) {
-      Tuple2<String, ScheduledAlarm> change = alarmIt.next();
-      alarmList.add(new TransactionCommitted.AlarmChange(change._1(), change._2()));
-    }
-    List<TransactionCommitted.SocketChange> socketList = new ArrayList<>(socketChanges.size());
-    scala.collection.Iterator<Tuple2<String, SocketRecord>> socketIt = socketChanges.iterator();
-    while (socketIt.hasNext()) {
-      Tuple2<String, SocketRecord> change = socketIt.next();
-      socketList.add(new TransactionCommitted.SocketChange(change._1(), change._2()));
-    }
-    TransactionCommitted.AutoResponse auto =
-        autoResponseChanged
-            ? new TransactionCommitted.AutoResponse(sockets.autoRequest(), sockets.autoResponse())
-            : null;
-    return new TransactionCommitted(deleteAll, list, null, 0L, alarmList, socketList, auto);
+    return new TransactionCommitted(
+        deleteAll,
+        KeyValueState.inOrder(changes, TransactionCommitted.Change::new),
+        null,
+        0L,
+        alarms.toEvent(),
+        sockets.toEvent(),
+        sockets.autoResponseEvent());
   }
 
   // ---- checks ------------------------------------------------------------------------------
-
-  private static TreeSet<String> validated(Collection<String> keys) {
-    if (keys == null) {
-      throw new StorageException("the collection of storage keys must not be null");
-    }
-    TreeSet<String> sorted = new TreeSet<>(KeyValueState.UTF8_ORDER);
-    for (String key : keys) {
-      sorted.add(Keys.validate(key));
-    }
-    return sorted;
-  }
 
   /** Refuses a state above the object limit, unless the write does not grow the object. */
   private void checkObjectSize(KeyValueState next, String what) {

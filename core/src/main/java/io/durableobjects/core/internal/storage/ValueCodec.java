@@ -1,6 +1,8 @@
 package io.durableobjects.core.internal.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.StorageException;
 import java.io.IOException;
@@ -121,14 +123,39 @@ public final class ValueCodec {
     if (type == null) {
       throw new StorageException("the type to read key '" + key + "' as must not be null");
     }
+    return decode(key, encoded, mapper.constructType(type));
+  }
+
+  /** The Jackson type of {@code type}, to read values as (for a generic type). */
+  public JavaType typeOf(TypeReference<?> type) {
+    if (type == null) {
+      throw new StorageException("the type to read values as must not be null");
+    }
+    return mapper.getTypeFactory().constructType(type);
+  }
+
+  /** The Jackson type of {@code type}, to read values as. */
+  public JavaType typeOf(Class<?> type) {
+    if (type == null) {
+      throw new StorageException("the type to read values as must not be null");
+    }
+    return mapper.constructType(type);
+  }
+
+  /**
+   * Decodes a value as a Jackson type (generic types included); otherwise as {@link
+   * #decode(String, byte[], Class)}.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T decode(String key, byte[] encoded, JavaType type) {
     byte tag = encoded[0];
     if (tag == RAW) {
-      byte[] raw = Arrays.copyOfRange(encoded, 1, encoded.length);
-      if (type == byte[].class || type == Object.class) {
-        return type.cast(raw);
+      Class<?> raw = type.getRawClass();
+      if (raw == byte[].class || raw == Object.class) {
+        return (T) Arrays.copyOfRange(encoded, 1, encoded.length);
       }
       throw new StorageException(
-          "key '" + key + "' holds raw bytes; read it as byte[], not " + type.getName());
+          "key '" + key + "' holds raw bytes; read it as byte[], not " + type.toCanonical());
     }
     if (tag != JSON) {
       throw new StorageException("key '" + key + "' holds a value of unknown encoding " + tag);
@@ -137,7 +164,12 @@ public final class ValueCodec {
       return mapper.readValue(encoded, 1, encoded.length - 1, type);
     } catch (IOException e) {
       throw new StorageException(
-          "cannot read key '" + key + "' as " + type.getName() + ": " + e.getMessage(), e);
+          "cannot read key '" + key + "' as " + describe(type) + ": " + e.getMessage(), e);
     }
+  }
+
+  // A class reads as its name (as before); a generic type as its full form, List<Item> and such.
+  private static String describe(JavaType type) {
+    return type.hasGenericTypes() ? type.toCanonical() : type.getRawClass().getName();
   }
 }

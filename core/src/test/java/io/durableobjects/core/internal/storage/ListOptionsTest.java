@@ -249,7 +249,7 @@ class ListOptionsTest {
     assertThatThrownBy(() -> storage.list(null, String.class))
         .isInstanceOf(StorageException.class)
         .hasMessage("list options must not be null; use ListOptions.all()");
-    assertThatThrownBy(() -> storage.list(ListOptions.all(), null))
+    assertThatThrownBy(() -> storage.list(ListOptions.all(), (Class<Object>) null))
         .hasMessage("the type to list values as must not be null");
     assertThatThrownBy(() -> storage.list(ListOptions.all(), Integer.class))
         .isInstanceOf(StorageException.class)

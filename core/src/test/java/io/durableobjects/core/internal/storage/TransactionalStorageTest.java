@@ -153,7 +153,7 @@ class TransactionalStorageTest {
     assertThatThrownBy(() -> tx.get("n", Long.class))
         .isInstanceOf(StorageException.class)
         .hasMessageStartingWith("cannot read key 'n' as java.lang.Long: ");
-    assertThatThrownBy(() -> tx.get("n", null))
+    assertThatThrownBy(() -> tx.get("n", (Class<Object>) null))
         .hasMessage("the type to read key 'n' as must not be null");
   }
 

@@ -1,0 +1,98 @@
+package io.durableobjects.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.durableobjects.core.DurableObjectNamespace;
+import io.durableobjects.core.admin.ObjectAdmin;
+import io.durableobjects.core.spi.ClientSockets;
+import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.DrainDeadline;
+import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.GatewayMetrics;
+import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.WebSocketMetrics;
+import io.durableobjects.gateway.internal.WebSocketUpgrades;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * Assembles a node's HTTP surface from its parts and binds it. Shared by {@link
+ * DurableObjectsServer} and the route tests ({@code ScriptedGateway}), which assemble the same
+ * routes around scripted namespaces, without a cluster.
+ */
+final class GatewayAssembly {
+  private GatewayAssembly() {}
+
+  /**
+   * The routes of a node, over the namespaces and admin of core's public API.
+   *
+   * @param meters where the gateway registers its meters
+   * @param webSockets the WebSocket upgrades, or null to forward upgrades as plain requests
+   */
+  static GatewayRoutes routes(
+      Function<String, DurableObjectNamespace> namespaces,
+      ObjectAdmin admin,
+      MeterRegistry meters,
+      GatewaySettings settings,
+      StaticPages pages,
+      PrometheusMeterRegistry prometheus,
+      HealthRoutes.NodeState node,
+      DrainDeadline drain,
+      WebSocketUpgrades webSockets) {
+    BearerAuth auth = new BearerAuth(settings.auth());
+    InFlightLimits limits =
+        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
+    GatewayMetrics metrics = new GatewayMetrics(meters, limits);
+    return new GatewayRoutes(
+        new ObjectRoutes(namespaces, settings, auth, limits, metrics, drain, webSockets),
+        new AdminRoutes(admin, namespaces, auth),
+        new HealthRoutes(node, admin, prometheus),
+        pages);
+  }
+
+  /**
+   * Binds the routes on the configured address, with the gateway's answer to requests cut short.
+   */
+  static CompletionStage<ServerBinding> bind(
+      ActorSystem<?> system, GatewaySettings settings, GatewayRoutes routes) {
+    return Http.get(system)
+        .newServerAt(settings.host(), settings.port())
+        .adaptSettings(
+            server ->
+                server.withTerminationDeadlineExceededResponse(
+                    ErrorResponses.of(
+                        503,
+                        "unavailable",
+                        "the node shut down before the request finished; it may or may not"
+                            + " have been applied, retry with the same Idempotency-Key")))
+        .bind(routes.route());
+  }
+
+  /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
+  static WebSocketUpgrades webSockets(ActorSystem<?> system, WebSocketMetrics metrics) {
+    Config config = system.settings().config();
+    int sendBuffer = config.getInt("durable-objects.http.websocket.send-buffer");
+    int unacknowledged = config.getInt("durable-objects.http.websocket.max-unacknowledged");
+    if (sendBuffer < 1 || sendBuffer > 100_000) {
+      throw new ConfigException.BadValue(
+          "durable-objects.http.websocket.send-buffer", "must be 1 to 100000, got " + sendBuffer);
+    }
+    if (unacknowledged < 1 || unacknowledged > 10_000) {
+      throw new ConfigException.BadValue(
+          "durable-objects.http.websocket.max-unacknowledged",
+          "must be 1 to 10000, got " + unacknowledged);
+    }
+    return new WebSocketUpgrades(
+        system,
+        ClientSockets.of(system),
+        (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
+        sendBuffer,
+        unacknowledged,
+        metrics);
+  }
+}

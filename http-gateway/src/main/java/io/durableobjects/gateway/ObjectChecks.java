@@ -1,0 +1,144 @@
+package io.durableobjects.gateway;
+
+import io.durableobjects.core.DurableObjectException;
+import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.DurableObjectNamespace;
+import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.GatewayMetrics;
+import io.durableobjects.gateway.internal.InFlightLimits;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The checks a request passes under {@code /v1/{namespace}} before it reaches an object, and their
+ * refusals: the token and the namespace, the name or ID, the body size and the in-flight limits.
+ * Each refusal is counted; {@link ObjectRoutes} and {@link RpcRoutes} share them, so a fetch and an
+ * RPC call are admitted alike.
+ */
+final class ObjectChecks extends AllDirectives {
+  private final Function<String, DurableObjectNamespace> namespaces;
+  private final GatewaySettings settings;
+  private final BearerAuth auth;
+  private final GatewayMetrics metrics;
+
+  ObjectChecks(
+      Function<String, DurableObjectNamespace> namespaces,
+      GatewaySettings settings,
+      BearerAuth auth,
+      GatewayMetrics metrics) {
+    this.namespaces = namespaces;
+    this.settings = settings;
+    this.auth = auth;
+    this.metrics = metrics;
+  }
+
+  /** The namespace, once the caller is authorized for it. */
+  DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
+    Optional<HttpResponse> denied = auth.checkObjectTraffic(http, namespaceName);
+    if (denied.isPresent()) {
+      metrics.rejected(denied.get().status().intValue() == 401 ? "unauthorized" : "forbidden");
+      throw new Refused(denied.get());
+    }
+    try {
+      return namespaces.apply(namespaceName);
+    } catch (DurableObjectException e) {
+      throw new Refused(
+          ErrorResponses.of(e.status(), e.code(), ErrorResponses.shorten(e.getMessage())));
+    }
+  }
+
+  /** The object named {@code name} or with ID {@code hex} (exactly one is set). */
+  static DurableObjectId idOf(DurableObjectNamespace namespace, String name, String hex)
+      throws Refused {
+    if (name != null) {
+      if (name.length() > ObjectRoutes.MAX_NAME_LENGTH) {
+        throw new Refused(
+            ErrorResponses.of(
+                400,
+                "invalid_name",
+                "the object name has "
+                    + name.length()
+                    + " characters; the limit is "
+                    + ObjectRoutes.MAX_NAME_LENGTH));
+      }
+      return namespace.idFromName(name);
+    }
+    try {
+      return namespace.idFromString(hex);
+    } catch (DurableObjectException e) {
+      throw new Refused(ErrorResponses.of(e));
+    }
+  }
+
+  /**
+   * Runs {@code inner} with the request's body. A body the server already holds whole (every small
+   * request: pekko-http parses it strict) is used as it is; only a streamed body is collected, with
+   * the entity timeout and size limit, since collecting materializes a stream per request.
+   */
+  Route withBody(HttpRequest http, Function<byte[], Route> inner) {
+    if (http.entity() instanceof HttpEntity.Strict strict
+        && strict.getData().size() <= settings.maxBodyBytes()) {
+      return inner.apply(strict.getData().toArray());
+    }
+    return extractStrictEntity(
+        settings.entityTimeout(),
+        settings.maxBodyBytes(),
+        entity -> inner.apply(entity.getData().toArray()));
+  }
+
+  /** The answer to a request the in-flight limits did not admit (counted as rejected). */
+  HttpResponse refused(InFlightLimits.Admission admission) {
+    boolean nodeFull = admission == InFlightLimits.Admission.NODE_FULL;
+    metrics.rejected(nodeFull ? "overloaded" : "too_many_requests");
+    return nodeFull
+        ? ErrorResponses.of(
+            503,
+            "overloaded",
+            "this node has " + settings.maxInFlight() + " requests in flight; retry shortly")
+        : ErrorResponses.of(
+            429,
+            "too_many_requests",
+            "this object has "
+                + settings.maxInFlightPerObject()
+                + " requests in flight from this node; retry shortly");
+  }
+
+  HttpResponse tooLarge() {
+    return ErrorResponses.of(
+        413,
+        "payload_too_large",
+        "the request body exceeds the limit of " + settings.maxBodyBytes() + " bytes");
+  }
+
+  /** Answers a request that ends before reaching an object, counted under its namespace. */
+  Route done(String namespaceName, long start, HttpResponse response) {
+    metrics.request(
+        metricNamespace(namespaceName), response.status().intValue(), System.nanoTime() - start);
+    return complete(response);
+  }
+
+  /** The namespace's name for the metrics, or the one name all unknown namespaces share. */
+  String metricNamespace(String namespaceName) {
+    try {
+      return namespaces.apply(namespaceName).name();
+    } catch (RuntimeException e) {
+      return GatewayMetrics.UNKNOWN_NAMESPACE;
+    }
+  }
+
+  /** A request refused before it reached an object, with the answer to give. */
+  static final class Refused extends Exception {
+    final transient HttpResponse response;
+
+    Refused(HttpResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+}
