@@ -12,11 +12,11 @@ public interface AlarmHandler extends DurableObject {
    * is removed in that transaction, so setting it again here (re-arming) schedules the next
    * delivery.
    *
-   * <p>If it throws, its writes are discarded and the alarm is delivered again after a growing delay
-   * ({@code durable-objects.alarms.first-retry-delay}, doubling), with {@link AlarmInfo#retryCount()}
-   * counting the retries; after {@code durable-objects.alarms.max-retries} retries it is dropped with
-   * a log line. A delivery that succeeded is not repeated, except that a node crash between the
-   * handler's return and its commit delivers it again (at least once).
+   * <p>If it throws, its writes are discarded and the alarm is delivered again after a growing
+   * delay ({@code durable-objects.alarms.first-retry-delay}, doubling), with {@link
+   * AlarmInfo#retryCount()} counting the retries; after {@code durable-objects.alarms.max-retries}
+   * retries it is dropped with a log line. A delivery that succeeded is not repeated, except that a
+   * node crash between the handler's return and its commit delivers it again (at least once).
    *
    * @param alarm which alarm, when it was due, and whether this is a retry
    * @throws Exception any failure: the delivery is retried as described above

@@ -6,11 +6,11 @@ import java.util.concurrent.CompletionStage;
  * An object that handles HTTP-style requests whose responses are produced asynchronously.
  *
  * <p>The input gate stays closed until the returned stage completes: no other call of this object
- * runs in the meantime, and the continuation may read and write {@link DurableObjectState#storage()}
- * as part of this request's transaction. If the stage does not complete within {@code
- * durable-objects.entity.request-timeout}, the caller gets a 504, the request's writes are
- * discarded, and the object instance is replaced by a fresh one (its storage stays as committed);
- * the late continuation can no longer use storage.
+ * runs in the meantime, and the continuation may read and write {@link
+ * DurableObjectState#storage()} as part of this request's transaction. If the stage does not
+ * complete within {@code durable-objects.entity.request-timeout}, the caller gets a 504, the
+ * request's writes are discarded, and the object instance is replaced by a fresh one (its storage
+ * stays as committed); the late continuation can no longer use storage.
  */
 public interface AsyncFetchHandler extends DurableObject {
 

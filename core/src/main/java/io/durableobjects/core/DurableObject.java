@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <ul>
  *   <li>{@link FetchHandler} or {@link AsyncFetchHandler}: HTTP-style requests ({@link
- *       DurableObjectStub#fetch}, the gateway's {@code /v1/{ns}/by-name/{name}/...}). An object that
- *       implements neither answers such requests with 501.
+ *       DurableObjectStub#fetch}, the gateway's {@code /v1/{ns}/by-name/{name}/...}). An object
+ *       that implements neither answers such requests with 501.
  *   <li>Any interface of your own whose methods return {@link CompletionStage}: RPC ({@link
  *       DurableObjectStub#rpc}, and over HTTP at {@code POST /v1/{ns}/rpc/...}). An object may be
  *       RPC-only.
@@ -38,10 +38,10 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Serial execution.</b> Calls (requests, RPC, alarms, WebSocket events) never run
  * concurrently for one object: they run one at a time, in arrival order, on the object's actor.
  *
- * <p><b>Transactions.</b> All storage writes made by one call commit together, after it returns,
- * as one journal event. If the call throws, none of its writes is committed, the object's storage
- * is exactly as before, and the caller receives a 500-class error. State that the object keeps in
- * its own Java fields is not rolled back: keep durable state in {@link DurableObjectState#storage()}.
+ * <p><b>Transactions.</b> All storage writes made by one call commit together, after it returns, as
+ * one journal event. If the call throws, none of its writes is committed, the object's storage is
+ * exactly as before, and the caller receives a 500-class error. State that the object keeps in its
+ * own Java fields is not rolled back: keep durable state in {@link DurableObjectState#storage()}.
  *
  * <p><b>Output gate.</b> The response is released to the caller only after every write made before
  * it, by this or an earlier call, is durable in the journal. Calls to other objects made while a
@@ -54,9 +54,9 @@ import java.util.concurrent.CompletionStage;
 public interface DurableObject {
 
   /**
-   * A client sent {@code message} on a socket the object accepted. Runs like a request (input
-   * gate, one transaction, output gate); messages of one socket arrive in the order sent. If the
-   * object was evicted, this activates it. The default ignores the message.
+   * A client sent {@code message} on a socket the object accepted. Runs like a request (input gate,
+   * one transaction, output gate); messages of one socket arrive in the order sent. If the object
+   * was evicted, this activates it. The default ignores the message.
    */
   default void webSocketMessage(WebSocket socket, WebSocketMessage message) throws Exception {}
 

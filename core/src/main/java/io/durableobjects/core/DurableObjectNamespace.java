@@ -21,7 +21,8 @@ public interface DurableObjectNamespace {
   DurableObjectId newUniqueId();
 
   /**
-   * Parses the 64-hex-character form of an ID of this namespace ({@link DurableObjectId#toString()}).
+   * Parses the 64-hex-character form of an ID of this namespace ({@link
+   * DurableObjectId#toString()}).
    *
    * @throws InvalidObjectIdException if {@code hex} is malformed or an ID of another namespace
    */

@@ -28,21 +28,21 @@ public interface DurableObjectState {
    * every write this object committed before the call is durable: the writes of earlier requests
    * (and of the constructor) that may still be in a journal write. If that write fails, the call is
    * never sent and fails with a retryable {@link ObjectUnavailableException}. The running request's
-   * own writes are not covered: they commit together after the request ends (all or nothing), so
-   * a call made in the middle of a handler leaves before them, and the callee may act on a call
-   * whose caller's writes are then discarded (the handler throws, or their journal write fails).
-   * Make such calls safe to repeat (an idempotency key), or make them in a later request. A reply
-   * this object gives to a call that re-enters it (A → B → A) passes the same gate, and may
-   * likewise show the running request's uncommitted writes. Calls made through {@link
-   * DurableObjects#get} instead of {@code env()} pass no gate and carry no call chain.
+   * own writes are not covered: they commit together after the request ends (all or nothing), so a
+   * call made in the middle of a handler leaves before them, and the callee may act on a call whose
+   * caller's writes are then discarded (the handler throws, or their journal write fails). Make
+   * such calls safe to repeat (an idempotency key), or make them in a later request. A reply this
+   * object gives to a call that re-enters it (A → B → A) passes the same gate, and may likewise
+   * show the running request's uncommitted writes. Calls made through {@link DurableObjects#get}
+   * instead of {@code env()} pass no gate and carry no call chain.
    */
   DurableObjectEnv env();
 
   /**
    * Runs {@code body} and lets nothing else into the object until the stage it returns completes:
    * no request, RPC, alarm or WebSocket event is delivered meanwhile, not even a call that
-   * re-enters the object from the chain of the running call (so a stage that waits for such a
-   * call waits until it times out).
+   * re-enters the object from the chain of the running call (so a stage that waits for such a call
+   * waits until it times out).
    *
    * <p><b>In the constructor</b>, for initialisation that must finish before the object serves
    * anything, such as loading state into fields: the first call waits for it. Storage may be used
@@ -60,8 +60,8 @@ public interface DurableObjectState {
    * object may have been left half initialised.
    *
    * @return the stage {@code body} returned
-   * @throws IllegalStateException if called neither from the constructor nor while a call runs
-   *     (for example from a thread the object started, between calls)
+   * @throws IllegalStateException if called neither from the constructor nor while a call runs (for
+   *     example from a thread the object started, between calls)
    * @throws IllegalArgumentException if {@code body} returns null
    */
   <T> CompletionStage<T> blockConcurrencyWhile(Supplier<? extends CompletionStage<T>> body);

@@ -2,9 +2,7 @@ package io.durableobjects.core;
 
 import java.util.concurrent.CompletionStage;
 
-/**
- * A client-side handle on one object. Cheap to create and to keep; safe to use from any thread.
- */
+/** A client-side handle on one object. Cheap to create and to keep; safe to use from any thread. */
 public interface DurableObjectStub {
 
   /** The ID of the object this stub addresses. */
@@ -50,10 +48,10 @@ public interface DurableObjectStub {
    * @param jsonArguments the arguments, a JSON array ({@code []} for none)
    * @return the result as JSON text, {@code null} (the text) for a {@code Void} or null result. The
    *     stage fails with a {@link DurableObjectException}: 404 {@code unknown_method} (the message
-   *     lists the methods that exist), 400 {@code bad_arguments} (not a JSON array, the wrong number
-   *     of arguments, or an argument that does not fit: "argument 2 of add(String, long): expected
-   *     a number, got a string"), 400 {@code ambiguous_overload}, or as {@link #rpc}'s calls do when
-   *     the method throws
+   *     lists the methods that exist), 400 {@code bad_arguments} (not a JSON array, the wrong
+   *     number of arguments, or an argument that does not fit: "argument 2 of add(String, long):
+   *     expected a number, got a string"), 400 {@code ambiguous_overload}, or as {@link #rpc}'s
+   *     calls do when the method throws
    * @throws IllegalArgumentException if {@code method} is null or empty or the arguments are null
    */
   default CompletionStage<String> rpcJson(String method, String jsonArguments) {
@@ -68,8 +66,8 @@ public interface DurableObjectStub {
    * has one); every RPC call through the stub's proxies carries it too, so use one key per logical
    * operation.
    *
-   * @throws IllegalArgumentException if the key is empty, longer than 255 characters or not
-   *     visible ASCII
+   * @throws IllegalArgumentException if the key is empty, longer than 255 characters or not visible
+   *     ASCII
    */
   DurableObjectStub withIdempotencyKey(String key);
 }

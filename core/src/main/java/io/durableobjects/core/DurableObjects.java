@@ -1,27 +1,23 @@
 package io.durableobjects.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.internal.AlarmIndexes;
 import io.durableobjects.core.internal.AlarmPoller;
+import io.durableobjects.core.internal.ClusterReachability;
 import io.durableobjects.core.internal.DurableObjectsSettings;
 import io.durableobjects.core.internal.MeterRegistries;
 import io.durableobjects.core.internal.NamespaceAdmin;
-import io.durableobjects.core.internal.ObjectCatalogs;
-import io.durableobjects.core.spi.AlarmIndex;
-import io.durableobjects.core.spi.ObjectCatalog;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.durableobjects.core.internal.ClusterReachability;
 import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectCaller;
+import io.durableobjects.core.internal.ObjectCatalogs;
 import io.durableobjects.core.internal.ShardedNamespace;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
+import io.durableobjects.core.spi.AlarmIndex;
+import io.durableobjects.core.spi.ObjectCatalog;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Collections;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +25,10 @@ import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 
 /**
@@ -42,8 +42,8 @@ import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
  * }</pre>
  *
  * <p>The first call to {@link #get} validates the configuration and fails with a {@link
- * com.typesafe.config.ConfigException} that names the bad key (an unknown class, a class that is not
- * a {@link DurableObject}, a missing constructor) before any object runs.
+ * com.typesafe.config.ConfigException} that names the bad key (an unknown class, a class that is
+ * not a {@link DurableObject}, a missing constructor) before any object runs.
  */
 public final class DurableObjects implements Extension {
 
@@ -130,9 +130,7 @@ public final class DurableObjects implements Extension {
     return namespace;
   }
 
-  /**
-   * The node's configuration (objects read it through {@link DurableObjectEnv#config()}).
-   */
+  /** The node's configuration (objects read it through {@link DurableObjectEnv#config()}). */
   public com.typesafe.config.Config config() {
     return config;
   }

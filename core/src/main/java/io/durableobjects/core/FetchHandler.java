@@ -19,8 +19,8 @@ package io.durableobjects.core;
  * }
  * }</pre>
  *
- * <p>Use {@link AsyncFetchHandler} instead when the answer comes later (for example after a call
- * to another object).
+ * <p>Use {@link AsyncFetchHandler} instead when the answer comes later (for example after a call to
+ * another object).
  */
 public interface FetchHandler extends DurableObject {
 

@@ -3,8 +3,8 @@ package io.durableobjects.core;
 import java.util.Objects;
 
 /**
- * One HTTP header of a {@link Request} or {@link Response}: a name (compared case-insensitively) and
- * a value.
+ * One HTTP header of a {@link Request} or {@link Response}: a name (compared case-insensitively)
+ * and a value.
  *
  * @param name a header field name: one or more token characters (RFC 9110)
  * @param value the value, without CR or LF

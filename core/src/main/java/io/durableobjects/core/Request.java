@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An immutable HTTP-style request addressed to one object: method, path relative to the object,
- * raw query string, headers and body.
+ * An immutable HTTP-style request addressed to one object: method, path relative to the object, raw
+ * query string, headers and body.
  *
  * <p>Build one with {@link #of(String, String)} and the {@code withX} methods, each of which
  * returns a copy:
@@ -159,8 +159,8 @@ public final class Request {
    *
    * @throws DurableObjectException with status 400 ({@code bad_request}) if the body is empty, not
    *     JSON, or JSON that does not fit {@code type}; the message says what and where (line and
-   *     column, the field). Thrown from a handler (or a {@link Router} route) it reaches the
-   *     caller as that 400, never as a 500.
+   *     column, the field). Thrown from a handler (or a {@link Router} route) it reaches the caller
+   *     as that 400, never as a 500.
    */
   public <T> T bodyAs(Class<T> type) {
     if (type == null) {
@@ -170,8 +170,8 @@ public final class Request {
   }
 
   /**
-   * The body read as JSON into a generic type: {@code request.bodyAs(new TypeReference<List<Item>>()
-   * {})}. Otherwise as {@link #bodyAs(Class)}.
+   * The body read as JSON into a generic type: {@code request.bodyAs(new
+   * TypeReference<List<Item>>() {})}. Otherwise as {@link #bodyAs(Class)}.
    */
   public <T> T bodyAs(TypeReference<T> type) {
     if (type == null) {
@@ -212,7 +212,15 @@ public final class Request {
 
   @Override
   public String toString() {
-    return "Request[" + method + " " + path + (query == null ? "" : "?" + query) + ", "
-        + headers.size() + " headers, " + body.length + " bytes]";
+    return "Request["
+        + method
+        + " "
+        + path
+        + (query == null ? "" : "?" + query)
+        + ", "
+        + headers.size()
+        + " headers, "
+        + body.length
+        + " bytes]";
   }
 }

@@ -227,8 +227,10 @@ public interface Storage {
 
   // ---- alarms ------------------------------------------------------------------------------
 
-  /** The name of the alarm that {@link #setAlarm(Instant)}, {@link #getAlarm()} and {@link
-   * #deleteAlarm()} manage. */
+  /**
+   * The name of the alarm that {@link #setAlarm(Instant)}, {@link #getAlarm()} and {@link
+   * #deleteAlarm()} manage.
+   */
   String DEFAULT_ALARM = "default";
 
   /** The longest alarm name, in UTF-8 bytes. */
@@ -265,8 +267,8 @@ public interface Storage {
 
   /**
    * Sets the alarm called {@code name}, replacing an alarm of that name. An object may keep several
-   * named alarms at once (up to {@code durable-objects.alarms.max-per-object}); each is delivered on
-   * its own, with its name in {@link AlarmInfo#name()}. Otherwise as {@link #setAlarm(Instant)}.
+   * named alarms at once (up to {@code durable-objects.alarms.max-per-object}); each is delivered
+   * on its own, with its name in {@link AlarmInfo#name()}. Otherwise as {@link #setAlarm(Instant)}.
    *
    * @param name 1 to {@value #MAX_ALARM_NAME_BYTES} bytes of UTF-8, without control characters
    * @throws StorageException if the name or time is invalid, the object already has the most alarms

@@ -4,8 +4,8 @@ package io.durableobjects.core;
  * A storage operation was refused: an invalid or too large key or value, a value that cannot be
  * (de)serialized, or a write that would make the object's storage too large. Nothing was written by
  * the refused operation (the request's earlier writes stay). Thrown out of {@link
- * FetchHandler#fetch} (or any handler), it fails the call like any other exception, and none of the request's
- * writes is committed.
+ * FetchHandler#fetch} (or any handler), it fails the call like any other exception, and none of the
+ * request's writes is committed.
  *
  * <p>A refusal because of a size limit has status 413 and code {@value #LIMIT_EXCEEDED}; every
  * other refusal has status 500 and code {@value #STORAGE_ERROR}.

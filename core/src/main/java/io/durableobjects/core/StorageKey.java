@@ -86,7 +86,9 @@ public final class StorageKey<T> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StorageKey<?> other && name.equals(other.name) && type().equals(other.type());
+    return o instanceof StorageKey<?> other
+        && name.equals(other.name)
+        && type().equals(other.type());
   }
 
   @Override

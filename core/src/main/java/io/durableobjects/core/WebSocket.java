@@ -30,8 +30,8 @@ public interface WebSocket {
   void send(byte[] data);
 
   /**
-   * Sends {@code value} as a JSON text message, written as {@link Response#json(Object)} writes
-   * it (records, Java time as ISO-8601 text), after the writes before it are durable.
+   * Sends {@code value} as a JSON text message, written as {@link Response#json(Object)} writes it
+   * (records, Java time as ISO-8601 text), after the writes before it are durable.
    *
    * @throws IllegalArgumentException if Jackson cannot serialize the value
    */
@@ -40,9 +40,9 @@ public interface WebSocket {
   }
 
   /**
-   * Closes the socket; the object gets no {@link DurableObject#webSocketClose} for a close it
-   * made. Pekko HTTP closes with status 1000, whatever {@code code} says: it is kept for the
-   * object's own bookkeeping and a later version that can send it.
+   * Closes the socket; the object gets no {@link DurableObject#webSocketClose} for a close it made.
+   * Pekko HTTP closes with status 1000, whatever {@code code} says: it is kept for the object's own
+   * bookkeeping and a later version that can send it.
    */
   void close(int code, String reason);
 

@@ -50,6 +50,8 @@ public final class WebSocketMessage {
 
   @Override
   public String toString() {
-    return isText() ? "WebSocketMessage(text, " + text.length() + " chars)" : "WebSocketMessage(binary, " + data.length + " bytes)";
+    return isText()
+        ? "WebSocketMessage(text, " + text.length() + " chars)"
+        : "WebSocketMessage(binary, " + data.length + " bytes)";
   }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Alarms on one node with the in-memory journal and index, on the real clock: delivery after
- * eviction (woken by the index), the admin API's view, and validation. The scenarios that depend
- * on time (delivery while active at or after its time and once, latest set wins, rollback, named
+ * eviction (woken by the index), the admin API's view, and validation. The scenarios that depend on
+ * time (delivery while active at or after its time and once, latest set wins, rollback, named
  * alarms, retries with backoff, the drop after the last retry, re-arming, delete-all, a journal
  * failure) run on manual time in {@link AlarmTimingTest}, with the {@link AlarmObject} defined
  * here.
@@ -36,15 +36,17 @@ class AlarmTest {
   record Delivery(String object, AlarmInfo info, long atMillis) {}
 
   static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
   /** The wall clock {@link AlarmObject} reads (a manual one in the entity-level alarm tests). */
   static volatile java.time.Clock clock = java.time.Clock.systemUTC();
+
   /** Per "object/alarm": how many deliveries fail before one succeeds (-1: always). */
   static final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
   /**
    * Sets alarms as its requests say: {@code POST /set?name=&in=<ms>}, {@code POST /set-then-throw},
-   * {@code POST /delete?name=}, {@code POST /delete-all}, {@code POST /rearm?times=&in=}, {@code GET
-   * /alarms}.
+   * {@code POST /delete?name=}, {@code POST /delete-all}, {@code POST /rearm?times=&in=}, {@code
+   * GET /alarms}.
    */
   public static final class AlarmObject implements FetchHandler, AlarmHandler {
     private final DurableObjectState state;
@@ -157,7 +159,8 @@ class AlarmTest {
     Request request =
         q < 0
             ? Request.of(method, pathAndQuery)
-            : Request.of(method, pathAndQuery.substring(0, q)).withQuery(pathAndQuery.substring(q + 1));
+            : Request.of(method, pathAndQuery.substring(0, q))
+                .withQuery(pathAndQuery.substring(q + 1));
     return TestTime.await(stub.fetch(request));
   }
 
@@ -207,7 +210,8 @@ class AlarmTest {
     assertThat(deliveriesOf("sleeper")).isEmpty();
     awaitDeliveries("sleeper", 1, Duration.ofSeconds(5));
     Delivery delivery = deliveriesOf("sleeper").get(0);
-    assertThat(delivery.atMillis()).isGreaterThanOrEqualTo(delivery.info().scheduledTime().toEpochMilli());
+    assertThat(delivery.atMillis())
+        .isGreaterThanOrEqualTo(delivery.info().scheduledTime().toEpochMilli());
     // Woken by its alarm, the object knows its name (the index row carries it).
     assertThat(delivery.object()).isEqualTo("sleeper");
   }
@@ -249,6 +253,7 @@ class AlarmTest {
                     .toCompletableFuture()
                     .get(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS))
         .cause()
-        .hasMessageContaining("sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
+        .hasMessageContaining(
+            "sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
   }
 }

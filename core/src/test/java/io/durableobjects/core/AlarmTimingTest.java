@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * The time-dependent alarm scenarios of {@link AlarmTest}, on one object actor with an injected
  * clock and Pekko's manual time instead of waiting: at its time (not before) and once, latest set
  * wins, rollback, named alarms, retries with growing delays (as the admin view shows them), the
- * drop after the last retry, re-arming, delete-all, and a journal failure. Time moves only when
- * the test says so; "nothing more" is checked by a round trip through the input gate after the
- * time passed.
+ * drop after the last retry, re-arming, delete-all, and a journal failure. Time moves only when the
+ * test says so; "nothing more" is checked by a round trip through the input gate after the time
+ * passed.
  */
 class AlarmTimingTest {
   private static EntityTestKit kit;
@@ -194,7 +194,8 @@ class AlarmTimingTest {
         .extracting(d -> d.info().retryCount())
         .containsExactly(0, 1, 2, 3);
     assertThat(text(hopeless, "t-hopeless", "/alarms")).isEqualTo("[]");
-    assertThat(kit.inspect(hopeless).keys()).doesNotContain("failed-write"); // every attempt rolled back
+    assertThat(kit.inspect(hopeless).keys())
+        .doesNotContain("failed-write"); // every attempt rolled back
     var dropped =
         kit.meters
             .find("durable_objects.alarms.dropped")

@@ -1,9 +1,9 @@
 package io.durableobjects.core;
 
-import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;

@@ -1,9 +1,9 @@
 package io.durableobjects.core;
 
-import io.durableobjects.core.internal.ObjectIdFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,7 +212,8 @@ class DurableObjectsTest {
     journal.resetPolicy();
   }
 
-  private static Response call(DurableObjectStub stub, String method, String path) throws Exception {
+  private static Response call(DurableObjectStub stub, String method, String path)
+      throws Exception {
     return stub.fetch(Request.of(method, path)).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -246,7 +247,10 @@ class DurableObjectsTest {
   void requestAndResponseCarryMethodQueryHeadersAndBody() throws Exception {
     DurableObjectStub stub = counters.get(counters.idFromName("echo"));
     Request request =
-        Request.of("PUT", "/echo").withQuery("q=a%20b&x=1").withHeader("X-Test", "yes").withBody("hello");
+        Request.of("PUT", "/echo")
+            .withQuery("q=a%20b&x=1")
+            .withHeader("X-Test", "yes")
+            .withBody("hello");
     Response response = stub.fetch(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.header("x-method")).contains("PUT");
@@ -261,8 +265,7 @@ class DurableObjectsTest {
     DurableObjectStub stub = counters.get(id);
     call(stub, "POST", "/increment");
 
-    DurableObjectException error =
-        failure(stub.fetch(Request.of("POST", "/increment-then-throw")));
+    DurableObjectException error = failure(stub.fetch(Request.of("POST", "/increment-then-throw")));
     assertThat(error.status()).isEqualTo(500);
     assertThat(error.code()).isEqualTo("object_error");
     assertThat(error.getMessage()).contains("IllegalStateException: boom after writing");
@@ -326,7 +329,10 @@ class DurableObjectsTest {
     Object[] messages = {
       new io.durableobjects.core.internal.entity.ObjectCommand.Fetch(
           "a",
-          Request.of("POST", "/x").withQuery("q=1").withHeader("A", "b").withBody(new byte[] {1, 2}),
+          Request.of("POST", "/x")
+              .withQuery("q=1")
+              .withHeader("A", "b")
+              .withBody(new byte[] {1, 2}),
           List.of("durable-object-counter|abc#1"),
           probe.getRef()),
       new io.durableobjects.core.internal.entity.FetchReply.Ok(
@@ -337,8 +343,7 @@ class DurableObjectsTest {
       var serializer = serialization.findSerializerFor(message);
       assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
       byte[] bytes = serialization.serialize(message).get();
-      String manifest =
-          org.apache.pekko.serialization.Serializers.manifestFor(serializer, message);
+      String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, message);
       Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
       assertThat(back).usingRecursiveComparison().isEqualTo(message);
     }
@@ -441,7 +446,8 @@ class DurableObjectsTest {
     assertThat(counter.add(5).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
     assertThat(counter.add(2).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
 
-    DurableObjectException error = failure(counter.fail("no way").thenApply(v -> Response.status(200)));
+    DurableObjectException error =
+        failure(counter.fail("no way").thenApply(v -> Response.status(200)));
     assertThat(error.status()).isEqualTo(500);
     assertThat(error.getMessage()).contains("IllegalStateException: no way");
     assertThat(counter.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(7L);
@@ -509,14 +515,18 @@ class DurableObjectsTest {
       assertThat(replay.header("Idempotent-Replayed")).contains("true");
     }
     Response other =
-        stub.fetch(increment.withHeader("Idempotency-Key", "k-2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stub.fetch(increment.withHeader("Idempotency-Key", "k-2"))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(other.bodyText()).isEqualTo("2");
 
     // The remembered responses are committed state: they survive a recovery from the journal.
     journal.failNextPersisted();
     failure(stub.fetch(increment));
     Response afterRecovery =
-        stub.fetch(increment.withHeader("Idempotency-Key", "k-1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stub.fetch(increment.withHeader("Idempotency-Key", "k-1"))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(afterRecovery.bodyText()).isEqualTo("1");
     assertThat(call(stub, "GET", "/").bodyText()).isEqualTo("2");
 
@@ -536,13 +546,22 @@ class DurableObjectsTest {
     assertThat(once.add(5).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
     CounterApi plain = stub.rpc(CounterApi.class);
     assertThat(plain.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
-    assertThat(stub.withIdempotencyKey("order-2").rpc(CounterApi.class).add(1)
-            .toCompletableFuture().get(10, TimeUnit.SECONDS))
+    assertThat(
+            stub.withIdempotencyKey("order-2")
+                .rpc(CounterApi.class)
+                .add(1)
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
         .isEqualTo(6L);
 
-    DurableObjectStub counter = counters.get(counters.idFromName("idempotent-fetch")).withIdempotencyKey("f-1");
+    DurableObjectStub counter =
+        counters.get(counters.idFromName("idempotent-fetch")).withIdempotencyKey("f-1");
     assertThat(call(counter, "POST", "/increment").bodyText()).isEqualTo("1");
-    Response replay = counter.fetch(Request.of("POST", "/increment")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Response replay =
+        counter
+            .fetch(Request.of("POST", "/increment"))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(replay.bodyText()).isEqualTo("1");
     assertThat(replay.header("Idempotent-Replayed")).contains("true");
 

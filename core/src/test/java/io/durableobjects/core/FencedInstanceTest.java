@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An instance whose journal write is refused because another instance took the object over
- * ({@link JournalFencedException}, as the Cassandra journal answers a stale node) fails its
- * waiting requests retryably and stops: it does not recover again by itself, which would take the
- * journal back from its replacement. The next call starts a fresh instance with the durable state.
+ * An instance whose journal write is refused because another instance took the object over ({@link
+ * JournalFencedException}, as the Cassandra journal answers a stale node) fails its waiting
+ * requests retryably and stops: it does not recover again by itself, which would take the journal
+ * back from its replacement. The next call starts a fresh instance with the durable state.
  */
 class FencedInstanceTest {
 

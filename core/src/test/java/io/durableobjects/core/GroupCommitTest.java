@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit under load on a node, with every message through the cluster serializer ({@code
  * serialize-messages = on}): many callers, journal failures in between, and not one increment lost
- * or applied twice. That calls queued behind a write share the next one and that no reply
- * overtakes its write is shown step by step, on one object actor, in {@code
+ * or applied twice. That calls queued behind a write share the next one and that no reply overtakes
+ * its write is shown step by step, on one object actor, in {@code
  * ObjectGatesTest.callsThatRunWhileABatchIsInFlightCommitTogetherAndNoReplyOvertakesItsWrite}.
  */
 class GroupCommitTest {
@@ -38,7 +38,7 @@ class GroupCommitTest {
                     durable-objects.journal.snapshot-every = 500
                     durable-objects.namespaces.counter.class = "%s"
                     """
-                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
+                .formatted(DurableObjectsTest.TestCounter.class.getName()));
     journal = PersistenceTestKit.create(testKit.system());
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }
@@ -75,7 +75,8 @@ class GroupCommitTest {
       journal.failNextPersisted();
     }
     for (CompletableFuture<List<Long>> result : results) {
-      List<Long> seen = result.get(TimeFactor.dilated(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
+      List<Long> seen =
+          result.get(TimeFactor.dilated(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
       assertThat(seen).hasSize(perCaller).isSorted().doesNotHaveDuplicates();
     }
     Response total = TestTime.await(stub.fetch(Request.of("GET", "/")));
@@ -85,7 +86,11 @@ class GroupCommitTest {
 
   /** One caller: {@code remaining} increments one after another, retrying refused ones. */
   private static CompletableFuture<List<Long>> increments(
-      DurableObjectStub stub, int remaining, List<Long> seen, AtomicInteger done, AtomicInteger retries) {
+      DurableObjectStub stub,
+      int remaining,
+      List<Long> seen,
+      AtomicInteger done,
+      AtomicInteger retries) {
     if (remaining == 0) {
       return CompletableFuture.completedFuture(seen);
     }
@@ -94,7 +99,8 @@ class GroupCommitTest {
         .handle(
             (response, failure) -> {
               if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                Throwable cause =
+                    failure instanceof CompletionException ? failure.getCause() : failure;
                 if (cause instanceof DurableObjectException e && e.isRetryable()) {
                   retries.incrementAndGet();
                   return increments(stub, remaining, seen, done, retries);

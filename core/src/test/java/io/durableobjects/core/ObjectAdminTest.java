@@ -103,8 +103,8 @@ class ObjectAdminTest {
 
     ObjectInspection second = await(admin.inspect(id, first.nextCursor(), 4));
     assertThat(second.entries()).extracting(StoredEntry::key).containsExactly("e", "raw");
-    assertThat(second.entries().get(1).bytes()).hasValueSatisfying(
-        b -> assertThat(b).containsExactly(0, 1, 0xff));
+    assertThat(second.entries().get(1).bytes())
+        .hasValueSatisfying(b -> assertThat(b).containsExactly(0, 1, 0xff));
     assertThat(second.nextCursor()).isEmpty();
   }
 
@@ -228,7 +228,11 @@ class ObjectAdminTest {
     assertThat(simple.get("durable_objects.objects.active").tag("namespace", "kv").gauge().value())
         .isPositive();
     assertThat(
-            simple.get("durable_objects.journal.batch.size").tag("namespace", "kv").summary().count())
+            simple
+                .get("durable_objects.journal.batch.size")
+                .tag("namespace", "kv")
+                .summary()
+                .count())
         .isPositive();
     registry.remove(simple);
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.internal.entity.CommittedState;
-import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.testsupport.TimeFactor;
 import java.io.IOException;
@@ -60,12 +59,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code max-object-size = 2500}) so that refusals happen often and must be predicted exactly.
  *
  * <p>A plain {@link TreeMap} in UTF-8 (code point) order is the model. Every request is first run
- * against the model, which says what each read inside it returns, whether it succeeds or fails
- * (and with which status) and what it leaves. Every read must agree, an acknowledged request
- * changes the model, and a request that failed (the object's own error, a refused write, a 503)
- * changes nothing. After every restart the new instance must see exactly the model, both in its
- * constructor and through a full listing; the snapshots the journal holds must be the model at
- * their sequence numbers.
+ * against the model, which says what each read inside it returns, whether it succeeds or fails (and
+ * with which status) and what it leaves. Every read must agree, an acknowledged request changes the
+ * model, and a request that failed (the object's own error, a refused write, a 503) changes
+ * nothing. After every restart the new instance must see exactly the model, both in its constructor
+ * and through a full listing; the snapshots the journal holds must be the model at their sequence
+ * numbers.
  *
  * <p>On a failure the seed, the step and the last requests are printed; to reproduce it, run that
  * seed alone (the object names include the seed, so every seed starts from an empty object). The
@@ -88,7 +87,24 @@ class ObjectModelTest {
    * #valueBytes}), so serialized sizes are predictable.
    */
   private static final String[] VALUE_CHARS = {
-    "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "x", "y", "z", "é", "ß",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "x",
+    "y",
+    "z",
+    "é",
+    "ß",
     "\uD83D\uDE00"
   };
 
@@ -275,8 +291,7 @@ class ObjectModelTest {
     public CompletionStage<Response> fetch(Request request) throws Exception {
       switch (request.path()) {
         case "/run":
-          return runNow(JSON.readValue(request.body(), Script.class))
-              .thenApply(ModelObject::json);
+          return runNow(JSON.readValue(request.body(), Script.class)).thenApply(ModelObject::json);
         case "/run-async":
           return runLater(JSON.readValue(request.body(), Script.class))
               .thenApply(ModelObject::json);
@@ -787,7 +802,9 @@ class ObjectModelTest {
       String key = e.getKey();
       boolean matches =
           (lower == null
-                  || (exclusive ? ModelKeys.UTF8.compare(key, lower) > 0 : ModelKeys.UTF8.compare(key, lower) >= 0))
+                  || (exclusive
+                      ? ModelKeys.UTF8.compare(key, lower) > 0
+                      : ModelKeys.UTF8.compare(key, lower) >= 0))
               && (spec.end() == null || ModelKeys.UTF8.compare(key, spec.end()) < 0)
               && (spec.prefix() == null || key.startsWith(spec.prefix()));
       if (matches) {
@@ -862,12 +879,8 @@ class ObjectModelTest {
                     durable-objects.passivation.active-object-limit = 1
                     durable-objects.namespaces.%s.class = "%s"
                     """
-                        .formatted(
-                            SNAPSHOT_EVERY,
-                            MAX_VALUE,
-                            MAX_OBJECT,
-                            NAMESPACE,
-                            ModelObject.class.getName()));
+                .formatted(
+                    SNAPSHOT_EVERY, MAX_VALUE, MAX_OBJECT, NAMESPACE, ModelObject.class.getName()));
     journal = PersistenceTestKit.create(testKit.system());
     snapshots = SnapshotTestKit.create(testKit.system());
     objects = DurableObjects.get(testKit.system()).namespace(NAMESPACE);
@@ -917,10 +930,10 @@ class ObjectModelTest {
   }
 
   /**
-   * What the model test once found: when the journal (or the snapshot store) failed an
-   * activation's recovery, the object actor stopped itself without passivating through sharding,
-   * so a request that reached it meanwhile was dropped and its caller waited for the ask timeout
-   * (a 504) instead of getting a 503 at once. Now the object answers 503 until sharding stops it.
+   * What the model test once found: when the journal (or the snapshot store) failed an activation's
+   * recovery, the object actor stopped itself without passivating through sharding, so a request
+   * that reached it meanwhile was dropped and its caller waited for the ask timeout (a 504) instead
+   * of getting a 503 at once. Now the object answers 503 until sharding stops it.
    */
   @Test
   void everyRequestIsAnsweredWhenAnActivationCannotRecover() throws Exception {
@@ -946,9 +959,7 @@ class ObjectModelTest {
       assertThat(first.error.status())
           .as(
               "round %d: status of the request whose activation finds the %s failing (%s)",
-              round,
-              store,
-              first.error.getMessage())
+              round, store, first.error.getMessage())
           .isEqualTo(503);
 
       // Retries sent as soon as each answer arrives are all answered: 503 while the failed
@@ -1031,8 +1042,10 @@ class ObjectModelTest {
     final String persistenceId;
 
     TreeMap<String, String> model = new TreeMap<>(ModelKeys.UTF8);
+
     /** The journal's highest sequence number, as the model counts it. */
     long seq;
+
     /** The model at each sequence number, where known (not inside a group-committed burst). */
     final Map<Long, TreeMap<String, String>> modelAt = new HashMap<>();
 
@@ -1176,8 +1189,9 @@ class ObjectModelTest {
             });
       } else {
         assertThat(outcome.error)
-            .as("%s should fail with %d %s, but returned %s", last, expected.status, expected.code,
-                outcome.out)
+            .as(
+                "%s should fail with %d %s, but returned %s",
+                last, expected.status, expected.code, outcome.out)
             .isNotNull();
         assertThat(outcome.error.status())
             .as("status of " + last + ": " + outcome.error.getMessage())
@@ -1468,8 +1482,7 @@ class ObjectModelTest {
      * A new instance must have started and see exactly the model (in its constructor too, if
      * nothing was written since it started).
      */
-    private void checkRestarted(int activationsBefore, boolean checkConstructor)
-        throws Exception {
+    private void checkRestarted(int activationsBefore, boolean checkConstructor) throws Exception {
       last = "checking the restarted object";
       // An object whose activation failed answers 503 until sharding has stopped it; a client
       // retries those, so this does too (for a bounded time).
@@ -1484,7 +1497,8 @@ class ObjectModelTest {
         if (outcome.error == null || !outcome.error.isRetryable() || System.nanoTime() > deadline) {
           break;
         }
-        CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
+        CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
             .join();
       }
       assertThat(outcome.error).as("info() after a restart").isNull();
@@ -1505,7 +1519,6 @@ class ObjectModelTest {
       assertThat(outcome.error).as("a read on the other object").isNull();
       awaitEvicted(hex);
     }
-
 
     private int activations() {
       AtomicInteger n = ModelObject.ACTIVATIONS.get(hex);
@@ -1750,5 +1763,4 @@ class ObjectModelTest {
       throw new AssertionError("the request failed with " + cause, cause);
     }
   }
-
 }

@@ -53,7 +53,9 @@ class OutputGateTest {
   public static final class Caller implements FetchHandler, CallerApi {
     /** Where the chain of each callOut request and the outcome of its outgoing call go. */
     static volatile ActorRef<String> chains;
+
     static volatile ActorRef<String> outcomes;
+
     /**
      * Told each fetch that ran ("read", "broadcast " + text): the test waits for it before it
      * releases a held write, so that the call surely ran while the write was in flight.

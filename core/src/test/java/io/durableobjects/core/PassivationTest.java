@@ -28,7 +28,7 @@ class PassivationTest {
                     durable-objects.passivation.active-object-limit = 3
                     durable-objects.namespaces.counter.class = "%s"
                     """
-                        .formatted(DurableObjectsTest.TestCounter.class.getName()));
+                .formatted(DurableObjectsTest.TestCounter.class.getName()));
     counters = DurableObjects.get(testKit.system()).namespace("counter");
   }
 
@@ -63,7 +63,8 @@ class PassivationTest {
             .awaitAssert(
                 Duration.ofSeconds(5),
                 () -> {
-                  assertThat(TestNodes.activeObjects(testKit, "counter")).hasSizeLessThanOrEqualTo(3);
+                  assertThat(TestNodes.activeObjects(testKit, "counter"))
+                      .hasSizeLessThanOrEqualTo(3);
                   return null;
                 });
       }

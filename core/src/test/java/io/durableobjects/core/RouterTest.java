@@ -61,8 +61,7 @@ class RouterTest {
     assertThat(created.bodyText()).isEqualTo("{\"name\":\"pear\",\"quantity\":2}");
 
     // Thrown, not answered: the runtime discards the request's writes and answers its 400.
-    assertThatThrownBy(
-            () -> router.fetch(Request.of("POST", "/items").withBody("{\"name\": }")))
+    assertThatThrownBy(() -> router.fetch(Request.of("POST", "/items").withBody("{\"name\": }")))
         .isInstanceOfSatisfying(
             DurableObjectException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("line 1, column 10");

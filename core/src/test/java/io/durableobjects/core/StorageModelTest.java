@@ -423,7 +423,9 @@ class StorageModelTest {
         String key = entry.getKey();
         boolean matches =
             (lower == null
-                    || (exclusive ? ModelKeys.UTF8.compare(key, lower) > 0 : ModelKeys.UTF8.compare(key, lower) >= 0))
+                    || (exclusive
+                        ? ModelKeys.UTF8.compare(key, lower) > 0
+                        : ModelKeys.UTF8.compare(key, lower) >= 0))
                 && (end == null || ModelKeys.UTF8.compare(key, end) < 0)
                 && (prefix == null || key.startsWith(prefix));
         if (matches) {

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class WebSocketObjectTest {
 
-  /** A room: accepts every upgrade (name in the query), broadcasts "name: text", counts messages. */
+  /**
+   * A room: accepts every upgrade (name in the query), broadcasts "name: text", counts messages.
+   */
   public static final class Room implements FetchHandler {
     private final DurableObjectState state;
 
@@ -131,7 +133,13 @@ class WebSocketObjectTest {
     entity(room)
         .tell(
             new ObjectCommand.SocketEvent(
-                room, socketId, ObjectCommand.SocketEventKind.MESSAGE, text, null, 0, ack.getRef()));
+                room,
+                socketId,
+                ObjectCommand.SocketEventKind.MESSAGE,
+                text,
+                null,
+                0,
+                ack.getRef()));
     ack.receiveMessage();
   }
 
@@ -188,7 +196,8 @@ class WebSocketObjectTest {
   @Test
   void limitsAreEnforcedWithPreciseErrors() throws Exception {
     assertThat(refusal(upgrade("limits", "/ws-tags", "t1")))
-        .isEqualTo("413 a WebSocket may have at most 2 tags (durable-objects.websockets.max-tags), got 3");
+        .isEqualTo(
+            "413 a WebSocket may have at most 2 tags (durable-objects.websockets.max-tags), got 3");
     assertThat(refusal(upgrade("limits", "/ws-big", "t2")))
         .startsWith("413 the attachment of socket t2 is 203 bytes; the limit is 64");
     assertThat(refusal(upgrade("limits", "/ws-loud", "t3")))
@@ -197,14 +206,18 @@ class WebSocketObjectTest {
         .contains("answered 101 without accepting the WebSocket");
     TestProbe<FetchReply> plain = testKit.createTestProbe();
     entity("limits")
-        .tell(new ObjectCommand.Fetch("limits", Request.of("GET", "/not-an-upgrade"), List.of(), plain.getRef()));
-    assertThat(refusal(plain.receiveMessage())).contains("acceptWebSocket needs the WebSocket upgrade request");
+        .tell(
+            new ObjectCommand.Fetch(
+                "limits", Request.of("GET", "/not-an-upgrade"), List.of(), plain.getRef()));
+    assertThat(refusal(plain.receiveMessage()))
+        .contains("acceptWebSocket needs the WebSocket upgrade request");
     // A refused upgrade accepted nothing; then the object takes at most 3 sockets.
     for (int i = 0; i < 3; i++) {
       join("limits", "m" + i, "m" + i);
     }
     assertThat(refusal(upgrade("limits", "/ws", "m3")))
-        .isEqualTo("413 the object already holds 3 WebSockets (durable-objects.websockets.max-per-object)");
+        .isEqualTo(
+            "413 the object already holds 3 WebSockets (durable-objects.websockets.max-per-object)");
   }
 
   @Test
@@ -215,7 +228,13 @@ class WebSocketObjectTest {
     entity("closing")
         .tell(
             new ObjectCommand.SocketEvent(
-                "closing", "s-dave", ObjectCommand.SocketEventKind.CLOSE, "bye", null, 1000, ack.getRef()));
+                "closing",
+                "s-dave",
+                ObjectCommand.SocketEventKind.CLOSE,
+                "bye",
+                null,
+                1000,
+                ack.getRef()));
     ack.receiveMessage();
     assertThat(call("closing", "/closed")).isEqualTo("dave 1000 true");
     assertThat(call("closing", "/")).isEqualTo("1");

@@ -61,7 +61,9 @@ public final class DemoMain {
     String datacenter;
     if (external == null || external.isBlank()) {
       Path dataDir = dataDirectory().resolve("cassandra");
-      log.info("Starting an embedded Cassandra in {} (set DO_CASSANDRA_CONTACT_POINTS to use another)", dataDir);
+      log.info(
+          "Starting an embedded Cassandra in {} (set DO_CASSANDRA_CONTACT_POINTS to use another)",
+          dataDir);
       // Stopped by our own hook below, after the node, so the node never loses its journal first.
       cassandra =
           EmbeddedCassandra.builder(dataDir)
@@ -113,7 +115,6 @@ public final class DemoMain {
       throw e;
     }
   }
-
 
   private static boolean createSchema() {
     String value = System.getenv("DO_CASSANDRA_CREATE_SCHEMA");

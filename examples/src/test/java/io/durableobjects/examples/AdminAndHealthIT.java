@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The admin API, readiness and metrics of a node on a real Cassandra: the object listing comes
- * from the catalog table, survives a restart of the node without activating any object, and
- * follows a delete; readiness reflects whether Cassandra answers.
+ * The admin API, readiness and metrics of a node on a real Cassandra: the object listing comes from
+ * the catalog table, survives a restart of the node without activating any object, and follows a
+ * delete; readiness reflects whether Cassandra answers.
  */
 @ExtendWith(CassandraExtension.class)
 class AdminAndHealthIT {
@@ -47,12 +47,14 @@ class AdminAndHealthIT {
       int port = node.httpAddress().getPort();
       awaitReady(port);
       for (String name : names) {
-        assertThat(NodeFixture.post(port, "/v1/counter/by-name/" + name + "/increment").statusCode())
+        assertThat(
+                NodeFixture.post(port, "/v1/counter/by-name/" + name + "/increment").statusCode())
             .isEqualTo(200);
       }
       String metrics = NodeFixture.get(port, "/metrics").body();
       assertThat(metrics)
-          .contains("durable_objects_http_requests_seconds_count{namespace=\"counter\",status=\"200\"}")
+          .contains(
+              "durable_objects_http_requests_seconds_count{namespace=\"counter\",status=\"200\"}")
           .contains("durable_objects_journal_writes_seconds_count{namespace=\"counter\"}")
           .contains("durable_objects_objects_active{namespace=\"counter\"}");
     }
@@ -63,12 +65,15 @@ class AdminAndHealthIT {
       int port = node.httpAddress().getPort();
       awaitReady(port);
       List<JsonNode> listed = listAll(port);
-      assertThat(listed).extracting(o -> o.get("name").asText()).containsExactlyInAnyOrderElementsOf(names);
+      assertThat(listed)
+          .extracting(o -> o.get("name").asText())
+          .containsExactlyInAnyOrderElementsOf(names);
       assertThat(listed).allSatisfy(o -> assertThat(o.get("hasData").asBoolean()).isTrue());
       assertThat(listed).extracting(o -> o.get("id").asText()).isSorted();
 
       String alpha = ObjectIds.fromName("counter", "alpha");
-      JsonNode view = JSON.readTree(admin(port, "GET", "/admin/v1/counter/objects/" + alpha).body());
+      JsonNode view =
+          JSON.readTree(admin(port, "GET", "/admin/v1/counter/objects/" + alpha).body());
       assertThat(view.get("keyCount").asInt()).isEqualTo(1);
       assertThat(view.get("lastSequenceNr").asLong()).isEqualTo(1);
       assertThat(view.get("lastWriteTime").isTextual()).isTrue();
@@ -104,14 +109,17 @@ class AdminAndHealthIT {
 
   private static void awaitReady(int port) throws Exception {
     Await.until(
-        "the node ready", Duration.ofSeconds(30), () -> NodeFixture.get(port, "/health/ready").statusCode() == 200);
+        "the node ready",
+        Duration.ofSeconds(30),
+        () -> NodeFixture.get(port, "/health/ready").statusCode() == 200);
   }
 
   private static List<JsonNode> listAll(int port) throws Exception {
     List<JsonNode> all = new ArrayList<>();
     String cursor = null;
     do {
-      String path = "/admin/v1/counter/objects?limit=2" + (cursor == null ? "" : "&cursor=" + cursor);
+      String path =
+          "/admin/v1/counter/objects?limit=2" + (cursor == null ? "" : "&cursor=" + cursor);
       HttpResponse<String> page = admin(port, "GET", path);
       assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
       JsonNode body = JSON.readTree(page.body());

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Alarms whose time passed while the whole cluster was stopped fire when it starts again, on real
  * Cassandra with the demo node as its own JVM; the objects are never touched by the test before
- * they fire: the durable alarm index wakes them. (Alarms of a node killed with {@code kill -9}
- * fire from the survivors: {@link ForkedClusterFaultsIT}.)
+ * they fire: the durable alarm index wakes them. (Alarms of a node killed with {@code kill -9} fire
+ * from the survivors: {@link ForkedClusterFaultsIT}.)
  */
 @ExtendWith(CassandraExtension.class)
 class AlarmDurabilityIT {
@@ -36,7 +36,8 @@ class AlarmDurabilityIT {
     Path logs = Files.createDirectories(Path.of("target", "alarm-durability"));
 
     int port = NodeFixture.freePort();
-    node = DemoProcess.start(fixture, port, logs.resolve("node-1.log"), AlarmProbes.nodeProperties());
+    node =
+        DemoProcess.start(fixture, port, logs.resolve("node-1.log"), AlarmProbes.nodeProperties());
     DemoProcess.awaitAlive(port, node, logs);
 
     // Alarms 6 s ahead; the node (the whole cluster) stops gracefully before they are due.
@@ -50,7 +51,8 @@ class AlarmDurabilityIT {
 
     port = NodeFixture.freePort();
     long restartedAt = System.currentTimeMillis();
-    node = DemoProcess.start(fixture, port, logs.resolve("node-2.log"), AlarmProbes.nodeProperties());
+    node =
+        DemoProcess.start(fixture, port, logs.resolve("node-2.log"), AlarmProbes.nodeProperties());
     DemoProcess.awaitAlive(port, node, logs);
     AlarmProbes.awaitFired(new int[] {port}, OBJECTS);
     List<JsonNode> fired = AlarmProbes.assertFiredBeforeBeingAsked(port, "stopped-", OBJECTS, due);

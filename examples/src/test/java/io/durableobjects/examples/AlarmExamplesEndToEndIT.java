@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The examples that use alarms, through HTTP on one node with a real Cassandra: a reminder fires
- * on its own, and the rate limiter refuses past its limit.
+ * The examples that use alarms, through HTTP on one node with a real Cassandra: a reminder fires on
+ * its own, and the rate limiter refuses past its limit.
  */
 @ExtendWith(CassandraExtension.class)
 class AlarmExamplesEndToEndIT {

@@ -2,11 +2,10 @@ package io.durableobjects.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durableobjects.core.AlarmInfo;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.AlarmHandler;
+import io.durableobjects.core.AlarmInfo;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.time.Instant;
@@ -36,7 +35,8 @@ public final class AlarmProbe implements FetchHandler, AlarmHandler {
     }
     ObjectNode body = JSON.createObjectNode();
     body.put("pending", state.storage().getAlarm().map(Instant::toEpochMilli).orElse(null));
-    Map<String, Long> fired = state.storage().get(java.util.List.of("scheduled", "firedAt", "deliveries"), Long.class);
+    Map<String, Long> fired =
+        state.storage().get(java.util.List.of("scheduled", "firedAt", "deliveries"), Long.class);
     body.put("scheduled", fired.get("scheduled"));
     body.put("firedAt", fired.get("firedAt"));
     body.put("deliveries", fired.getOrDefault("deliveries", 0L));

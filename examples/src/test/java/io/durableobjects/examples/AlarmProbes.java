@@ -26,15 +26,18 @@ final class AlarmProbes {
   /** System properties that give a demo node the probe namespace and a fast alarm poller. */
   static Map<String, String> nodeProperties() {
     return Map.of(
-        "durable-objects.namespaces." + NAMESPACE + ".class", AlarmProbe.class.getName(),
-        "durable-objects.alarms.poll-interval", "500ms");
+        "durable-objects.namespaces." + NAMESPACE + ".class",
+        AlarmProbe.class.getName(),
+        "durable-objects.alarms.poll-interval",
+        "500ms");
   }
 
   /** Sets the alarm of objects {@code prefix}0 .. {@code prefix}(count-1) to {@code dueMillis}. */
   static void set(int port, String prefix, int count, long dueMillis) throws Exception {
     for (int i = 0; i < count; i++) {
       HttpResponse<String> set =
-          NodeFixture.post(port, "/v1/" + NAMESPACE + "/by-name/" + prefix + i + "/set?at=" + dueMillis);
+          NodeFixture.post(
+              port, "/v1/" + NAMESPACE + "/by-name/" + prefix + i + "/set?at=" + dueMillis);
       assertThat(set.statusCode()).as(set.body()).isEqualTo(204);
     }
   }
@@ -52,7 +55,9 @@ final class AlarmProbes {
     return fired;
   }
 
-  /** Waits until the nodes on {@code ports} together have counted at least {@code count} deliveries. */
+  /**
+   * Waits until the nodes on {@code ports} together have counted at least {@code count} deliveries.
+   */
   static void awaitFired(int[] ports, long count) throws InterruptedException {
     Await.until(
         count + " alarms fired on the nodes on ports " + java.util.Arrays.toString(ports),
@@ -61,12 +66,13 @@ final class AlarmProbes {
   }
 
   /** Every object's alarm fired exactly once, at or after its time, before this read. */
-  static List<JsonNode> assertFiredBeforeBeingAsked(int port, String prefix, int count, long dueMillis)
-      throws Exception {
+  static List<JsonNode> assertFiredBeforeBeingAsked(
+      int port, String prefix, int count, long dueMillis) throws Exception {
     List<JsonNode> views = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long askedAt = System.currentTimeMillis();
-      HttpResponse<String> read = NodeFixture.get(port, "/v1/" + NAMESPACE + "/by-name/" + prefix + i + "/");
+      HttpResponse<String> read =
+          NodeFixture.get(port, "/v1/" + NAMESPACE + "/by-name/" + prefix + i + "/");
       assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
       JsonNode view = JSON.readTree(read.body());
       assertThat(view.path("deliveries").asLong()).as(prefix + i + ": " + read.body()).isEqualTo(1);

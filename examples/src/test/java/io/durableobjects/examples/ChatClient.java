@@ -26,11 +26,16 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
   private ChatClient(String url, boolean reading) throws Exception {
     this.reading = reading;
-    socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(url), this).get(20, TimeUnit.SECONDS);
+    socket =
+        HTTP.newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .buildAsync(URI.create(url), this)
+            .get(20, TimeUnit.SECONDS);
   }
 
   static ChatClient join(int port, String room, String name) throws Exception {
-    return new ChatClient("ws://127.0.0.1:" + port + "/v1/chat-room/by-name/" + room + "/ws?name=" + name);
+    return new ChatClient(
+        "ws://127.0.0.1:" + port + "/v1/chat-room/by-name/" + room + "/ws?name=" + name);
   }
 
   /** A client that never reads what it is sent (its TCP window fills up). */

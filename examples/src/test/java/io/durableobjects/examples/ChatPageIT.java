@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @ExtendWith(CassandraExtension.class)
 class ChatPageIT {
   private static final String PAGE = "/demo/chat";
+
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
 
@@ -136,7 +137,9 @@ class ChatPageIT {
   private static HeadlessChromium.Page openChatPage() {
     HeadlessChromium.Page page = chromium.openPage(baseUrl + PAGE);
     String loaded =
-        "location.pathname === " + js(PAGE) + " && document.readyState === 'complete'"
+        "location.pathname === "
+            + js(PAGE)
+            + " && document.readyState === 'complete'"
             + " && !!document.getElementById('join')";
     // The tab starts on about:blank; a wait begun there ends when the navigation replaces its
     // context, and is begun again on the page.

@@ -83,7 +83,11 @@ class ChatRoomIT {
       for (int i = 0; i < 30; i++) {
         assertThat(json(seen.get(i)).get("seq").asLong()).isEqualTo(i + 1);
       }
-      assertThat(seen).filteredOn(m -> m.contains("\"a3\"")).singleElement().asString().contains("\"from\":\"alice\"");
+      assertThat(seen)
+          .filteredOn(m -> m.contains("\"a3\""))
+          .singleElement()
+          .asString()
+          .contains("\"from\":\"alice\"");
 
       double evictions = evictions();
       // Idle past the 2 s timeout: the room leaves memory, the sockets stay.
@@ -99,7 +103,9 @@ class ChatRoomIT {
   }
 
   private static double evictions() throws Exception {
-    return NodeFixture.get(port, "/metrics").body().lines()
+    return NodeFixture.get(port, "/metrics")
+        .body()
+        .lines()
         .filter(line -> line.startsWith("durable_objects_evictions_total{namespace=\"chat-room\"}"))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .findFirst()
@@ -134,7 +140,10 @@ class ChatRoomIT {
         JsonNode binary = json(frank.next());
         assertThat(binary.get("text").asText()).isEqualTo("binary hello");
         assertThat(json(dave.next()).get("seq").asLong()).isEqualTo(3);
-        assertThat(json(NodeFixture.get(port, "/v1/chat-room/by-name/history/").body()).get("messages").size())
+        assertThat(
+                json(NodeFixture.get(port, "/v1/chat-room/by-name/history/").body())
+                    .get("messages")
+                    .size())
             .isEqualTo(3);
       }
     }
@@ -160,13 +169,16 @@ class ChatRoomIT {
       assertThat(room.get("members").toString()).isEqualTo("[\"fast\"]");
       assertThat(metric("durable_objects_websockets_dropped_total{reason=\"slow_client\"}"))
           .isGreaterThanOrEqualTo(1);
-      assertThat(metric("durable_objects_websockets_messages_received_total")).isGreaterThanOrEqualTo(600);
+      assertThat(metric("durable_objects_websockets_messages_received_total"))
+          .isGreaterThanOrEqualTo(600);
       assertThat(metric("durable_objects_websockets_open")).isGreaterThanOrEqualTo(1);
     }
   }
 
   private static double metric(String name) throws Exception {
-    return NodeFixture.get(port, "/metrics").body().lines()
+    return NodeFixture.get(port, "/metrics")
+        .body()
+        .lines()
         .filter(line -> line.startsWith(name + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .findFirst()
@@ -180,7 +192,8 @@ class ChatRoomIT {
         .isInstanceOf(java.net.http.WebSocketHandshakeException.class)
         .satisfies(
             e -> {
-              HttpResponse<?> response = ((java.net.http.WebSocketHandshakeException) e).getResponse();
+              HttpResponse<?> response =
+                  ((java.net.http.WebSocketHandshakeException) e).getResponse();
               assertThat(response.statusCode()).isEqualTo(400);
             });
   }

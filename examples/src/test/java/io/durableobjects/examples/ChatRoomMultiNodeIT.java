@@ -13,17 +13,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A room shared by clients connected to two different nodes of a three-node cluster on one
- * Cassandra (the run's shared cluster, {@link SharedInJvmCluster}): the node that hosts the room is stopped, the room moves to another node, and the
- * clients (whose sockets live on the surviving gateways) keep talking. No message that a client saw
- * acknowledged (broadcast back to it) is lost: all are in the room's history afterwards.
+ * Cassandra (the run's shared cluster, {@link SharedInJvmCluster}): the node that hosts the room is
+ * stopped, the room moves to another node, and the clients (whose sockets live on the surviving
+ * gateways) keep talking. No message that a client saw acknowledged (broadcast back to it) is lost:
+ * all are in the room's history afterwards.
  */
 @ExtendWith({CassandraExtension.class, SharedInJvmCluster.class})
 @Timeout(240)
 class ChatRoomMultiNodeIT {
 
   @Test
-  void theRoomMovesWhenItsNodeStopsAndItsMembersKeepTalking(InJvmCluster cluster)
-      throws Exception {
+  void theRoomMovesWhenItsNodeStopsAndItsMembersKeepTalking(InJvmCluster cluster) throws Exception {
     cluster.ensureNodes(3);
     List<DurableObjectsServer> nodes = cluster.nodes();
     // The room starts on whichever node sharding picks; find it.

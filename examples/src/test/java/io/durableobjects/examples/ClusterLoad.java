@@ -32,7 +32,14 @@ import java.util.stream.Collectors;
  */
 final class ClusterLoad implements AutoCloseable {
   /** What one request got: an HTTP status, or {@link #NO_ANSWER} (timeout or connection error). */
-  record Outcome(String object, int port, long startMillis, long endMillis, int status, String body, String retryAfter) {
+  record Outcome(
+      String object,
+      int port,
+      long startMillis,
+      long endMillis,
+      int status,
+      String body,
+      String retryAfter) {
     boolean ok() {
       return status == 200;
     }
@@ -43,6 +50,7 @@ final class ClusterLoad implements AutoCloseable {
   }
 
   static final int NO_ANSWER = -1;
+
   /** A request without an answer for this long counts as hanging. */
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
 
@@ -67,7 +75,10 @@ final class ClusterLoad implements AutoCloseable {
     for (int port : ports) {
       threads.add(daemon("ready-poller-" + port, () -> pollReadiness(port)));
     }
-    Await.until("every node ready for the load", Duration.ofSeconds(10), () -> ready.size() == ports.length);
+    Await.until(
+        "every node ready for the load",
+        Duration.ofSeconds(10),
+        () -> ready.size() == ports.length);
     for (int i = 0; i < clients; i++) {
       threads.add(daemon("client-" + i, this::sendUntilStopped));
     }
@@ -90,8 +101,8 @@ final class ClusterLoad implements AutoCloseable {
   }
 
   /**
-   * Per object, when (on this load's clock) its first acknowledged request among those that
-   * started at or after {@code since} was answered; objects without one are absent.
+   * Per object, when (on this load's clock) its first acknowledged request among those that started
+   * at or after {@code since} was answered; objects without one are absent.
    */
   Map<String, Long> firstSuccessesSince(long since) {
     Map<String, Long> first = new TreeMap<>();
@@ -109,15 +120,25 @@ final class ClusterLoad implements AutoCloseable {
    */
   void awaitAcknowledged(int more) throws InterruptedException {
     long target = acknowledged() + more;
-    Await.until(more + " more increments acknowledged", Duration.ofSeconds(60), () -> acknowledged() >= target);
+    Await.until(
+        more + " more increments acknowledged",
+        Duration.ofSeconds(60),
+        () -> acknowledged() >= target);
   }
 
-  /** Waits until {@code more} requests that started at or after {@code since} were acknowledged by the node on {@code port}. */
+  /**
+   * Waits until {@code more} requests that started at or after {@code since} were acknowledged by
+   * the node on {@code port}.
+   */
   void awaitAcknowledgedBy(int port, long since, int more) throws InterruptedException {
     Await.until(
         more + " increments acknowledged by the node on port " + port,
         Duration.ofSeconds(60),
-        () -> outcomes.stream().filter(o -> o.ok() && o.port() == port && o.startMillis() >= since).count() >= more);
+        () ->
+            outcomes.stream()
+                    .filter(o -> o.ok() && o.port() == port && o.startMillis() >= since)
+                    .count()
+                >= more);
   }
 
   private long acknowledged() {
@@ -172,7 +193,8 @@ final class ClusterLoad implements AutoCloseable {
       String object = objects.get(random.nextInt(objects.size()));
       HttpRequest request =
           HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + port + "/v1/counter/by-name/" + object + "/increment"))
+                  URI.create(
+                      "http://127.0.0.1:" + port + "/v1/counter/by-name/" + object + "/increment"))
               .timeout(CLIENT_TIMEOUT)
               // A careful client: the object applies the increment at most once, so the node may
               // send it again while the object moves between nodes.
@@ -208,9 +230,12 @@ final class ClusterLoad implements AutoCloseable {
         .collect(Collectors.groupingBy(Outcome::status, TreeMap::new, Collectors.counting()));
   }
 
-  /** The latency at {@code percentile} (0..100) of the acknowledged requests among {@code outcomes}. */
+  /**
+   * The latency at {@code percentile} (0..100) of the acknowledged requests among {@code outcomes}.
+   */
   static long latencyPercentile(List<Outcome> outcomes, double percentile) {
-    long[] sorted = outcomes.stream().filter(Outcome::ok).mapToLong(Outcome::latencyMillis).sorted().toArray();
+    long[] sorted =
+        outcomes.stream().filter(Outcome::ok).mapToLong(Outcome::latencyMillis).sorted().toArray();
     if (sorted.length == 0) {
       return 0;
     }
@@ -221,7 +246,8 @@ final class ClusterLoad implements AutoCloseable {
   /** Increments each of {@code objects} once, in turn, through the node on {@code port}. */
   static void incrementEach(int port, List<String> objects) throws Exception {
     for (String object : objects) {
-      assertThat(NodeFixture.post(port, "/v1/counter/by-name/" + object + "/increment").statusCode())
+      assertThat(
+              NodeFixture.post(port, "/v1/counter/by-name/" + object + "/increment").statusCode())
           .as("first increment of %s", object)
           .isEqualTo(200);
     }
@@ -246,7 +272,9 @@ final class ClusterLoad implements AutoCloseable {
           Long.parseLong(NodeFixture.get(port, "/v1/counter/by-name/" + object + "/").body());
       assertThat(acknowledged).as("counts acknowledged by %s", object).doesNotHaveDuplicates();
       if (!acknowledged.isEmpty()) {
-        assertThat(count).as("count of %s", object).isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1));
+        assertThat(count)
+            .as("count of %s", object)
+            .isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1));
       }
       assertThat(count)
           .as("count of %s", object)

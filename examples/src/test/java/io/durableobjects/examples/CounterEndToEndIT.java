@@ -41,7 +41,8 @@ class CounterEndToEndIT {
       HttpResponse<String> response = NodeFixture.get(port, "/v1/counter/by-name/e2e/");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("100");
-      assertThat(NodeFixture.post(port, "/v1/counter/by-name/e2e/increment").body()).isEqualTo("101");
+      assertThat(NodeFixture.post(port, "/v1/counter/by-name/e2e/increment").body())
+          .isEqualTo("101");
     }
 
     String persistenceId = "durable-object-counter|" + ObjectIds.fromName("counter", "e2e");

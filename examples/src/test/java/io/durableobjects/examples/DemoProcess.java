@@ -48,7 +48,9 @@ final class DemoProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder
         .environment()
-        .put("DO_CASSANDRA_CONTACT_POINTS", fixture.cassandra.host() + ":" + fixture.cassandra.cqlPort());
+        .put(
+            "DO_CASSANDRA_CONTACT_POINTS",
+            fixture.cassandra.host() + ":" + fixture.cassandra.cqlPort());
     builder.environment().put("DO_HTTP_PORT", Integer.toString(httpPort));
     builder.environment().remove("DO_DATA_DIR");
     builder.environment().putAll(environment);

@@ -42,7 +42,8 @@ final class ExampleNode implements AutoCloseable {
 
   /** A node whose configuration also has {@code overrides} (e.g. namespaces of test objects). */
   ExampleNode(String name, Config overrides) {
-    testKit = OneNodeCluster.start(name, overrides.withFallback(IN_MEMORY_SPIS), ConfigFactory.load());
+    testKit =
+        OneNodeCluster.start(name, overrides.withFallback(IN_MEMORY_SPIS), ConfigFactory.load());
   }
 
   DurableObjectNamespace namespace(String name) {

@@ -103,7 +103,8 @@ final class ForkedCluster implements AutoCloseable {
     processes[node].destroy();
     long max = TimeFactor.seconds(90).toSeconds();
     if (!processes[node].waitFor(max, TimeUnit.SECONDS)) {
-      throw new AssertionError("node " + (node + 1) + " did not stop within " + max + " s; see " + logs);
+      throw new AssertionError(
+          "node " + (node + 1) + " did not stop within " + max + " s; see " + logs);
     }
   }
 
@@ -134,8 +135,8 @@ final class ForkedCluster implements AutoCloseable {
   /**
    * All nodes' remoting addresses, the first node first (it forms the cluster), except {@code
    * restarted}: a node restarted into the running cluster must not be first in its own list, or it
-   * forms a second cluster when the others do not answer within seed-node-timeout (seen under
-   * load: both clusters then ran the same objects).
+   * forms a second cluster when the others do not answer within seed-node-timeout (seen under load:
+   * both clusters then ran the same objects).
    */
   private String seedNodes(int restarted) {
     StringJoiner seeds = new StringJoiner(",");

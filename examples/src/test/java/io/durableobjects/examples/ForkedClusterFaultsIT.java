@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Faults of whole nodes, one after the other on one three-node cluster of demo nodes (child JVMs,
  * as {@code bin/cluster} starts them, on the module's one Cassandra): starting the cluster is the
- * expensive part, so the scenarios share it. Each scenario uses objects of its own and leaves
- * three ready nodes behind.
+ * expensive part, so the scenarios share it. Each scenario uses objects of its own and leaves three
+ * ready nodes behind.
  *
  * <ol>
  *   <li>A rolling restart under steady load fails no request: each node in turn is stopped
@@ -42,14 +42,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       every acknowledged increment is still there, the objects of the killed node are served by
  *       the survivors again, and meanwhile the survivors answer promptly (503 with Retry-After,
  *       never a hang); every object's journal is still one chain written by one instance at a time
- *       (the chaos suite's journal check). Also: an increment acknowledged by the killed node right before the kill
- *       is read back, by the survivors and by the node started again; alarms set before the kill
- *       and due after it fire from the survivors, woken by the durable index, without the test
- *       touching the objects first.
+ *       (the chaos suite's journal check). Also: an increment acknowledged by the killed node right
+ *       before the kill is read back, by the survivors and by the node started again; alarms set
+ *       before the kill and due after it fire from the survivors, woken by the durable index,
+ *       without the test touching the objects first.
  * </ol>
  *
- * <p>Whole-cluster stop and start with overdue alarms: {@link AlarmDurabilityIT}. The long
- * versions with more faults: {@code bin/chaos}.
+ * <p>Whole-cluster stop and start with overdue alarms: {@link AlarmDurabilityIT}. The long versions
+ * with more faults: {@code bin/chaos}.
  */
 @ExtendWith(CassandraExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,7 +69,8 @@ class ForkedClusterFaultsIT {
     // balancer (polling every 100 ms) stops routing to a stopping node first, as Kubernetes would.
     // The split-brain resolver decides after 4 s of stable membership instead of the nodes' 7 s:
     // a killed node's objects are back about 2 x stable-after plus failure detection after the
-    // kill, and the test waits that out. What the test checks does not depend on the value; bin/chaos
+    // kill, and the test waits that out. What the test checks does not depend on the value;
+    // bin/chaos
     // runs with the production default.
     Map<String, String> environment =
         Map.of("DO_SHUTDOWN_UNREADY_DELAY", "2s", "DO_SBR_STABLE_AFTER", "4s");
@@ -111,10 +112,14 @@ class ForkedClusterFaultsIT {
     }
     List<Outcome> outcomes = load.stop();
 
-    List<Outcome> before = outcomes.stream().filter(o -> o.endMillis() < restarts.get(0)[0]).toList();
+    List<Outcome> before =
+        outcomes.stream().filter(o -> o.endMillis() < restarts.get(0)[0]).toList();
     List<Outcome> during =
         outcomes.stream()
-            .filter(o -> restarts.stream().anyMatch(r -> o.endMillis() >= r[0] && o.startMillis() <= r[1]))
+            .filter(
+                o ->
+                    restarts.stream()
+                        .anyMatch(r -> o.endMillis() >= r[0] && o.startMillis() <= r[1]))
             .toList();
     System.out.printf(
         "ForkedClusterFaultsIT rolling restart: %d requests while restarting 3 nodes in turn (%s ms each),"
@@ -137,8 +142,9 @@ class ForkedClusterFaultsIT {
 
   @Test
   @Order(2)
-  void killNineOfTheOldestNodeUnderLoadLosesNoAcknowledgedWriteAndItsObjectsAndAlarmsMoveToTheSurvivors()
-      throws Exception {
+  void
+      killNineOfTheOldestNodeUnderLoadLosesNoAcknowledgedWriteAndItsObjectsAndAlarmsMoveToTheSurvivors()
+          throws Exception {
     // After the rolling restart the first node is the oldest again (restarted first): it runs the
     // shard coordinator and the cluster singletons (the alarm poller), the hardest node to lose.
     int victim = 0;
@@ -183,8 +189,12 @@ class ForkedClusterFaultsIT {
     // The objects of the killed node are those whose calls failed after the kill (a 503, or no
     // answer); the others were served by the survivors throughout.
     Set<String> victims =
-        afterKillOnSurvivors.stream().filter(o -> !o.ok()).map(Outcome::object).collect(Collectors.toSet());
-    List<Long> affected = victims.stream().map(recoveredAfter::get).filter(t -> t != null).sorted().toList();
+        afterKillOnSurvivors.stream()
+            .filter(o -> !o.ok())
+            .map(Outcome::object)
+            .collect(Collectors.toSet());
+    List<Long> affected =
+        victims.stream().map(recoveredAfter::get).filter(t -> t != null).sorted().toList();
     System.out.printf(
         "ForkedClusterFaultsIT kill -9: %d requests, by status %s; after the kill on the survivors: %s;"
             + " %d of %d objects were unavailable, back after %s ms; slowest answer after the kill %d ms%n",
@@ -222,7 +232,9 @@ class ForkedClusterFaultsIT {
     // The killed node, started again, reads the increment back and goes on from it.
     cluster.restart(victim);
     int restarted = cluster.httpPort(victim);
-    assertThat(NodeFixture.get(restarted, k9).body()).as("k9 read by the restarted node").isEqualTo("20");
+    assertThat(NodeFixture.get(restarted, k9).body())
+        .as("k9 read by the restarted node")
+        .isEqualTo("20");
     assertThat(NodeFixture.post(restarted, k9 + "increment").body()).isEqualTo("21");
   }
 
@@ -246,7 +258,9 @@ class ForkedClusterFaultsIT {
             Duration.ofSeconds(120),
             () -> {
               Map<String, Long> served = load.firstSuccessesSince(killedAt);
-              return served.size() == objects.size() ? java.util.Optional.of(served) : java.util.Optional.empty();
+              return served.size() == objects.size()
+                  ? java.util.Optional.of(served)
+                  : java.util.Optional.empty();
             });
     Map<String, Long> after = new HashMap<>();
     first.forEach((object, at) -> after.put(object, at - killedAt));

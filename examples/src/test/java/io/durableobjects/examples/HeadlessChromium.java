@@ -42,6 +42,7 @@ import java.util.stream.Stream;
 final class HeadlessChromium implements AutoCloseable {
   /** Executable names looked for on the PATH, in this order. */
   static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
+
   /** A system property naming the executable, instead of looking on the PATH. */
   static final String EXECUTABLE_PROPERTY = "chromium.executable";
 
@@ -140,8 +141,8 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
-   * The Chromium executable: the one {@value #EXECUTABLE_PROPERTY} names, else the first of
-   * {@link #NAMES} on the PATH; empty if there is none.
+   * The Chromium executable: the one {@value #EXECUTABLE_PROPERTY} names, else the first of {@link
+   * #NAMES} on the PATH; empty if there is none.
    */
   static Optional<Path> find() {
     String configured = System.getProperty(EXECUTABLE_PROPERTY, "").strip();

@@ -32,8 +32,8 @@ import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
 /**
  * Nodes of one cluster, each a {@link DurableObjectsServer} (its own ActorSystem and HTTP port) in
  * this JVM, on the Cassandra keyspaces of a {@link NodeFixture}. The first node is the seed; nodes
- * started later join through the nodes alive at that time, so the cluster outlives its seed.
- * {@link #close()} stops every node still running.
+ * started later join through the nodes alive at that time, so the cluster outlives its seed. {@link
+ * #close()} stops every node still running.
  */
 final class InJvmCluster implements AutoCloseable {
   private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(60);
@@ -111,8 +111,8 @@ final class InJvmCluster implements AutoCloseable {
 
   /**
    * Cuts every connection between {@code node} and the other nodes (Artery's test-mode blackhole,
-   * so the nodes need {@code pekko.remote.artery.advanced.test-mode = on}). It stays reachable
-   * over HTTP and to Cassandra; the split-brain resolver is left to sort it out.
+   * so the nodes need {@code pekko.remote.artery.advanced.test-mode = on}). It stays reachable over
+   * HTTP and to Cassandra; the split-brain resolver is left to sort it out.
    */
   void isolate(DurableObjectsServer node) {
     RARP remoting = (RARP) RARP.apply(node.system().classicSystem());
@@ -151,7 +151,8 @@ final class InJvmCluster implements AutoCloseable {
             Set<Member> seen = new HashSet<>();
             Cluster.get(node.system()).state().getMembers().forEach(seen::add);
             settled &=
-                seen.size() == members && seen.stream().allMatch(m -> m.status() == MemberStatus.up());
+                seen.size() == members
+                    && seen.stream().allMatch(m -> m.status() == MemberStatus.up());
           }
           return settled;
         });

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 
 /**
  * The journal check of the chaos suite ({@code loadtest}'s {@code JournalDuplicates}), for the
- * fault tests here: every object's journal must be one chain written by one instance at a time.
- * For each object in the {@code events} table: no sequence number missing between the first and
- * the last, the fence's {@code highest_sequence_nr} equal to the last, and each writer's events one
- * run (once another instance wrote, the earlier one never wrote again). Needs events that were not
+ * fault tests here: every object's journal must be one chain written by one instance at a time. For
+ * each object in the {@code events} table: no sequence number missing between the first and the
+ * last, the fence's {@code highest_sequence_nr} equal to the last, and each writer's events one run
+ * (once another instance wrote, the earlier one never wrote again). Needs events that were not
  * deleted on a snapshot (the fixture's nodes snapshot every 1000 events only).
  */
 final class JournalChains {
@@ -47,19 +47,25 @@ final class JournalChains {
     return breaks;
   }
 
-  private static void check(String id, TreeMap<Long, String> chain, Long fence, List<String> breaks) {
+  private static void check(
+      String id, TreeMap<Long, String> chain, Long fence, List<String> breaks) {
     long expected = chain.firstKey();
     String writer = null;
     Set<String> replaced = new HashSet<>();
     for (Map.Entry<Long, String> event : chain.entrySet()) {
       if (event.getKey() != expected) {
-        breaks.add(id + ": sequence_nr " + expected + " missing (next present: " + event.getKey() + ")");
+        breaks.add(
+            id + ": sequence_nr " + expected + " missing (next present: " + event.getKey() + ")");
       }
       expected = event.getKey() + 1;
       String current = String.valueOf(event.getValue());
       if (!current.equals(writer)) {
         if (replaced.contains(current)) {
-          breaks.add(id + ": sequence_nr " + event.getKey() + " written by an instance another had replaced");
+          breaks.add(
+              id
+                  + ": sequence_nr "
+                  + event.getKey()
+                  + " written by an instance another had replaced");
         }
         if (writer != null) {
           replaced.add(writer);
@@ -68,7 +74,12 @@ final class JournalChains {
       }
     }
     if (fence == null || fence != chain.lastKey().longValue()) {
-      breaks.add(id + ": the fence says the last sequence number is " + fence + ", not " + chain.lastKey());
+      breaks.add(
+          id
+              + ": the fence says the last sequence number is "
+              + fence
+              + ", not "
+              + chain.lastKey());
     }
   }
 }

@@ -74,6 +74,7 @@ class LeaderboardTest {
     assertThat(top("bad", "n=0").status()).isEqualTo(400);
     assertThat(top("bad", "n=abc").status()).isEqualTo(400);
     assertThat(top("bad", "n=101").status()).isEqualTo(400);
-    assertThat(node.call("leaderboard", "bad", Request.of("DELETE", "/top")).status()).isEqualTo(405);
+    assertThat(node.call("leaderboard", "bad", Request.of("DELETE", "/top")).status())
+        .isEqualTo(405);
   }
 }

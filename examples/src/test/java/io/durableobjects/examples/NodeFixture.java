@@ -47,7 +47,8 @@ final class NodeFixture {
   Config nodeConfig() {
     StringBuilder hocon = new StringBuilder();
     nodeProperties().forEach((k, v) -> hocon.append(k).append(" = \"").append(v).append("\"\n"));
-    hocon.append("datastax-java-driver.basic.contact-points = [\"")
+    hocon
+        .append("datastax-java-driver.basic.contact-points = [\"")
         .append(cassandra.host())
         .append(':')
         .append(cassandra.cqlPort())

@@ -137,7 +137,8 @@ class ObjectsAcrossNodesIT {
   }
 
   private static long read(DurableObjectsServer node, String name) throws Exception {
-    HttpResponse<String> response = NodeFixture.get(httpPort(node), "/v1/counter/by-name/" + name + "/");
+    HttpResponse<String> response =
+        NodeFixture.get(httpPort(node), "/v1/counter/by-name/" + name + "/");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Long.parseLong(response.body());
   }

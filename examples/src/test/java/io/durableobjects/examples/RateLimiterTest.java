@@ -87,7 +87,8 @@ class RateLimiterTest {
 
   @Test
   void theDemoConfigurationAllowsAHundredAnHour() {
-    assertThat(RateLimiterSettings.fromConfig(ConfigFactory.load())).isEqualTo(new Limits(100, 3600));
+    assertThat(RateLimiterSettings.fromConfig(ConfigFactory.load()))
+        .isEqualTo(new Limits(100, 3600));
     assertThat(RateLimiterSettings.fromConfig(ConfigFactory.empty()))
         .isEqualTo(new Limits(100, 3600));
     assertThat(

@@ -57,8 +57,23 @@ class ReminderTest {
     assertThat(Reminder.parseDelay("8760h")).contains(Duration.ofDays(365));
     for (String bad :
         new String[] {
-          "", "0s", "0ms", "366d", "8761h", "31536000001ms", "-1s", "+1s", "5", "s", "5 s", "5S",
-          "1.5s", "5sec", "1w", "999999999999d", "9999999999999d"
+          "",
+          "0s",
+          "0ms",
+          "366d",
+          "8761h",
+          "31536000001ms",
+          "-1s",
+          "+1s",
+          "5",
+          "s",
+          "5 s",
+          "5S",
+          "1.5s",
+          "5sec",
+          "1w",
+          "999999999999d",
+          "9999999999999d"
         }) {
       assertThat(Reminder.parseDelay(bad)).as(bad).isEmpty();
     }

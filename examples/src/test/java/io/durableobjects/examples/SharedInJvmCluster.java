@@ -9,11 +9,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension: one {@link InJvmCluster} for every test class of the run that asks for one
- * (a parameter of type {@code InJvmCluster}), on the run's one Cassandra. Forming a cluster is
- * what these tests would otherwise repeat; nodes joining a running cluster are much cheaper. The
- * cluster lives in the root {@link ExtensionContext} store and JUnit closes it at the end of the
- * run. Register it after {@link CassandraExtension}:
+ * JUnit 5 extension: one {@link InJvmCluster} for every test class of the run that asks for one (a
+ * parameter of type {@code InJvmCluster}), on the run's one Cassandra. Forming a cluster is what
+ * these tests would otherwise repeat; nodes joining a running cluster are much cheaper. The cluster
+ * lives in the root {@link ExtensionContext} store and JUnit closes it at the end of the run.
+ * Register it after {@link CassandraExtension}:
  *
  * <pre>
  * &#64;ExtendWith({CassandraExtension.class, SharedInJvmCluster.class})
@@ -59,7 +59,8 @@ final class SharedInJvmCluster implements ParameterResolver {
             InJvmCluster.class,
             type ->
                 new InJvmCluster(
-                    new NodeFixture(SharedInJvmCluster.class, CassandraExtension.cassandra()), CONFIG),
+                    new NodeFixture(SharedInJvmCluster.class, CassandraExtension.cassandra()),
+                    CONFIG),
             InJvmCluster.class);
   }
 }

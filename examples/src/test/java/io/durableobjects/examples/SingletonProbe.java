@@ -1,8 +1,7 @@
 package io.durableobjects.examples;
 
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.util.Collection;
@@ -20,16 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>each instance gets a number at construction (an activation), increasing JVM-wide;
  *   <li>each request enters and leaves a per-object in-flight count, which must never exceed one;
- *   <li>an instance that serves a request after a newer instance of its object was constructed is
- *       a second live instance ("stale serve"): the old one should have been stopped before the
- *       new one was created. The number of instances alive when an instance serves is itself plus
- *       every newer one; its maximum is the "max concurrent instances".
+ *   <li>an instance that serves a request after a newer instance of its object was constructed is a
+ *       second live instance ("stale serve"): the old one should have been stopped before the new
+ *       one was created. The number of instances alive when an instance serves is itself plus every
+ *       newer one; its maximum is the "max concurrent instances".
  * </ul>
  *
  * <p>There is no deactivation callback, so an instance that silently lives on without serving is
  * not seen; one that serves is. {@code POST /increment} answers the new count, {@code GET /} the
- * count; both carry the serving instance's number in the {@code Instance} header, so that a
- * client can check that counts increase with instance numbers (commit order = instance order).
+ * count; both carry the serving instance's number in the {@code Instance} header, so that a client
+ * can check that counts increase with instance numbers (commit order = instance order).
  */
 public final class SingletonProbe implements FetchHandler {
   private static final String COUNT = "count";

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The detector of {@link SingletonProbe} sees a second live instance. Two one-node clusters in this
  * JVM that do not know each other are a split brain: each runs its own instance of the same object.
- * Serving from the old, the new and the old instance again is flagged, and both clusters answer
- * the same count for different increments, which the churn test's count check rejects.
+ * Serving from the old, the new and the old instance again is flagged, and both clusters answer the
+ * same count for different increments, which the churn test's count check rejects.
  */
 class SingletonProbeTest {
 

@@ -57,6 +57,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SingletonUnderChurnIT {
   private static final int OBJECTS = 50;
   private static final int CLIENTS = 6;
+
   /** How long a client keeps retrying one increment before it gives up (then counted). */
   private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(45);
 
@@ -223,7 +224,10 @@ class SingletonUnderChurnIT {
 
   private void awaitMoreAcknowledged(long more) throws InterruptedException {
     long target = acknowledged.get() + more;
-    Await.until(more + " more increments acknowledged", Duration.ofSeconds(60), () -> acknowledged.get() >= target);
+    Await.until(
+        more + " more increments acknowledged",
+        Duration.ofSeconds(60),
+        () -> acknowledged.get() >= target);
   }
 
   /** One client: increments random objects through random running nodes until the load stops. */

@@ -78,7 +78,8 @@ public final class AdminRoutes extends AllDirectives {
                                             path(
                                                 "namespaces",
                                                 () -> get(() -> complete(namespacesJson()))),
-                                            pathPrefix(PathMatchers.segment(), this::namespaceRoutes))))));
+                                            pathPrefix(
+                                                PathMatchers.segment(), this::namespaceRoutes))))));
   }
 
   private Route namespaceRoutes(String namespace) {
@@ -92,7 +93,10 @@ public final class AdminRoutes extends AllDirectives {
                     PathMatchers.segment(),
                     id ->
                         concat(
-                            get(() -> paged((limit, cursor) -> inspect(namespace, id, limit, cursor))),
+                            get(
+                                () ->
+                                    paged(
+                                        (limit, cursor) -> inspect(namespace, id, limit, cursor))),
                             delete(() -> answer(() -> deleteAll(namespace, id)))))));
   }
 
@@ -116,9 +120,7 @@ public final class AdminRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> list(
       String namespace, Optional<String> limit, Optional<String> cursor) {
     namespaces.apply(namespace); // 404 for an unknown namespace, before the query is judged
-    return admin
-        .listObjects(namespace, cursor, limit(limit))
-        .thenApply(AdminRoutes::pageJson);
+    return admin.listObjects(namespace, cursor, limit(limit)).thenApply(AdminRoutes::pageJson);
   }
 
   private CompletionStage<HttpResponse> inspect(

@@ -42,8 +42,13 @@ public record AuthSettings(boolean required, List<ApiToken> tokens, Optional<Str
 
   @Override
   public String toString() {
-    return "AuthSettings[required=" + required + ", tokens=" + tokens + ", admin="
-        + (adminToken.isPresent() ? "set" : "disabled") + "]";
+    return "AuthSettings[required="
+        + required
+        + ", tokens="
+        + tokens
+        + ", admin="
+        + (adminToken.isPresent() ? "set" : "disabled")
+        + "]";
   }
 
   /**
@@ -75,18 +80,23 @@ public record AuthSettings(boolean required, List<ApiToken> tokens, Optional<Str
         break;
       default:
         throw new ConfigException.BadValue(
-            c.origin(), "durable-objects.http.auth.required", "must be auto, on or off, got '" + mode + "'");
+            c.origin(),
+            "durable-objects.http.auth.required",
+            "must be auto, on or off, got '" + mode + "'");
     }
     if (required && tokens.isEmpty()) {
       throw new ConfigException.BadValue(
           c.origin(),
           "durable-objects.http.auth.tokens",
           "object traffic requires a bearer token"
-              + ("auto".equals(mode) ? " because the gateway binds the non-loopback address " + host : "")
+              + ("auto".equals(mode)
+                  ? " because the gateway binds the non-loopback address " + host
+                  : "")
               + ", but no token is configured: set DO_API_TOKENS (or durable-objects.http.auth.tokens),"
               + " or durable-objects.http.auth.required = off to serve without authentication");
     }
-    return new AuthSettings(required, tokens, admin.isEmpty() ? Optional.empty() : Optional.of(admin));
+    return new AuthSettings(
+        required, tokens, admin.isEmpty() ? Optional.empty() : Optional.of(admin));
   }
 
   private static List<ApiToken> parseTokens(String raw) {
@@ -107,7 +117,9 @@ public record AuthSettings(boolean required, List<ApiToken> tokens, Optional<Str
       if (!TOKEN.matcher(secret).matches()) {
         throw new ConfigException.BadValue(
             "durable-objects.http.auth.tokens",
-            "entry " + (i + 1) + " is not a valid token: tokens are 16 to 256 visible ASCII"
+            "entry "
+                + (i + 1)
+                + " is not a valid token: tokens are 16 to 256 visible ASCII"
                 + " characters without spaces or commas, optionally prefixed by 'namespace:'"
                 + " (value not shown)");
       }

@@ -15,15 +15,15 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.apache.pekko.stream.StreamTcpException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.apache.pekko.stream.StreamTcpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole HTTP surface of a node: object traffic, the admin API, health, metrics, the API
- * description and the configured static pages. Every response carries an {@code X-Request-Id}
- * (the client's, if it sent a valid one), and every error, including Pekko HTTP's own rejections,
+ * description and the configured static pages. Every response carries an {@code X-Request-Id} (the
+ * client's, if it sent a valid one), and every error, including Pekko HTTP's own rejections,
  * answers with the gateway's JSON error shape; unexpected failures are logged with the request ID
  * and answered without detail.
  */
@@ -44,8 +44,8 @@ public final class GatewayRoutes extends AllDirectives {
 
   /**
    * Reads and drops a request body the route does not use before it answers. Answering first and
-   * closing the connection while the client still sends (a GET with a large chunked body) makes
-   * the kernel reset the connection, and the client may lose the answer.
+   * closing the connection while the client still sends (a GET with a large chunked body) makes the
+   * kernel reset the connection, and the client may lose the answer.
    */
   private static Route discardingBody(java.util.function.Predicate<String> paths, Route route) {
     return DIRECTIVES.extractRequest(
@@ -122,7 +122,9 @@ public final class GatewayRoutes extends AllDirectives {
                     request -> {
                       // The client went away while its body was read: nobody reads this answer.
                       log.debug(
-                          "Request {}: the connection failed: {}", requestIdOf(request), e.getMessage());
+                          "Request {}: the connection failed: {}",
+                          requestIdOf(request),
+                          e.getMessage());
                       return complete(
                           ErrorResponses.of(
                               400, "bad_request", "the connection failed while the body was read"));
@@ -166,7 +168,9 @@ public final class GatewayRoutes extends AllDirectives {
                   && !response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 int status = response.status().intValue();
                 return ErrorResponses.of(
-                        status, codeFor(status), ErrorResponses.shorten(strict.getData().utf8String()))
+                        status,
+                        codeFor(status),
+                        ErrorResponses.shorten(strict.getData().utf8String()))
                     .addHeaders(response.getHeaders());
               }
               return response;

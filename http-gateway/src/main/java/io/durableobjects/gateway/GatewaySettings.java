@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * @param entityTimeout how long to wait for a request body to arrive completely
  * @param maxBodyBytes the largest request body accepted (413 above it)
  * @param maxInFlight object requests in flight at this node beyond which new ones get 503
- * @param maxInFlightPerObject requests in flight to one object from this node beyond which new
- *     ones get 429
+ * @param maxInFlightPerObject requests in flight to one object from this node beyond which new ones
+ *     get 429
  * @param shutdownUnreadyDelay how long a shutting-down node answers "not ready" before it stops
  *     accepting connections
  * @param shutdownDrain how long a shutting-down node lets in-flight requests finish
@@ -64,13 +64,16 @@ public record GatewaySettings(
     Config c = root.getConfig("durable-objects.http");
     String host = c.getString("host");
     if (host.isBlank()) {
-      throw new ConfigException.BadValue(c.origin(), "durable-objects.http.host", "must not be empty");
+      throw new ConfigException.BadValue(
+          c.origin(), "durable-objects.http.host", "must not be empty");
     }
     int port = port(c);
     Duration entityTimeout = c.getDuration("entity-timeout");
     if (entityTimeout.isZero() || entityTimeout.isNegative()) {
       throw new ConfigException.BadValue(
-          c.origin(), "durable-objects.http.entity-timeout", "must be positive, got " + entityTimeout);
+          c.origin(),
+          "durable-objects.http.entity-timeout",
+          "must be positive, got " + entityTimeout);
     }
     long maxBody = c.getBytes("max-body-size");
     if (maxBody < 0) {
@@ -123,14 +126,18 @@ public record GatewaySettings(
             value.origin(),
             key,
             "a static page's path is \"/\" or segments of letters, digits and . _ ~ - (not"
-                + " \".\" or \"..\"), each after one \"/\", got '" + path + "'");
+                + " \".\" or \"..\"), each after one \"/\", got '"
+                + path
+                + "'");
       }
       if (RESERVED_SEGMENTS.contains(segments.get(0))) {
         throw new ConfigException.BadValue(
             value.origin(),
             key,
             "a static page must not be under the gateway's own routes (/v1/, /admin/, /health/,"
-                + " /metrics, /openapi.yaml), got '" + path + "'");
+                + " /metrics, /openapi.yaml), got '"
+                + path
+                + "'");
       }
       if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
         throw new ConfigException.BadValue(

@@ -59,8 +59,8 @@ public final class StaticPages extends AllDirectives {
    *
    * @param pages URL path to resource name, as in {@link GatewaySettings#staticPages()}; a leading
    *     "/" of a resource name is ignored
-   * @throws ConfigException naming the key of a page whose resource does not exist or whose type
-   *     is not known
+   * @throws ConfigException naming the key of a page whose resource does not exist or whose type is
+   *     not known
    */
   public static StaticPages load(Map<String, String> pages, ClassLoader loader) {
     Map<String, HttpResponse> responses = new HashMap<>();

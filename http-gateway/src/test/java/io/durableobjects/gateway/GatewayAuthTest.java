@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * the node at start with a message naming the key; no token ever reaches the log.
  *
  * <p>Auth is the gateway's alone, so two scripted gateways ({@link ScriptedGateway}, no cluster)
- * take the requests: {@link #securedGateway} ({@code auth.required = on}, a second namespace {@code other}
- * for the namespace-scoped token) and {@link #openGateway} (auth auto on loopback, hence off; admin API
- * disabled by an empty admin token). Their objects echo and count the requests that reach them.
- * The start checks and the log check start real nodes.
+ * take the requests: {@link #securedGateway} ({@code auth.required = on}, a second namespace {@code
+ * other} for the namespace-scoped token) and {@link #openGateway} (auth auto on loopback, hence
+ * off; admin API disabled by an empty admin token). Their objects echo and count the requests that
+ * reach them. The start checks and the log check start real nodes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(90)
@@ -111,7 +111,8 @@ class GatewayAuthTest {
 
   private static CompletionStage<Response> counted(DurableObjectId id, Request request) {
     calls
-        .computeIfAbsent(id.namespace() + "/" + id.name().orElse(id.toString()), k -> new AtomicInteger())
+        .computeIfAbsent(
+            id.namespace() + "/" + id.name().orElse(id.toString()), k -> new AtomicInteger())
         .incrementAndGet();
     return ScriptedGateway.echo(id, request);
   }

@@ -22,7 +22,8 @@ class GatewayBoundaryTest {
 
   @Test
   void gatewayClassesReferenceNoCoreInternalClass() throws Exception {
-    Path classes = Path.of(ObjectRoutes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(ObjectRoutes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Path> classFiles;
     try (Stream<Path> files = Files.walk(classes)) {
       classFiles = files.filter(file -> file.toString().endsWith(".class")).toList();

@@ -235,7 +235,7 @@ class GatewayFuzzTest {
     try (GatewayNode node =
         GatewayNode.start(
             ConfigFactory.parseString(
-                """
+"""
 durable-objects.http.auth.required = on
 durable-objects.namespaces.other.class = "io.durableobjects.gateway.testing.TestObject"
 """))) {

@@ -17,9 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.ObjectIds;

@@ -48,15 +48,16 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The gateway's translation between HTTP and objects (/tmp/spec/api.md): what reaches an object,
  * what comes back, and every status the gateway itself answers (malformed input, unknown routes,
- * body limits, in-flight limits, request IDs, the error shape), against scripted namespaces
- * ({@link ScriptedGateway}) instead of a cluster. What needs real objects (state, storage limits,
- * ID rules, idempotency, timeouts, broken activations, the admin API's data, shutdown) is in
- * {@link GatewayStatusTest}.
+ * body limits, in-flight limits, request IDs, the error shape), against scripted namespaces ({@link
+ * ScriptedGateway}) instead of a cluster. What needs real objects (state, storage limits, ID rules,
+ * idempotency, timeouts, broken activations, the admin API's data, shutdown) is in {@link
+ * GatewayStatusTest}.
  */
 @Timeout(30)
 class GatewayTranslationTest {
   private static final int MIB = 1024 * 1024;
-  private static final String ADMIN = "Bearer " + io.durableobjects.gateway.testing.GatewayNode.ADMIN_TOKEN;
+  private static final String ADMIN =
+      "Bearer " + io.durableobjects.gateway.testing.GatewayNode.ADMIN_TOKEN;
 
   private static ScriptedGateway gateway;
   private static ScriptedGateway limited;
@@ -65,6 +66,7 @@ class GatewayTranslationTest {
 
   /** Requests the {@code held} objects have not answered yet, in arrival order. */
   private static final BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+
   /** How many requests each object name (or ID) has been sent. */
   private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
@@ -112,7 +114,9 @@ class GatewayTranslationTest {
    * whose code threw, {@code /fail?status=&code=} fails with that error; anything else echoes.
    */
   private static CompletionStage<Response> testObject(DurableObjectId id, Request request) {
-    calls.computeIfAbsent(id.name().orElse(id.toString()), k -> new AtomicInteger()).incrementAndGet();
+    calls
+        .computeIfAbsent(id.name().orElse(id.toString()), k -> new AtomicInteger())
+        .incrementAndGet();
     switch (request.path()) {
       case "/hold":
         CompletableFuture<Response> answer = new CompletableFuture<>();
@@ -720,7 +724,9 @@ class GatewayTranslationTest {
     assertRetryAfter(r);
     HttpResponse<String> refused = post(limitedBase, "/v1/test/by-name/full-4/increment", "");
     assertError(refused, 503, "overloaded");
-    assertThat(callsTo("full-3") + callsTo("full-4")).as("refused requests reach no object").isZero();
+    assertThat(callsTo("full-3") + callsTo("full-4"))
+        .as("refused requests reach no object")
+        .isZero();
 
     long start = System.nanoTime();
     HttpResponse<String> alive = get(limitedBase, "/health/alive");

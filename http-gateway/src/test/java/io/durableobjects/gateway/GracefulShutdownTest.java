@@ -74,8 +74,10 @@ class GracefulShutdownTest {
   private static final int TIMEOUT_MS = SLOW_MS + 5_000;
   private static final long ACCEPT_MARGIN_MS = 50;
   private static final int PIPELINED = 5;
+
   /** Requests each traffic loop has sent before the shutdown begins: the traffic is steady. */
   private static final int STEADY = 10;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request's outcome, with its timing. */
@@ -107,6 +109,7 @@ class GracefulShutdownTest {
     final AtomicLong serviceUnbind = new AtomicLong();
     final AtomicLong serviceRequestsDone = new AtomicLong();
     final AtomicLong serviceStop = new AtomicLong();
+
     /** Counted down once {@link #serviceUnbind} is set. */
     final CountDownLatch serviceUnbindStarted = new CountDownLatch(1);
   }

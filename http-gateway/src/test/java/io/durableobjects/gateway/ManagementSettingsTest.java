@@ -35,7 +35,8 @@ class ManagementSettingsTest {
     assertThat(
             defaults
                 .applyTo(config)
-                .getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"))
+                .getString(
+                    "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"))
         .isEqualTo("pekko.discovery");
   }
 

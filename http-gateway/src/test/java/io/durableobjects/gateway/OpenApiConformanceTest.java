@@ -83,6 +83,7 @@ class OpenApiConformanceTest {
 
   /** The values the running-node checks substitute for the path parameters. */
   private static final String NAMESPACE = "test";
+
   private static final String NAME = "conformance";
   private static final String OBJECT_PATH = "echo/a/b";
 
@@ -154,7 +155,9 @@ class OpenApiConformanceTest {
         assertThat(p.path("in").asText())
             .as("parameter %s of %s", p.path("name").asText(), op)
             .isIn("path", "query", "header", "cookie");
-        assertThat(p.has("schema")).as("parameter %s of %s has a schema", p.path("name"), op).isTrue();
+        assertThat(p.has("schema"))
+            .as("parameter %s of %s has a schema", p.path("name"), op)
+            .isTrue();
         if (p.path("in").asText().equals("path")) {
           declared.add(p.path("name").asText());
           assertThat(p.path("required").asBoolean())
@@ -182,7 +185,9 @@ class OpenApiConformanceTest {
         String code = e.getKey();
         JsonNode response = resolve(doc, e.getValue());
         String what = op + " " + code;
-        assertThat(response.path("description").asText()).as("description of %s", what).isNotBlank();
+        assertThat(response.path("description").asText())
+            .as("description of %s", what)
+            .isNotBlank();
         assertThat(response.path("headers").has("X-Request-Id"))
             .as("%s documents X-Request-Id", what)
             .isTrue();
@@ -194,7 +199,9 @@ class OpenApiConformanceTest {
           assertThat(response.at("/content/application~1json/schema/$ref").asText())
               .as("%s answers the error schema", what)
               .isEqualTo("#/components/schemas/Error");
-          assertThat(response.path("content").size()).as("%s has one media type", what).isEqualTo(1);
+          assertThat(response.path("content").size())
+              .as("%s has one media type", what)
+              .isEqualTo(1);
         }
         if (status == 429 || status == 503) {
           assertThat(response.path("headers").has("Retry-After"))
@@ -263,7 +270,8 @@ class OpenApiConformanceTest {
     validate(
         doc,
         json("{\"$ref\": \"#/components/schemas/ObjectView\"}"),
-        json("{\"id\": \"XYZ\", \"keyCount\": -1, \"entries\": [{\"key\": \"k\"}], \"name\": null}"),
+        json(
+            "{\"id\": \"XYZ\", \"keyCount\": -1, \"entries\": [{\"key\": \"k\"}], \"name\": null}"),
         "$",
         problems);
     assertThat(problems)
@@ -308,8 +316,7 @@ class OpenApiConformanceTest {
 
   @Test
   void noStaticPageCanTakeADocumentedPath() throws IOException {
-    assertThat(
-            GatewaySettings.fromConfig(ConfigFactory.defaultReference().resolve()).staticPages())
+    assertThat(GatewaySettings.fromConfig(ConfigFactory.defaultReference().resolve()).staticPages())
         .as("static pages by default")
         .isEmpty();
     for (Operation op : operations(spec())) {
@@ -347,7 +354,8 @@ class OpenApiConformanceTest {
     assertThat(
             node.send(
                     authorized(
-                            HttpRequest.newBuilder(node.uri("/v1/test/by-name/" + NAME + "/increment")),
+                            HttpRequest.newBuilder(
+                                node.uri("/v1/test/by-name/" + NAME + "/increment")),
                             GatewayNode.API_TOKEN)
                         .POST(HttpRequest.BodyPublishers.noBody()))
                 .statusCode())
@@ -447,7 +455,10 @@ class OpenApiConformanceTest {
           if (example != null || p.path("required").asBoolean()) {
             assertThat(example).as("an example for required query parameter %s", name).isNotNull();
             query.append(query.length() == 0 ? "?" : "&");
-            query.append(name).append('=').append(URLEncoder.encode(example, StandardCharsets.UTF_8));
+            query
+                .append(name)
+                .append('=')
+                .append(URLEncoder.encode(example, StandardCharsets.UTF_8));
           }
           break;
         case "header":
@@ -468,7 +479,10 @@ class OpenApiConformanceTest {
     if (requestBody.isObject()) {
       Map.Entry<String, JsonNode> media = requestBody.path("content").fields().next();
       JsonNode example = media.getValue().path("example");
-      String text = example.isMissingNode() ? "{}" : example.isTextual() ? example.asText() : example.toString();
+      String text =
+          example.isMissingNode()
+              ? "{}"
+              : example.isTextual() ? example.asText() : example.toString();
       body = HttpRequest.BodyPublishers.ofString(text);
       request.header(
           "Content-Type", media.getKey().contains("*") ? "application/json" : media.getKey());
@@ -477,7 +491,8 @@ class OpenApiConformanceTest {
   }
 
   private static String exampleOf(JsonNode parameter) {
-    JsonNode example = parameter.has("example") ? parameter.get("example") : parameter.at("/schema/example");
+    JsonNode example =
+        parameter.has("example") ? parameter.get("example") : parameter.at("/schema/example");
     return example.isMissingNode() || example.isNull() ? null : example.asText();
   }
 
@@ -507,22 +522,38 @@ class OpenApiConformanceTest {
 
   // ------------------------------------------------------------------ responses against the spec
 
-  /** Records in {@code failures} every way {@code response} departs from what {@code op} documents. */
+  /**
+   * Records in {@code failures} every way {@code response} departs from what {@code op} documents.
+   */
   private static void checkResponse(
-      JsonNode doc, Operation op, HttpResponse<String> response, String requestId, List<String> failures) {
+      JsonNode doc,
+      Operation op,
+      HttpResponse<String> response,
+      String requestId,
+      List<String> failures) {
     int status = response.statusCode();
     String what = op + " -> " + status + " " + abbreviate(response.body());
     JsonNode documented = op.node.path("responses").path(Integer.toString(status));
     if (documented.isMissingNode()) {
-      failures.add(what + ": status not documented (documented: " + texts(fieldNames(op.node.path("responses"))) + ")");
+      failures.add(
+          what
+              + ": status not documented (documented: "
+              + texts(fieldNames(op.node.path("responses")))
+              + ")");
       return;
     }
     documented = resolve(doc, documented);
     Optional<String> echoed = response.headers().firstValue("X-Request-Id");
     boolean sent = response.request().headers().firstValue("X-Request-Id").isPresent();
-    if (sent ? !echoed.equals(Optional.of(requestId)) : !echoed.orElse("").matches("[0-9a-f]{32}")) {
+    if (sent
+        ? !echoed.equals(Optional.of(requestId))
+        : !echoed.orElse("").matches("[0-9a-f]{32}")) {
       failures.add(
-          what + ": X-Request-Id " + echoed + ", expected " + (sent ? requestId : "a generated one"));
+          what
+              + ": X-Request-Id "
+              + echoed
+              + ", expected "
+              + (sent ? requestId : "a generated one"));
     }
     Iterator<String> headers = documented.path("headers").fieldNames();
     while (headers.hasNext()) {
@@ -563,10 +594,11 @@ class OpenApiConformanceTest {
   /**
    * A small JSON Schema check covering what the description uses: {@code $ref}, {@code type},
    * {@code nullable}, {@code required}, {@code properties}, {@code items}, {@code enum}, {@code
-   * pattern}, {@code minimum}/{@code maximum}, {@code minLength}/{@code maxLength}, {@code
-   * format: date-time}, {@code oneOf}.
+   * pattern}, {@code minimum}/{@code maximum}, {@code minLength}/{@code maxLength}, {@code format:
+   * date-time}, {@code oneOf}.
    */
-  private static void validate(JsonNode doc, JsonNode schema, JsonNode value, String at, List<String> problems) {
+  private static void validate(
+      JsonNode doc, JsonNode schema, JsonNode value, String at, List<String> problems) {
     schema = resolve(doc, schema);
     if (value.isNull()) {
       if (schema.has("type") && !schema.path("nullable").asBoolean()) {
@@ -600,8 +632,10 @@ class OpenApiConformanceTest {
     }
     if (value.isTextual()) {
       String s = value.asText();
-      if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
-        problems.add(at + " = \"" + abbreviate(s) + "\" does not match " + schema.get("pattern").asText());
+      if (schema.has("pattern")
+          && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
+        problems.add(
+            at + " = \"" + abbreviate(s) + "\" does not match " + schema.get("pattern").asText());
       }
       if (schema.has("minLength") && s.length() < schema.get("minLength").asInt()) {
         problems.add(at + " is shorter than " + schema.get("minLength"));
@@ -673,7 +707,8 @@ class OpenApiConformanceTest {
       Map.Entry<String, JsonNode> path = paths.next();
       for (String method : HTTP_METHODS) {
         if (path.getValue().has(method)) {
-          ops.add(new Operation(path.getKey(), method, path.getValue(), path.getValue().get(method)));
+          ops.add(
+              new Operation(path.getKey(), method, path.getValue(), path.getValue().get(method)));
         }
       }
     }
@@ -761,7 +796,8 @@ class OpenApiConformanceTest {
   /** One node for the running-node checks, with auth on so that the security is exercised too. */
   private static synchronized GatewayNode node() {
     if (node == null) {
-      node = GatewayNode.start(ConfigFactory.parseString("durable-objects.http.auth.required = on"));
+      node =
+          GatewayNode.start(ConfigFactory.parseString("durable-objects.http.auth.required = on"));
     }
     return node;
   }

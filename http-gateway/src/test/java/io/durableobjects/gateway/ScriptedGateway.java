@@ -1,7 +1,5 @@
 package io.durableobjects.gateway;
 
-import io.durableobjects.core.internal.IdempotencyKeys;
-import io.durableobjects.core.internal.ObjectIdFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
@@ -16,6 +14,8 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.UnknownNamespaceException;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.internal.IdempotencyKeys;
+import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.spi.CatalogPage;
 import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.testing.GatewayNode;
@@ -43,10 +43,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The gateway's whole HTTP surface, assembled as a node assembles it ({@link
- * GatewayAssembly#routes}) and bound on a free port, in front of scripted namespaces: public
- * {@link DurableObjectNamespace}s whose objects answer what each test scripts. No cluster, no
- * journal: a test of the gateway's translation (statuses, error bodies, headers, auth, limits) runs
- * in milliseconds. Configured like {@link GatewayNode} (same tokens; object-traffic auth off unless
+ * GatewayAssembly#routes}) and bound on a free port, in front of scripted namespaces: public {@link
+ * DurableObjectNamespace}s whose objects answer what each test scripts. No cluster, no journal: a
+ * test of the gateway's translation (statuses, error bodies, headers, auth, limits) runs in
+ * milliseconds. Configured like {@link GatewayNode} (same tokens; object-traffic auth off unless
  * the overrides turn it on).
  */
 final class ScriptedGateway implements AutoCloseable {
@@ -68,7 +68,8 @@ final class ScriptedGateway implements AutoCloseable {
 
   /**
    * An RPC call as the object got it: the object, the method, the JSON arguments, and the
-   * Idempotency-Key the call carried (the stub's, from {@link DurableObjectStub#withIdempotencyKey}).
+   * Idempotency-Key the call carried (the stub's, from {@link
+   * DurableObjectStub#withIdempotencyKey}).
    */
   record RpcCall(
       DurableObjectId id, String method, String jsonArguments, Optional<String> idempotencyKey) {}
@@ -85,14 +86,16 @@ final class ScriptedGateway implements AutoCloseable {
     this.binding = binding;
   }
 
-  /** A gateway for {@code scripts} (namespace name to script), configured with {@code overrides}. */
+  /**
+   * A gateway for {@code scripts} (namespace name to script), configured with {@code overrides}.
+   */
   static ScriptedGateway start(Config overrides, Map<String, Script> scripts) {
     return start(overrides, scripts, Map.of());
   }
 
   /**
-   * Like {@link #start(Config, Map)}, and the objects of the namespaces in {@code rpcScripts} answer
-   * RPC calls by name from their script (those of the other namespaces make no RPC calls).
+   * Like {@link #start(Config, Map)}, and the objects of the namespaces in {@code rpcScripts}
+   * answer RPC calls by name from their script (those of the other namespaces make no RPC calls).
    */
   static ScriptedGateway start(
       Config overrides, Map<String, Script> scripts, Map<String, RpcScript> rpcScripts) {

@@ -20,7 +20,8 @@ class SeedNodesTest {
 
   @Test
   void badEntriesAreRefusedWithTheVariableAndEntryNamed() {
-    for (String bad : new String[] {"127.0.0.1", ":2551", "host:0", "host:70000", "host:port", "a b:1"}) {
+    for (String bad :
+        new String[] {"127.0.0.1", ":2551", "host:0", "host:70000", "host:port", "a b:1"}) {
       assertThatThrownBy(() -> SeedNodes.parse(bad, "durable-objects"))
           .isInstanceOf(ConfigException.BadValue.class)
           .hasMessageContaining("DO_SEED_NODES")

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Bodies up to the gateway's limit (1 MiB) reach objects hosted on another node, and large answers
- * come back: the default remoting frame (256 KiB) would drop them, and the caller would wait for
- * a timeout.
+ * come back: the default remoting frame (256 KiB) would drop them, and the caller would wait for a
+ * timeout.
  */
 @Timeout(120)
 class TwoNodeLargeMessageTest {
@@ -33,7 +33,9 @@ class TwoNodeLargeMessageTest {
     try (GatewayNode a =
             GatewayNode.start(
                 ConfigFactory.parseString(
-                    "pekko.remote.artery.canonical.port = " + seedPort + "\n"
+                    "pekko.remote.artery.canonical.port = "
+                        + seedPort
+                        + "\n"
                         + "pekko.cluster.seed-nodes = [\"pekko://durable-objects@127.0.0.1:"
                         + seedPort
                         + "\"]"));
@@ -62,13 +64,15 @@ class TwoNodeLargeMessageTest {
       // on either node.
       String large = "y".repeat(900 * 1024);
       for (int i = 0; i < 8; i++) {
-        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<String> echoed =
+            new java.util.concurrent.CompletableFuture<>();
         StringBuilder partial = new StringBuilder();
         java.net.http.WebSocket ws =
             java.net.http.HttpClient.newHttpClient()
                 .newWebSocketBuilder()
                 .buildAsync(
-                    java.net.URI.create("ws://127.0.0.1:" + a.port() + "/v1/test/by-name/ws-large-" + i + "/ws"),
+                    java.net.URI.create(
+                        "ws://127.0.0.1:" + a.port() + "/v1/test/by-name/ws-large-" + i + "/ws"),
                     new java.net.http.WebSocket.Listener() {
                       @Override
                       public java.util.concurrent.CompletionStage<?> onText(
@@ -84,7 +88,8 @@ class TwoNodeLargeMessageTest {
                 .get(20, java.util.concurrent.TimeUnit.SECONDS);
         ws.sendText(large, true).get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(echoed.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasSize(large.length());
-        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "")
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
       }
     }
   }

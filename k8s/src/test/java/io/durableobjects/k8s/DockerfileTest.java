@@ -44,10 +44,15 @@ class DockerfileTest {
   @Test
   void exposesThePortsTheDeploymentUses() throws IOException {
     List<String> exposed = List.of(instructions(dockerfile(), "EXPOSE").get(0).split("\\s+"));
-    JsonNode deployment =
-        Manifests.parse(Manifests.K8S.resolve("base/deployment.yaml")).get(0);
+    JsonNode deployment = Manifests.parse(Manifests.K8S.resolve("base/deployment.yaml")).get(0);
     List<String> ports = new ArrayList<>();
-    deployment.path("spec").path("template").path("spec").path("containers").get(0).path("ports")
+    deployment
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("ports")
         .forEach(p -> ports.add(p.path("containerPort").asText()));
     assertThat(exposed).containsExactlyInAnyOrderElementsOf(ports);
   }
@@ -59,9 +64,11 @@ class DockerfileTest {
     // The examples module copies its runtime dependencies to target/lib (maven-dependency-plugin)
     // and builds durable-objects-examples-<version>.jar: the paths the build stage copies.
     String pom = Files.readString(Manifests.REPO.resolve("examples/pom.xml"));
-    assertThat(pom).contains("<artifactId>durable-objects-examples</artifactId>")
+    assertThat(pom)
+        .contains("<artifactId>durable-objects-examples</artifactId>")
         .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
-    assertThat(text).contains("cp examples/target/lib/*.jar /out/lib/")
+    assertThat(text)
+        .contains("cp examples/target/lib/*.jar /out/lib/")
         .contains("cp examples/target/durable-objects-examples-*.jar /out/lib/")
         .contains("COPY --from=build /out/lib /app/lib");
     // After a package in this checkout (the full build), the paths are really there.
@@ -69,7 +76,8 @@ class DockerfileTest {
     if (Files.isDirectory(lib)) {
       try (var jars = Files.list(lib)) {
         assertThat(jars.anyMatch(j -> j.getFileName().toString().startsWith("pekko-management_")))
-            .as("Pekko Management is on the node's runtime classpath").isTrue();
+            .as("Pekko Management is on the node's runtime classpath")
+            .isTrue();
       }
     }
     // The build context excludes build outputs; the sources it needs stay in.

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * .ports[0].containerPort}):
  *
  * <ul>
- *   <li>unknown fields (a misspelled {@code minReadySecond}: the API server would drop or refuse it);
+ *   <li>unknown fields (a misspelled {@code minReadySecond}: the API server would drop or refuse
+ *       it);
  *   <li>values of the wrong type (a string where an integer belongs, a scalar where an object or a
  *       list belongs, a quantity such as {@code 1GB} that Kubernetes cannot parse);
  *   <li>missing required fields (a Deployment without {@code spec.selector}, a container without
@@ -38,8 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       is not silently skipped) and a resource without {@code metadata.name}.
  * </ul>
  *
- * <p>Not checked: semantic rules the API server applies beyond the schema (label syntax, port ranges,
- * immutable fields), and custom resources.
+ * <p>Not checked: semantic rules the API server applies beyond the schema (label syntax, port
+ * ranges, immutable fields), and custom resources.
  */
 final class KubernetesSchemaValidator {
 
@@ -79,8 +80,14 @@ final class KubernetesSchemaValidator {
     String model = KINDS.get(apiVersion + "/" + kind);
     if (model == null) {
       problems.add(
-          label + ": unknown apiVersion/kind '" + apiVersion + "' '" + kind + "' (known: "
-              + String.join(", ", new java.util.TreeSet<>(KINDS.keySet())) + ")");
+          label
+              + ": unknown apiVersion/kind '"
+              + apiVersion
+              + "' '"
+              + kind
+              + "' (known: "
+              + String.join(", ", new java.util.TreeSet<>(KINDS.keySet()))
+              + ")");
       return problems;
     }
     if (name.isEmpty()) {
@@ -106,7 +113,12 @@ final class KubernetesSchemaValidator {
         return;
       }
       for (int i = 0; i < value.size(); i++) {
-        walk(value.get(i), parameterized.getActualTypeArguments()[0], path + "[" + i + "]", label, out);
+        walk(
+            value.get(i),
+            parameterized.getActualTypeArguments()[0],
+            path + "[" + i + "]",
+            label,
+            out);
       }
     } else if (type instanceof ParameterizedType parameterized && Map.class.isAssignableFrom(raw)) {
       if (!value.isObject()) {
@@ -120,7 +132,11 @@ final class KubernetesSchemaValidator {
       }
     } else if (isModel(raw)) {
       if (!value.isObject()) {
-        out.add(problem(label, path, "must be a mapping (" + raw.getSimpleName() + "), got " + describe(value)));
+        out.add(
+            problem(
+                label,
+                path,
+                "must be a mapping (" + raw.getSimpleName() + "), got " + describe(value)));
         return;
       }
       Map<String, Type> fields = fieldTypes(raw);
@@ -135,8 +151,14 @@ final class KubernetesSchemaValidator {
         Type fieldType = fields.get(entry.getKey());
         if (fieldType == null) {
           out.add(
-              problem(label, fieldPath, "unknown field (not in " + raw.getSimpleName() + "; known: "
-                  + String.join(", ", new java.util.TreeSet<>(fields.keySet())) + ")"));
+              problem(
+                  label,
+                  fieldPath,
+                  "unknown field (not in "
+                      + raw.getSimpleName()
+                      + "; known: "
+                      + String.join(", ", new java.util.TreeSet<>(fields.keySet()))
+                      + ")"));
         } else if (!entry.getValue().isNull()) {
           walk(entry.getValue(), fieldType, fieldPath, label, out);
         }
@@ -222,7 +244,11 @@ final class KubernetesSchemaValidator {
           }
           if (!types.keySet().equals(names)) {
             throw new IllegalStateException(
-                m.getSimpleName() + ": fields " + types.keySet() + " differ from openapiFields " + names);
+                m.getSimpleName()
+                    + ": fields "
+                    + types.keySet()
+                    + " differ from openapiFields "
+                    + names);
           }
           return Map.copyOf(types);
         });
@@ -248,8 +274,15 @@ final class KubernetesSchemaValidator {
 
   private static String describe(JsonNode value) {
     String kind =
-        value.isTextual() ? "string" : value.isNumber() ? "number" : value.isBoolean() ? "boolean"
-            : value.isArray() ? "list" : value.isObject() ? "mapping" : value.getNodeType().toString();
+        value.isTextual()
+            ? "string"
+            : value.isNumber()
+                ? "number"
+                : value.isBoolean()
+                    ? "boolean"
+                    : value.isArray()
+                        ? "list"
+                        : value.isObject() ? "mapping" : value.getNodeType().toString();
     String text = value.toString();
     return kind + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The validator on small fixtures (src/test/resources/fixtures): a valid Deployment passes, and each
- * kind of defect is reported with its path.
+ * The validator on small fixtures (src/test/resources/fixtures): a valid Deployment passes, and
+ * each kind of defect is reported with its path.
  */
 class KubernetesSchemaValidatorTest {
 

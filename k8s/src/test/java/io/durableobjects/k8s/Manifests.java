@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class Manifests {
   /** The module directory (k8s/), where Maven runs the tests. */
   static final Path K8S = Path.of("").toAbsolutePath();
+
   /** The repository root. */
   static final Path REPO = K8S.getParent();
 

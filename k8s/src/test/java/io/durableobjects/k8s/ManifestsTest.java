@@ -26,9 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The manifests of k8s/: the base's files are valid Kubernetes resources (always checked, no tools
  * needed); and, where {@code kubectl} is installed, the base and both overlays render with {@code
- * kubectl kustomize}, every rendered resource is valid, and the project's invariants hold (probes on
- * the management port, rolling updates without unavailability, selectors that match the node pods,
- * the RBAC that discovery needs, only environment variables the node reads, resources and JVM flags).
+ * kubectl kustomize}, every rendered resource is valid, and the project's invariants hold (probes
+ * on the management port, rolling updates without unavailability, selectors that match the node
+ * pods, the RBAC that discovery needs, only environment variables the node reads, resources and JVM
+ * flags).
  */
 class ManifestsTest {
   private static final Set<String> KUSTOMIZATIONS =
@@ -37,9 +38,16 @@ class ManifestsTest {
   @Test
   void theBaseFilesAreValidKubernetesResources() {
     List<JsonNode> documents = Manifests.resourcesOf(Manifests.K8S.resolve("base"));
-    assertThat(documents).extracting(d -> d.path("kind").asText())
-        .contains("Deployment", "Role", "RoleBinding", "ServiceAccount", "Service",
-            "PodDisruptionBudget", "Job");
+    assertThat(documents)
+        .extracting(d -> d.path("kind").asText())
+        .contains(
+            "Deployment",
+            "Role",
+            "RoleBinding",
+            "ServiceAccount",
+            "Service",
+            "PodDisruptionBudget",
+            "Job");
     assertThat(documents.stream().flatMap(d -> KubernetesSchemaValidator.validate(d).stream()))
         .isEmpty();
   }
@@ -49,15 +57,18 @@ class ManifestsTest {
   void rendersValidatesAndKeepsTheInvariants(String kustomization) {
     assertThat(KUSTOMIZATIONS).contains(kustomization);
     Optional<Path> kubectl = Manifests.kubectl();
-    // On CI (CI=true, as .ci/run runs) a missing kubectl fails the rendering instead of skipping it.
+    // On CI (CI=true, as .ci/run runs) a missing kubectl fails the rendering instead of skipping
+    // it.
     if (kubectl.isEmpty() && "true".equalsIgnoreCase(String.valueOf(System.getenv("CI")).strip())) {
       throw new AssertionError(
-          "kubectl is not on the PATH and CI=true: cannot render k8s/" + kustomization
+          "kubectl is not on the PATH and CI=true: cannot render k8s/"
+              + kustomization
               + " (.ci/run installs it when missing)");
     }
     Assumptions.assumeTrue(
         kubectl.isPresent(),
-        "kubectl is not on the PATH: not rendering k8s/" + kustomization
+        "kubectl is not on the PATH: not rendering k8s/"
+            + kustomization
             + " (the base's files are still validated by theBaseFilesAreValidKubernetesResources)");
     List<JsonNode> rendered = Manifests.render(kubectl.get(), Manifests.K8S.resolve(kustomization));
 
@@ -94,7 +105,9 @@ class ManifestsTest {
     /** The data of the ConfigMap whose rendered name is {@code renderedName}. */
     private Map<String, String> configMap(String renderedName) {
       Map<String, String> data = new LinkedHashMap<>();
-      one("ConfigMap", renderedName).path("data").fields()
+      one("ConfigMap", renderedName)
+          .path("data")
+          .fields()
           .forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
       return data;
     }
@@ -128,8 +141,10 @@ class ManifestsTest {
 
       // Ports: what the node binds (its settings) is what the manifests publish and probe.
       Map<String, Integer> ports = new HashMap<>();
-      node.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-      assertThat(ports).containsEntry("http", Integer.parseInt(env.get("DO_HTTP_PORT")))
+      node.path("ports")
+          .forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+      assertThat(ports)
+          .containsEntry("http", Integer.parseInt(env.get("DO_HTTP_PORT")))
           .containsEntry("remoting", Integer.parseInt(env.get("DO_REMOTE_PORT")))
           .containsEntry("management", Integer.parseInt(env.get("DO_MANAGEMENT_PORT")));
 
@@ -141,13 +156,15 @@ class ManifestsTest {
       assertThat(node.path("readinessProbe").path("timeoutSeconds").asInt()).isGreaterThan(3);
 
       // Management and bootstrap through the Kubernetes API, addressed by pod IP.
-      assertThat(env).containsEntry("DO_MANAGEMENT_ENABLED", "true")
+      assertThat(env)
+          .containsEntry("DO_MANAGEMENT_ENABLED", "true")
           .containsEntry("DO_DISCOVERY_METHOD", "kubernetes-api")
           .doesNotContainKey("DO_SEED_NODES");
       for (String podIp : List.of("DO_REMOTE_HOST", "DO_MANAGEMENT_HOST")) {
         JsonNode var = envVar(node, podIp);
         assertThat(var.path("valueFrom").path("fieldRef").path("fieldPath").asText())
-            .as("%s from the downward API", podIp).isEqualTo("status.podIP");
+            .as("%s from the downward API", podIp)
+            .isEqualTo("status.podIP");
       }
       // The bootstrap's label selector selects the node pods, and no other pods.
       Map<String, String> selector = parseSelector(env.get("DO_BOOTSTRAP_LABEL_SELECTOR"));
@@ -156,8 +173,9 @@ class ManifestsTest {
         JsonNode template = other.path("spec").path("template");
         if (template.isObject() && other != deployment) {
           assertThat(labels(template.path("metadata").path("labels")).entrySet())
-              .as("%s %s must not match the bootstrap selector", other.path("kind").asText(),
-                  other.path("metadata").path("name").asText())
+              .as(
+                  "%s %s must not match the bootstrap selector",
+                  other.path("kind").asText(), other.path("metadata").path("name").asText())
               .matches(entries -> !entries.containsAll(selector.entrySet()));
         }
       }
@@ -166,12 +184,15 @@ class ManifestsTest {
 
       // The PodDisruptionBudget and the Service select the node pods.
       JsonNode pdb = one("PodDisruptionBudget", "durable-objects");
-      assertThat(podLabels).containsAllEntriesOf(labels(pdb.path("spec").path("selector").path("matchLabels")));
+      assertThat(podLabels)
+          .containsAllEntriesOf(labels(pdb.path("spec").path("selector").path("matchLabels")));
       assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
       JsonNode service = one("Service", "durable-objects");
       assertThat(podLabels).containsAllEntriesOf(labels(service.path("spec").path("selector")));
-      service.path("spec").path("ports").forEach(p ->
-          assertThat(ports).containsKey(p.path("targetPort").asText()));
+      service
+          .path("spec")
+          .path("ports")
+          .forEach(p -> assertThat(ports).containsKey(p.path("targetPort").asText()));
 
       // RBAC: the nodes' ServiceAccount may get, watch and list pods.
       String account = pod.path("spec").path("serviceAccountName").asText();
@@ -181,7 +202,8 @@ class ManifestsTest {
       JsonNode role = one("Role", binding.path("roleRef").path("name").asText());
       boolean grantsPods = false;
       for (JsonNode rule : role.path("rules")) {
-        if (texts(rule.path("apiGroups")).contains("") && texts(rule.path("resources")).contains("pods")) {
+        if (texts(rule.path("apiGroups")).contains("")
+            && texts(rule.path("resources")).contains("pods")) {
           assertThat(texts(rule.path("verbs"))).contains("get", "watch", "list");
           grantsPods = true;
         }
@@ -197,11 +219,13 @@ class ManifestsTest {
 
       // JVM flags follow the container's limits.
       String javaOpts = env.get("JAVA_OPTS");
-      assertThat(javaOpts).contains("-XX:MaxRAMPercentage=", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+      assertThat(javaOpts)
+          .contains("-XX:MaxRAMPercentage=", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
       Matcher processors = Pattern.compile("-XX:ActiveProcessorCount=(\\d+)").matcher(javaOpts);
       assertThat(processors.find()).as("JAVA_OPTS sets -XX:ActiveProcessorCount").isTrue();
       assertThat(Double.parseDouble(processors.group(1)))
-          .isLessThanOrEqualTo(Math.ceil(cpu(node.path("resources").path("limits").path("cpu").asText())));
+          .isLessThanOrEqualTo(
+              Math.ceil(cpu(node.path("resources").path("limits").path("cpu").asText())));
 
       // Every workload container has requests and limits; every DO_ variable is one the code reads.
       Set<String> read = variablesTheCodeReads();
@@ -211,11 +235,19 @@ class ManifestsTest {
           continue;
         }
         for (JsonNode container : template.path("spec").path("containers")) {
-          String where = workload.path("kind").asText() + "/" + workload.path("metadata").path("name").asText()
-              + " container " + container.path("name").asText();
+          String where =
+              workload.path("kind").asText()
+                  + "/"
+                  + workload.path("metadata").path("name").asText()
+                  + " container "
+                  + container.path("name").asText();
           for (String kind : List.of("requests", "limits")) {
-            assertThat(container.path("resources").path(kind).has("cpu")).as("%s: %s.cpu", where, kind).isTrue();
-            assertThat(container.path("resources").path(kind).has("memory")).as("%s: %s.memory", where, kind).isTrue();
+            assertThat(container.path("resources").path(kind).has("cpu"))
+                .as("%s: %s.cpu", where, kind)
+                .isTrue();
+            assertThat(container.path("resources").path(kind).has("memory"))
+                .as("%s: %s.memory", where, kind)
+                .isTrue();
           }
           Set<String> unknown = new TreeSet<>();
           for (String var : environment(container).keySet()) {
@@ -223,13 +255,16 @@ class ManifestsTest {
               unknown.add(var);
             }
           }
-          assertThat(unknown).as("%s sets variables no code reads (known: %s)", where, read).isEmpty();
+          assertThat(unknown)
+              .as("%s sets variables no code reads (known: %s)", where, read)
+              .isEmpty();
         }
       }
 
       // The schema Job runs a main class that exists, on the image's classpath (see Dockerfile).
       JsonNode job = one("Job", "durable-objects-schema");
-      List<String> command = texts(container(job.path("spec").path("template"), "schema").path("command"));
+      List<String> command =
+          texts(container(job.path("spec").path("template"), "schema").path("command"));
       assertThat(command).contains("/app/lib/*");
       assertThat(mainClassExists(command.get(command.size() - 1))).isTrue();
 
@@ -237,8 +272,10 @@ class ManifestsTest {
       // with periodic sync (the image's default) one replica loses the last 10 s on a crash.
       for (JsonNode cassandra : ofKind("StatefulSet")) {
         JsonNode container = container(cassandra.path("spec").path("template"), "cassandra");
-        String startup = String.join(" ", texts(container.path("command")))
-            + " " + String.join(" ", texts(container.path("args")));
+        String startup =
+            String.join(" ", texts(container.path("command")))
+                + " "
+                + String.join(" ", texts(container.path("args")));
         assertThat(startup)
             .as("k8s/%s: Cassandra's commit log sync", name)
             .contains("commitlog_sync: batch")
@@ -312,7 +349,8 @@ class ManifestsTest {
     try (Stream<Path> files = Files.walk(Manifests.REPO)) {
       for (Path file : files.filter(f -> f.toString().contains("/src/main/")).toList()) {
         String fileName = file.getFileName().toString();
-        Pattern pattern = fileName.endsWith(".conf") ? conf : fileName.endsWith(".java") ? java : null;
+        Pattern pattern =
+            fileName.endsWith(".conf") ? conf : fileName.endsWith(".java") ? java : null;
         if (pattern != null && !file.toString().contains("/target/")) {
           Matcher m = pattern.matcher(Files.readString(file));
           while (m.find()) {
@@ -338,12 +376,24 @@ class ManifestsTest {
   @Test
   void theCodeReadsTheVariablesTheManifestsRelyOn() {
     assertThat(variablesTheCodeReads())
-        .contains("DO_HTTP_HOST", "DO_HTTP_PORT", "DO_REMOTE_HOST", "DO_REMOTE_PORT",
-            "DO_MANAGEMENT_ENABLED", "DO_MANAGEMENT_HOST", "DO_MANAGEMENT_PORT",
-            "DO_DISCOVERY_METHOD", "DO_BOOTSTRAP_LABEL_SELECTOR",
-            "DO_BOOTSTRAP_REQUIRED_CONTACT_POINTS", "DO_SHUTDOWN_UNREADY_DELAY",
-            "DO_API_TOKENS", "DO_ADMIN_TOKEN", "DO_CASSANDRA_CONTACT_POINTS",
-            "DO_CASSANDRA_DATACENTER", "DO_CASSANDRA_REPLICATION", "DO_CASSANDRA_CREATE_SCHEMA",
+        .contains(
+            "DO_HTTP_HOST",
+            "DO_HTTP_PORT",
+            "DO_REMOTE_HOST",
+            "DO_REMOTE_PORT",
+            "DO_MANAGEMENT_ENABLED",
+            "DO_MANAGEMENT_HOST",
+            "DO_MANAGEMENT_PORT",
+            "DO_DISCOVERY_METHOD",
+            "DO_BOOTSTRAP_LABEL_SELECTOR",
+            "DO_BOOTSTRAP_REQUIRED_CONTACT_POINTS",
+            "DO_SHUTDOWN_UNREADY_DELAY",
+            "DO_API_TOKENS",
+            "DO_ADMIN_TOKEN",
+            "DO_CASSANDRA_CONTACT_POINTS",
+            "DO_CASSANDRA_DATACENTER",
+            "DO_CASSANDRA_REPLICATION",
+            "DO_CASSANDRA_CREATE_SCHEMA",
             "DO_SEED_NODES")
         .doesNotContain("DO_NOT_A_VARIABLE");
   }

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fired.
  *
  * <p>System properties: {@code baseUrl} (default http://127.0.0.1:8080), {@code alarms} (10000),
- * {@code windowSeconds} (60: the due times are spread evenly over this window), {@code
- * leadSeconds} (time from the start to the window, enough to set them all; default 60), {@code
- * concurrency} (32 requests in flight), {@code token} (a bearer token, if the node requires one),
- * {@code prefix} (object names; default a fresh one per run), {@code graceSeconds} (how long after
- * the window to wait for stragglers; default 120).
+ * {@code windowSeconds} (60: the due times are spread evenly over this window), {@code leadSeconds}
+ * (time from the start to the window, enough to set them all; default 60), {@code concurrency} (32
+ * requests in flight), {@code token} (a bearer token, if the node requires one), {@code prefix}
+ * (object names; default a fresh one per run), {@code graceSeconds} (how long after the window to
+ * wait for stragglers; default 120).
  */
 public final class AlarmFireLag {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +40,8 @@ public final class AlarmFireLag {
   private final int concurrency = Integer.getInteger("concurrency", 32);
   private final int graceSeconds = Integer.getInteger("graceSeconds", 120);
   private final String token = System.getProperty("token", "");
-  private final String prefix = System.getProperty("prefix", "lag-" + System.currentTimeMillis() + "-");
+  private final String prefix =
+      System.getProperty("prefix", "lag-" + System.currentTimeMillis() + "-");
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final HttpClient client =
       HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,14 +69,15 @@ public final class AlarmFireLag {
             throw new IllegalStateException(
                 "setting the alarms took longer than leadSeconds=" + leadSeconds + "; raise it");
           }
-          return send(
-                  HttpRequest.newBuilder(uri("/v1/reminder/by-name/" + prefix + i + "/schedule?in=" + in + "ms"))
-                      .POST(HttpRequest.BodyPublishers.ofString("reminder " + i)))
+          return send(HttpRequest.newBuilder(
+                      uri("/v1/reminder/by-name/" + prefix + i + "/schedule?in=" + in + "ms"))
+                  .POST(HttpRequest.BodyPublishers.ofString("reminder " + i)))
               .thenApply(
                   response -> {
                     if (response.statusCode() / 100 != 2) {
                       failed.incrementAndGet();
-                      System.err.println("schedule " + i + ": " + response.statusCode() + " " + response.body());
+                      System.err.println(
+                          "schedule " + i + ": " + response.statusCode() + " " + response.body());
                     }
                     return null;
                   });
@@ -100,7 +102,8 @@ public final class AlarmFireLag {
       forEach(
           k -> {
             int i = round.get(k);
-            return send(HttpRequest.newBuilder(uri("/v1/reminder/by-name/" + prefix + i + "/")).GET())
+            return send(HttpRequest.newBuilder(uri("/v1/reminder/by-name/" + prefix + i + "/"))
+                    .GET())
                 .thenApply(
                     response -> {
                       JsonNode delivered = readDelivered(response);
@@ -145,7 +148,9 @@ public final class AlarmFireLag {
           .body()
           .lines()
           .filter(line -> line.startsWith("durable_objects_alarms_") && !line.contains("_bucket"))
-          .filter(line -> line.contains("reminder") || line.startsWith("durable_objects_alarms_wakeups"))
+          .filter(
+              line ->
+                  line.contains("reminder") || line.startsWith("durable_objects_alarms_wakeups"))
           .forEach(line -> System.out.println("node: " + line));
     } catch (RuntimeException e) {
       System.out.println("could not read the node's /metrics: " + e);

@@ -44,10 +44,11 @@ import java.util.stream.IntStream;
  *
  * <p>System properties: {@code baseUrl} (http://127.0.0.1:8080), {@code rooms} (50), {@code
  * usersPerRoom} (10), {@code messagesPerUser} (20), {@code pauseMs} (200), {@code token} (bearer
- * token; none if empty), {@code rampSeconds} (10: members join spread over this time; sending starts
- * {@code settleSeconds} (3) later), {@code timeoutMs} (10000), {@code drainSeconds} (15), {@code
- * p99Ms} (5000: bound of the p99 of "delivered"; 2.6 s was measured on a 2-core machine),
- * {@code maxFailedPercent} (1.0: bound of the failures of each request). Room names are new for every run, so rooms start without history.
+ * token; none if empty), {@code rampSeconds} (10: members join spread over this time; sending
+ * starts {@code settleSeconds} (3) later), {@code timeoutMs} (10000), {@code drainSeconds} (15),
+ * {@code p99Ms} (5000: bound of the p99 of "delivered"; 2.6 s was measured on a 2-core machine),
+ * {@code maxFailedPercent} (1.0: bound of the failures of each request). Room names are new for
+ * every run, so rooms start without history.
  */
 public class ChatRoomSimulation extends Simulation {
   private static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
@@ -66,9 +67,11 @@ public class ChatRoomSimulation extends Simulation {
 
   /** The check on a member's own message: its time is the delivery latency. */
   private static final String DELIVERED = "delivered";
+
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
   private final DeliveryStats stats = new DeliveryStats();
+
   /** When the members start sending; set when the injection starts. */
   private volatile long sendFrom = Long.MAX_VALUE;
 
@@ -81,21 +84,29 @@ public class ChatRoomSimulation extends Simulation {
   /** Member {@code i} is {@code u<i / rooms>} in room {@code i % rooms}: rooms fill evenly. */
   private static Iterator<Map<String, Object>> members() {
     return IntStream.range(0, ROOMS * USERS_PER_ROOM)
-        .mapToObj(i -> Map.<String, Object>of(
-            "room", "load-" + RUN + "-" + (i % ROOMS), "name", "u" + (i / ROOMS), "seen", new BitSet()))
+        .mapToObj(
+            i ->
+                Map.<String, Object>of(
+                    "room",
+                    "load-" + RUN + "-" + (i % ROOMS),
+                    "name",
+                    "u" + (i / ROOMS),
+                    "seen",
+                    new BitSet()))
         .iterator();
   }
 
   private WsConnectActionBuilder join() {
-    WsConnectActionBuilder join = ws("join").connect("/v1/chat-room/by-name/#{room}/ws?name=#{name}");
+    WsConnectActionBuilder join =
+        ws("join").connect("/v1/chat-room/by-name/#{room}/ws?name=#{name}");
     return TOKEN.isEmpty() ? join : join.header("Authorization", "Bearer " + TOKEN);
   }
 
   /**
    * Feeds the frames received while no check was waiting (everyone else's messages, buffered by
-   * Gatling) into the statistics. Gatling drops that buffer on every send, so this runs right before
-   * each send: a user's actions and its WebSocket's frames run on the same event loop, so no frame
-   * slips in between.
+   * Gatling) into the statistics. Gatling drops that buffer on every send, so this runs right
+   * before each send: a user's actions and its WebSocket's frames run on the same event loop, so no
+   * frame slips in between.
    */
   private ChainBuilder collect() {
     return exec(
@@ -153,10 +164,17 @@ public class ChatRoomSimulation extends Simulation {
           .feed(members())
           .exec(join())
           .exitHereIfFailed()
-          .exec(s -> { stats.joined(s.getString("room")); return s; })
+          .exec(
+              s -> {
+                stats.joined(s.getString("room"));
+                return s;
+              })
           // Everyone joins before anyone sends; a random offset spreads the sends over one pause.
-          .pause(s -> Duration.ofMillis(Math.max(0, sendFrom - System.currentTimeMillis())
-              + ThreadLocalRandom.current().nextInt(Math.max(1, PAUSE_MS))))
+          .pause(
+              s ->
+                  Duration.ofMillis(
+                      Math.max(0, sendFrom - System.currentTimeMillis())
+                          + ThreadLocalRandom.current().nextInt(Math.max(1, PAUSE_MS))))
           .repeat(MESSAGES_PER_USER, "i")
           .on(
               exec(collect())
@@ -169,14 +187,16 @@ public class ChatRoomSimulation extends Simulation {
                               ws.checkTextMessage(DELIVERED)
                                   .matching(recordEveryFrame(), substring("#{marker}"))))
                   .pause(Duration.ofMillis(PAUSE_MS)))
-          .exec(s -> {
-            stats.doneSending(s.getString("room"));
-            return s.set("drainUntil", System.currentTimeMillis() + DRAIN_SECONDS * 1000L);
-          })
+          .exec(
+              s -> {
+                stats.doneSending(s.getString("room"));
+                return s.set("drainUntil", System.currentTimeMillis() + DRAIN_SECONDS * 1000L);
+              })
           .exec(collect())
           .asLongAs(this::draining)
           .on(pause(Duration.ofMillis(100)).exec(collect()))
-          // The gateway answers "ping" itself; the check on "pong" fails unless this member has seen
+          // The gateway answers "ping" itself; the check on "pong" fails unless this member has
+          // seen
           // every message of its room.
           .exec(
               ws("ping")
@@ -185,11 +205,14 @@ public class ChatRoomSimulation extends Simulation {
                   .on(
                       ws.checkTextMessage("all room messages")
                           .matching(recordEveryFrame(), bodyString().is("pong"))
-                          .check(bodyString().transformWithSession((body, s) -> missing(s)).is(0L))))
+                          .check(
+                              bodyString().transformWithSession((body, s) -> missing(s)).is(0L))))
           .exec(ws("leave").close());
 
   {
-    setUp(chat.injectOpen(rampUsers(ROOMS * USERS_PER_ROOM).during(Duration.ofSeconds(RAMP_SECONDS))))
+    setUp(
+            chat.injectOpen(
+                rampUsers(ROOMS * USERS_PER_ROOM).during(Duration.ofSeconds(RAMP_SECONDS))))
         .protocols(protocol)
         .assertions(
             forAll().failedRequests().percent().lt(MAX_FAILED_PERCENT),
@@ -202,7 +225,12 @@ public class ChatRoomSimulation extends Simulation {
     System.out.printf(
         Locale.ROOT,
         "ChatRoomSimulation: %s, %d rooms x %d members, %d messages each, %d ms apart (run %s)%n",
-        BASE_URL, ROOMS, USERS_PER_ROOM, MESSAGES_PER_USER, PAUSE_MS, RUN);
+        BASE_URL,
+        ROOMS,
+        USERS_PER_ROOM,
+        MESSAGES_PER_USER,
+        PAUSE_MS,
+        RUN);
   }
 
   @Override

@@ -14,15 +14,17 @@ import java.util.regex.Pattern;
  * What the chat members of one run sent and received, over all virtual users: per room, the members
  * that joined, finished sending, and the messages sent; every room message each member saw (its own
  * and everyone else's), duplicates, frames that were no chat message, the latency from the send to
- * the sender's own receipt and to every other member's (both ends on this JVM's clock), and the span
- * from the first send to the last delivery. Gatling itself only times the sender's own echo; this
- * adds the rest of the broadcast. Thread-safe: all virtual users record into one instance.
+ * the sender's own receipt and to every other member's (both ends on this JVM's clock), and the
+ * span from the first send to the last delivery. Gatling itself only times the sender's own echo;
+ * this adds the rest of the broadcast. Thread-safe: all virtual users record into one instance.
  */
 final class DeliveryStats {
   /** A chat message as the room sends it: {@code {"seq":n,"from":"...","text":"..."}}. */
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+
   /** The send time the simulation puts at the end of every text it sends. */
   private static final Pattern SENT_AT = Pattern.compile("\\] (\\d+)\"");
+
   private static final Pattern FROM = Pattern.compile("\"from\":\"([^\"]*)\"");
   private static final int MAX_LATENCY_MS = 120_000;
 
@@ -33,10 +35,13 @@ final class DeliveryStats {
   private final AtomicLong other = new AtomicLong();
   private final AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong lastDelivery = new AtomicLong(Long.MIN_VALUE);
+
   /** Latency from the sender's send to the sender's receipt (what Gatling's "delivered" times). */
   private final Histogram own = new Histogram();
+
   /** Latency from the sender's send to every other member's receipt. */
   private final Histogram others = new Histogram();
+
   private volatile String firstOther;
 
   /** Text of the {@code index}-th message (from 0) a member sends; ends with its send time. */
@@ -120,24 +125,49 @@ final class DeliveryStats {
   String summary(int roomSize) {
     long s = sent.get();
     long d = delivered.get();
-    // Every message to every member of its room that joined (a member whose join failed is missing).
+    // Every message to every member of its room that joined (a member whose join failed is
+    // missing).
     long expected = rooms.values().stream().mapToLong(r -> r.sent.get() * r.joined.get()).sum();
     int members = rooms.values().stream().mapToInt(r -> r.joined.get()).sum();
     double seconds = d == 0 ? 0 : (lastDelivery.get() - firstSend.get()) / 1000.0;
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "---- Chat delivery (every message to every member of its room) ----%n"));
-    out.append(String.format(Locale.ROOT, "members joined               %,d in %d rooms (of %d per room)%n", members, rooms.size(), roomSize));
+    out.append(
+        String.format(
+            Locale.ROOT, "---- Chat delivery (every message to every member of its room) ----%n"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "members joined               %,d in %d rooms (of %d per room)%n",
+            members,
+            rooms.size(),
+            roomSize));
     out.append(String.format(Locale.ROOT, "messages sent                %,d%n", s));
-    out.append(String.format(Locale.ROOT, "deliveries                   %,d of %,d expected (missing %,d, duplicates %,d)%n",
-        d, expected, expected - d, duplicates.get()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "deliveries                   %,d of %,d expected (missing %,d, duplicates %,d)%n",
+            d,
+            expected,
+            expected - d,
+            duplicates.get()));
     out.append(String.format(Locale.ROOT, "first send -> last delivery  %.1f s%n", seconds));
     if (seconds > 0) {
-      out.append(String.format(Locale.ROOT, "delivered per second         %,.0f msg/s (sent %,.0f msg/s)%n", d / seconds, s / seconds));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "delivered per second         %,.0f msg/s (sent %,.0f msg/s)%n",
+              d / seconds,
+              s / seconds));
     }
     out.append(String.format(Locale.ROOT, "latency to the sender (ms)   %s%n", own));
     out.append(String.format(Locale.ROOT, "latency to the others (ms)   %s%n", others));
     if (other.get() > 0) {
-      out.append(String.format(Locale.ROOT, "other frames (not chat)      %,d, first: %s%n", other.get(), firstOther));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "other frames (not chat)      %,d, first: %s%n",
+              other.get(),
+              firstOther));
     }
     out.append("--------------------------------------------------------------------");
     return out.toString();
@@ -173,8 +203,13 @@ final class DeliveryStats {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "p50 %d, p95 %d, p99 %d, max %d",
-          percentile(50), percentile(95), percentile(99), percentile(100));
+      return String.format(
+          Locale.ROOT,
+          "p50 %d, p95 %d, p99 %d, max %d",
+          percentile(50),
+          percentile(95),
+          percentile(99),
+          percentile(100));
     }
   }
 }

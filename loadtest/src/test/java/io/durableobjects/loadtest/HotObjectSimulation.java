@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Properties: those of {@link LoadParams}, and {@code name} (the counter; default {@code
  * hot-<run>}, new for every run so that it starts at 0).
  *
- * <p>Correctness: every successful increment must answer a count no other increment answered.
- * After the load, "final count" reads the counter; its check fails unless the count is at least
- * the number of successful increments and at most that plus the failed ones (a failed request may
- * still have been applied): with no failures, exactly equal. "final count" must not fail.
+ * <p>Correctness: every successful increment must answer a count no other increment answered. After
+ * the load, "final count" reads the counter; its check fails unless the count is at least the
+ * number of successful increments and at most that plus the failed ones (a failed request may still
+ * have been applied): with no failures, exactly equal. "final count" must not fail.
  */
 public class HotObjectSimulation extends Simulation {
   private static final String NAME = System.getProperty("name", "hot-" + LoadParams.RUN);
@@ -84,8 +84,7 @@ public class HotObjectSimulation extends Simulation {
   {
     setUp(LoadParams.load("hot object", increment).andThen(verify.injectOpen(atOnceUsers(1))))
         .protocols(LoadParams.protocol())
-        .assertions(
-            LoadParams.bounds(details("final count").failedRequests().count().is(0L)));
+        .assertions(LoadParams.bounds(details("final count").failedRequests().count().is(0L)));
   }
 
   @Override

@@ -34,6 +34,7 @@ final class LoadParams {
   static final int P99_MS = Integer.getInteger("p99Ms", 2000);
   static final double MAX_FAILED_PERCENT =
       Double.parseDouble(System.getProperty("maxFailedPercent", "1.0"));
+
   /** Unique per JVM: names of fresh objects, so every run starts from empty ones. */
   static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
@@ -41,7 +42,9 @@ final class LoadParams {
 
   static HttpProtocolBuilder protocol() {
     HttpProtocolBuilder protocol =
-        http.baseUrl(BASE_URL).acceptHeader("application/json").contentTypeHeader("application/json");
+        http.baseUrl(BASE_URL)
+            .acceptHeader("application/json")
+            .contentTypeHeader("application/json");
     if (RATE > 0) {
       // Open model: a user per request or two; sharing connections avoids a TCP handshake each.
       protocol = protocol.shareConnections();

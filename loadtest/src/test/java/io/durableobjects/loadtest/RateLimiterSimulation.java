@@ -2,7 +2,6 @@ package io.durableobjects.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -28,13 +27,13 @@ import java.util.stream.IntStream;
  * ("configure": {@code PUT /config} with {@code limit} acquires per {@code windowSeconds}, long
  * enough that no window ends during the run); then the users call {@code POST .../acquire} on a
  * random key ("acquire"). A 200 must say {@code "allowed": true}, a 429 {@code "allowed": false};
- * both are expected answers, not failures. Every allowed answer is counted per key, with its
- * {@code remaining}.
+ * both are expected answers, not failures. Every allowed answer is counted per key, with its {@code
+ * remaining}.
  *
- * <p>Correctness: after the load, "verify key" reads each key's status; its check fails if the
- * key allowed more than its limit, if two allowed answers of the key gave the same {@code
- * remaining} (one acquire counted twice), or if the key's count is not between the allowed answers
- * seen and those plus the failed acquires. "verify key" must not fail.
+ * <p>Correctness: after the load, "verify key" reads each key's status; its check fails if the key
+ * allowed more than its limit, if two allowed answers of the key gave the same {@code remaining}
+ * (one acquire counted twice), or if the key's count is not between the allowed answers seen and
+ * those plus the failed acquires. "verify key" must not fail.
  *
  * <pre>
  * ./mvnw -pl loadtest gatling:test -Dgatling.simulationClass=io.durableobjects.loadtest.RateLimiterSimulation \
@@ -67,7 +66,9 @@ public class RateLimiterSimulation extends Simulation {
       failed.incrementAndGet();
     } else if (s.getInt("status") == 200) {
       allowed.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-      if (!remainingSeen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(s.getInt("remaining"))) {
+      if (!remainingSeen
+          .computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+          .add(s.getInt("remaining"))) {
         duplicates.incrementAndGet();
       }
     } else {
@@ -83,8 +84,11 @@ public class RateLimiterSimulation extends Simulation {
                   .post(KEY + "acquire")
                   .check(
                       status().in(200, 429).saveAs("status"),
-                      jsonPath("$.allowed").ofBoolean().transformWithSession(
-                          (allowedAnswer, s) -> allowedAnswer == (s.getInt("status") == 200)).is(true),
+                      jsonPath("$.allowed")
+                          .ofBoolean()
+                          .transformWithSession(
+                              (allowedAnswer, s) -> allowedAnswer == (s.getInt("status") == 200))
+                          .is(true),
                       jsonPath("$.remaining").ofInt().saveAs("remaining")))
           .exec(this::record);
 
@@ -95,12 +99,22 @@ public class RateLimiterSimulation extends Simulation {
       return key + " allowed " + ok + " acquires, more than its limit " + LIMIT;
     }
     if (remainingSeen.getOrDefault(key, Set.of()).size() != ok) {
-      return key + ": " + ok + " allowed answers but only "
-          + remainingSeen.get(key).size() + " distinct remaining values";
+      return key
+          + ": "
+          + ok
+          + " allowed answers but only "
+          + remainingSeen.get(key).size()
+          + " distinct remaining values";
     }
     if (count < ok || count > Math.min(LIMIT, ok + failed.get())) {
-      return key + " counts " + count + " acquires but " + ok + " were allowed and "
-          + failed.get() + " acquires (all keys) failed";
+      return key
+          + " counts "
+          + count
+          + " acquires but "
+          + ok
+          + " were allowed and "
+          + failed.get()
+          + " acquires (all keys) failed";
     }
     return "ok";
   }
@@ -110,22 +124,32 @@ public class RateLimiterSimulation extends Simulation {
         scenario("configure")
             .foreach(keys(), "key")
             .on(
-                exec(http("configure")
-                    .put(KEY + "config")
-                    .body(StringBody("{\"limit\": " + LIMIT + ", \"windowSeconds\": " + WINDOW_SECONDS + "}"))
-                    .check(status().is(200), jsonPath("$.limit").ofInt().is(LIMIT))))
+                exec(
+                    http("configure")
+                        .put(KEY + "config")
+                        .body(
+                            StringBody(
+                                "{\"limit\": "
+                                    + LIMIT
+                                    + ", \"windowSeconds\": "
+                                    + WINDOW_SECONDS
+                                    + "}"))
+                        .check(status().is(200), jsonPath("$.limit").ofInt().is(LIMIT))))
             .injectOpen(atOnceUsers(1));
     PopulationBuilder verify =
         scenario("verify")
             .foreach(keys(), "key")
             .on(
-                exec(http("verify key")
-                    .get(KEY + "status")
-                    .check(
-                        status().is(200),
-                        jsonPath("$.count").ofInt()
-                            .transformWithSession((count, s) -> verdict(s.getString("key"), count))
-                            .is("ok"))))
+                exec(
+                    http("verify key")
+                        .get(KEY + "status")
+                        .check(
+                            status().is(200),
+                            jsonPath("$.count")
+                                .ofInt()
+                                .transformWithSession(
+                                    (count, s) -> verdict(s.getString("key"), count))
+                                .is("ok"))))
             .injectOpen(atOnceUsers(1));
     setUp(configure.andThen(LoadParams.load("acquire", acquire).andThen(verify)))
         .protocols(LoadParams.protocol())

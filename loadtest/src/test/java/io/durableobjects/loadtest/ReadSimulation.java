@@ -48,7 +48,9 @@ public class ReadSimulation extends Simulation {
           .exec(
               http("read")
                   .get("/v1/counter/by-name/#{object}/")
-                  .check(status().is(200), bodyString().transform(b -> Long.parseLong(b.trim())).gte(1L)));
+                  .check(
+                      status().is(200),
+                      bodyString().transform(b -> Long.parseLong(b.trim())).gte(1L)));
 
   {
     PopulationBuilder warm =
@@ -70,9 +72,7 @@ public class ReadSimulation extends Simulation {
               .injectOpen(atOnceUsers(LoadParams.RATE > 0 ? 1 : LoadParams.USERS))
               .andThen(load);
     }
-    setUp(warm.andThen(load))
-        .protocols(LoadParams.protocol())
-        .assertions(LoadParams.bounds());
+    setUp(warm.andThen(load)).protocols(LoadParams.protocol()).assertions(LoadParams.bounds());
   }
 
   @Override

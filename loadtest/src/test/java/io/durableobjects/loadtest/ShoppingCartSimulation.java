@@ -3,8 +3,8 @@ package io.durableobjects.loadtest;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
-import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A shopping session per iteration, on the cart example ({@code /v1/cart/by-name/{user}/}): view
- * the cart, add two items (PUT of a quantity), change the quantity of one, view again, remove
- * one, and then either check out (60%: view the cart and remove every item left, so the cart ends
- * empty) or abandon the cart (40%). Every answer is the cart as JSON, and each is checked: an added
- * or updated item holds its new quantity, a removed one is gone, the cart is empty after checkout.
+ * the cart, add two items (PUT of a quantity), change the quantity of one, view again, remove one,
+ * and then either check out (60%: view the cart and remove every item left, so the cart ends empty)
+ * or abandon the cart (40%). Every answer is the cart as JSON, and each is checked: an added or
+ * updated item holds its new quantity, a removed one is gone, the cart is empty after checkout.
  *
  * <pre>
  * ./mvnw -pl loadtest gatling:test -Dgatling.simulationClass=io.durableobjects.loadtest.ShoppingCartSimulation \
@@ -71,9 +71,10 @@ public class ShoppingCartSimulation extends Simulation {
           .exec(s -> s.set("left", new ArrayList<>(s.<Map<String, Object>>get("items").keySet())))
           .foreach("#{left}", "sku")
           .on(
-              exec(http("checkout: remove item")
-                  .delete(CART + "items/#{sku}")
-                  .check(status().is(200), jsonPath("$.items.#{sku}").notExists())))
+              exec(
+                  http("checkout: remove item")
+                      .delete(CART + "items/#{sku}")
+                      .check(status().is(200), jsonPath("$.items.#{sku}").notExists())))
           .exec(
               http("checkout: cart empty")
                   .get(CART)
@@ -110,7 +111,12 @@ public class ShoppingCartSimulation extends Simulation {
   @Override
   public void before() {
     System.out.println(
-        "ShoppingCartSimulation: " + OBJECTS + " carts " + PREFIX + "-* at " + LoadParams.describe());
+        "ShoppingCartSimulation: "
+            + OBJECTS
+            + " carts "
+            + PREFIX
+            + "-* at "
+            + LoadParams.describe());
   }
 
   @Override

@@ -43,14 +43,13 @@ import org.slf4j.LoggerFactory;
  * however long the cluster was stopped.
  *
  * <p>Writes. A row goes into the bucket of {@code max(dueAt, now)}: never into a bucket that is
- * already over, while {@code due_at} keeps the real time. So a row is in the bucket of its due
- * time (its home bucket) unless it was overdue when added; then it is in the bucket that was
- * current at that time, before that bucket's own rows, and {@code alarm_index_rows} records which
- * bucket that is. {@link #add} writes the bucket registration (skipped when this node already wrote
- * it; a small node-local cache) and the row in parallel, in one round trip: a row whose
- * registration is not written yet is merely not visible yet, and the add has not completed. An
- * overdue row is written only after its {@code alarm_index_rows} entry, so that it can always be
- * removed.
+ * already over, while {@code due_at} keeps the real time. So a row is in the bucket of its due time
+ * (its home bucket) unless it was overdue when added; then it is in the bucket that was current at
+ * that time, before that bucket's own rows, and {@code alarm_index_rows} records which bucket that
+ * is. {@link #add} writes the bucket registration (skipped when this node already wrote it; a small
+ * node-local cache) and the row in parallel, in one round trip: a row whose registration is not
+ * written yet is merely not visible yet, and the add has not completed. An overdue row is written
+ * only after its {@code alarm_index_rows} entry, so that it can always be removed.
  *
  * <p>Removal. {@link #remove} deletes the row in its home bucket, and reads {@code
  * alarm_index_rows} for the buckets it was written into when overdue: it deletes the row in each,
@@ -59,11 +58,11 @@ import org.slf4j.LoggerFactory;
  * longer than {@code gc_grace_seconds}) is thus removable again, unless it was overdue when added
  * and its entry did not come back with it.
  *
- * <p>Deregistration. {@code due} deregisters a bucket it finds empty once the bucket ended at
- * least {@code durable-objects.cassandra.alarm-index.deregistration-delay} ago (5 min by default).
- * That is safe only because rows are never written into past buckets: no node writes into such a
- * bucket any more, provided the clocks of the nodes differ by less than that delay (minus the time
- * an add takes between choosing its bucket and writing it). The same bound lets each node skip the
+ * <p>Deregistration. {@code due} deregisters a bucket it finds empty once the bucket ended at least
+ * {@code durable-objects.cassandra.alarm-index.deregistration-delay} ago (5 min by default). That
+ * is safe only because rows are never written into past buckets: no node writes into such a bucket
+ * any more, provided the clocks of the nodes differ by less than that delay (minus the time an add
+ * takes between choosing its bucket and writing it). The same bound lets each node skip the
  * registrations (and their tombstones) below the lowest bucket it saw registered.
  *
  * <p>All nodes must use the same bucket size, and it must not change while rows exist. Invalid
@@ -155,8 +154,7 @@ public final class CassandraAlarmIndex implements AlarmIndex {
 
   private CompletionStage<Done> writeRow(AlarmIndexEntry entry, long bucket) {
     return statements
-        .insertRow(
-            bucket, entry.dueAt(), entry.namespace(), entry.id(), entry.name().orElse(null))
+        .insertRow(bucket, entry.dueAt(), entry.namespace(), entry.id(), entry.name().orElse(null))
         .thenCompose(session::executeWrite);
   }
 

@@ -2,9 +2,9 @@ package io.durableobjects.cassandra;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.durableobjects.cassandra.internal.CqlValidation;
@@ -156,7 +156,8 @@ public final class CassandraSchema {
       create(session, settings);
     } catch (AllNodesFailedException e) {
       throw new IllegalStateException(
-          "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(), e);
+          "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(),
+          e);
     }
   }
 

@@ -4,8 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

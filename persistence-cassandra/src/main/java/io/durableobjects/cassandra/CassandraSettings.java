@@ -19,11 +19,10 @@ import java.util.Objects;
  *
  * <p>This module's {@code reference.conf} wires these values into its own instance of the Pekko
  * Persistence Cassandra plugin ({@value #PLUGIN_PATH}) and its driver section ({@value
- * #DRIVER_PATH}) through substitutions, which take effect when the configuration is
- * loaded with {@code ConfigFactory.load()} (application.conf, {@code -D} properties). When a {@link
- * Config} is layered in code on top of an already resolved configuration, substitutions are not
- * re-evaluated: use {@link #pluginConfig()} as the overlay instead, it sets the plugin and driver
- * keys directly.
+ * #DRIVER_PATH}) through substitutions, which take effect when the configuration is loaded with
+ * {@code ConfigFactory.load()} (application.conf, {@code -D} properties). When a {@link Config} is
+ * layered in code on top of an already resolved configuration, substitutions are not re-evaluated:
+ * use {@link #pluginConfig()} as the overlay instead, it sets the plugin and driver keys directly.
  *
  * <p>Contact points are not part of this section. The driver's {@code
  * datastax-java-driver.basic.contact-points} stays as configured (driver default: 127.0.0.1:9042);
@@ -132,8 +131,7 @@ public final class CassandraSettings {
    * A configuration overlay with these settings and the plugin/driver keys derived from them
    * ({@code durable-objects.cassandra.plugin.journal.keyspace}, {@code ...snapshot.keyspace},
    * {@code durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter}), for
-   * layering with {@code
-   * withFallback} on top of an already resolved configuration.
+   * layering with {@code withFallback} on top of an already resolved configuration.
    */
   public Config pluginConfig() {
     Map<String, Object> values = new LinkedHashMap<>();
@@ -189,8 +187,10 @@ public final class CassandraSettings {
     // Both the driver's usual section and ours, so the overlay works before and after resolution.
     return ConfigFactory.parseMap(
         Map.of(
-            "datastax-java-driver.basic.contact-points", values,
-            DRIVER_PATH + ".basic.contact-points", values),
+            "datastax-java-driver.basic.contact-points",
+            values,
+            DRIVER_PATH + ".basic.contact-points",
+            values),
         "CassandraSettings.contactPointsConfig");
   }
 

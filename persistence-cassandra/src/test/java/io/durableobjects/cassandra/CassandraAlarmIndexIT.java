@@ -54,6 +54,7 @@ class CassandraAlarmIndexIT {
   private static CqlSession cql;
 
   private CassandraAlarmIndex index;
+
   /** The start of a bucket an hour from now: rows from here on are in the future. */
   private Instant base;
 
@@ -104,7 +105,9 @@ class CassandraAlarmIndexIT {
 
     AlarmIndex loaded =
         (AlarmIndex)
-            Class.forName(className).getConstructor(ActorSystem.class).newInstance(testKit.system());
+            Class.forName(className)
+                .getConstructor(ActorSystem.class)
+                .newInstance(testKit.system());
     AlarmIndexEntry entry = entry("by-config", 1, base);
     await(loaded.add(entry));
     assertThat(await(index.due(base, 10))).containsExactly(entry);
@@ -355,7 +358,8 @@ class CassandraAlarmIndexIT {
         .withMessageContaining("but it contains 'A' at index 0");
     failsWith(index.remove("v", null, base)).withMessage("id must not be null");
     failsWith(index.remove("v", id(1), null)).withMessage("dueAt must not be null");
-    failsWith(index.remove("v", id(1), Instant.MIN)).withMessageStartingWith("dueAt must be between");
+    failsWith(index.remove("v", id(1), Instant.MIN))
+        .withMessageStartingWith("dueAt must be between");
     assertThat(indexRows()).isEmpty();
   }
 
@@ -442,5 +446,4 @@ class CassandraAlarmIndexIT {
   private static ThrowableAssertAlternative<?> failsWith(CompletionStage<?> stage) {
     return Stages.failsWithIllegalArgument(stage);
   }
-
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every driver execution profile a node uses reads and writes at QUORUM, with Paxos at SERIAL,
- * as the driver itself resolves them from the loaded configuration: an acknowledged event,
- * snapshot, catalog entry or alarm index row is seen by every later read whichever replica answers.
+ * Every driver execution profile a node uses reads and writes at QUORUM, with Paxos at SERIAL, as
+ * the driver itself resolves them from the loaded configuration: an acknowledged event, snapshot,
+ * catalog entry or alarm index row is seen by every later read whichever replica answers.
  */
 class CassandraConsistencyTest {
 
@@ -23,7 +23,8 @@ class CassandraConsistencyTest {
   void everyProfileOfTheNodeIsQuorum() {
     Config config = ConfigFactory.load();
     Map<String, String> profiles = new LinkedHashMap<>();
-    profiles.put("journal read", config.getString("durable-objects.cassandra.journal.read-profile"));
+    profiles.put(
+        "journal read", config.getString("durable-objects.cassandra.journal.read-profile"));
     profiles.put(
         "journal write", config.getString("durable-objects.cassandra.journal.write-profile"));
     profiles.put(

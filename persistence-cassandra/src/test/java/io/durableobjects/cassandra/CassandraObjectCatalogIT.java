@@ -341,5 +341,4 @@ class CassandraObjectCatalogIT {
   private static ThrowableAssertAlternative<?> failsWith(CompletionStage<?> stage) {
     return Stages.failsWithIllegalArgument(stage);
   }
-
 }

@@ -60,11 +60,7 @@ class CassandraSchemaIT {
 
     assertThat(tables(keyspaces.journalKeyspace()))
         .containsExactlyInAnyOrder(
-            "events",
-            "object_catalog",
-            "alarm_index",
-            "alarm_index_buckets",
-            "alarm_index_rows");
+            "events", "object_catalog", "alarm_index", "alarm_index_buckets", "alarm_index_rows");
     assertThat(tables(keyspaces.snapshotKeyspace())).containsExactly("snapshots");
     Row keyspace =
         session
@@ -87,9 +83,9 @@ class CassandraSchemaIT {
                     Map.of(
                         "pekko.actor.provider", "local",
                         "pekko.loglevel", "INFO",
-                        // The objects name their plugins by id; this plain behavior uses the default.
-                        "pekko.persistence.journal.plugin",
-                            "durable-objects.cassandra.journal",
+                        // The objects name their plugins by id; this plain behavior uses the
+                        // default.
+                        "pekko.persistence.journal.plugin", "durable-objects.cassandra.journal",
                         "pekko.persistence.snapshot-store.plugin",
                             "durable-objects.cassandra.plugin.snapshot")))
             .withFallback(ConfigFactory.load());

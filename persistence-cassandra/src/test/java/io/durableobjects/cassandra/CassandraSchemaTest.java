@@ -22,11 +22,11 @@ class CassandraSchemaTest {
   private static final String SIMPLE = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
 
   /**
-   * Tables of schema.cql that are ours, not the plugin's: the plugin comparison below leaves exactly
-   * these out (and requires them to be there); {@link #ourOwnTablesHaveTheirDocumentedShape()}
-   * checks them instead.
+   * Tables of schema.cql that are ours, not the plugin's: the plugin comparison below leaves
+   * exactly these out (and requires them to be there); {@link
+   * #ourOwnTablesHaveTheirDocumentedShape()} checks them instead.
    */
-  private static final Set<String> OWN_TABLES = 
+  private static final Set<String> OWN_TABLES =
       Set.of(
           "jks.events",
           "jks.object_catalog",
@@ -123,8 +123,7 @@ class CassandraSchemaTest {
           .filter(s -> s.startsWith("CREATE TABLE"))
           .forEach(s -> put(ours, s));
 
-      assertThat(expected.keySet())
-          .containsExactlyInAnyOrder("sks.snapshots");
+      assertThat(expected.keySet()).containsExactlyInAnyOrder("sks.snapshots");
       Set<String> pluginTablesAndOurs = new HashSet<>(expected.keySet());
       pluginTablesAndOurs.addAll(OWN_TABLES);
       assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(pluginTablesAndOurs);

@@ -38,9 +38,11 @@ class CassandraSettingsTest {
     assertThat(config.getString("durable-objects.cassandra.plugin.datastax-java-driver-config"))
         .isEqualTo("durable-objects.cassandra.driver");
     assertThat(
-            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString(
+                "durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("datacenter1");
-    assertThat(config.getBoolean("durable-objects.cassandra.driver.advanced.reconnect-on-init")).isTrue();
+    assertThat(config.getBoolean("durable-objects.cassandra.driver.advanced.reconnect-on-init"))
+        .isTrue();
     // Contact points keep the driver's default (unset: 127.0.0.1:9042).
     assertThat(config.hasPath("durable-objects.cassandra.driver.basic.contact-points")).isFalse();
   }
@@ -53,10 +55,13 @@ class CassandraSettingsTest {
                 "durable-objects.cassandra { journal-keyspace = j1, snapshot-keyspace = s1,"
                     + " local-datacenter = dc7 }"));
 
-    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace")).isEqualTo("j1");
-    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace")).isEqualTo("s1");
+    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace"))
+        .isEqualTo("j1");
+    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace"))
+        .isEqualTo("s1");
     assertThat(
-            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString(
+                "durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("dc7");
   }
 
@@ -70,10 +75,13 @@ class CassandraSettingsTest {
 
     Config config = settings.pluginConfig().withFallback(ConfigFactory.load());
 
-    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace")).isEqualTo("j2");
-    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace")).isEqualTo("s2");
+    assertThat(config.getString("durable-objects.cassandra.plugin.journal.keyspace"))
+        .isEqualTo("j2");
+    assertThat(config.getString("durable-objects.cassandra.plugin.snapshot.keyspace"))
+        .isEqualTo("s2");
     assertThat(
-            config.getString("durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
+            config.getString(
+                "durable-objects.cassandra.driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("dc2");
     assertThat(CassandraSettings.fromConfig(config)).isEqualTo(settings);
   }

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Free TCP ports on loopback for nodes a test starts. A port is never handed out twice in one
- * JVM: the operating system may offer a port again as soon as the probe socket is closed, and two
- * nodes of one test once got the same one (the second then failed to bind again and again).
+ * Free TCP ports on loopback for nodes a test starts. A port is never handed out twice in one JVM:
+ * the operating system may offer a port again as soon as the probe socket is closed, and two nodes
+ * of one test once got the same one (the second then failed to bind again and again).
  */
 public final class FreePorts {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();

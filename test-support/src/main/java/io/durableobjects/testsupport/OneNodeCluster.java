@@ -12,10 +12,10 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 
 /**
  * One-node clusters for unit tests of objects and of the runtime: an {@link ActorTestKit} whose
- * system is a cluster of itself, on the persistence testkit's in-memory journal and snapshot
- * store, with every message through the serializer (as if it crossed nodes), joined and Up on
- * return. The testkit's own timeouts follow {@code pekko.actor.testkit.typed.timefactor}, which
- * the root POM sets from {@link TimeFactor#PROPERTY}.
+ * system is a cluster of itself, on the persistence testkit's in-memory journal and snapshot store,
+ * with every message through the serializer (as if it crossed nodes), joined and Up on return. The
+ * testkit's own timeouts follow {@code pekko.actor.testkit.typed.timefactor}, which the root POM
+ * sets from {@link TimeFactor#PROPERTY}.
  */
 public final class OneNodeCluster {
   private static final Config BASE =
@@ -33,8 +33,8 @@ public final class OneNodeCluster {
 
   /**
    * Starts a node named {@code name}: {@code config} over the test defaults above, over the
-   * in-memory journal's configuration, over {@code fallback} (e.g. {@code ConfigFactory.load()},
-   * or an empty configuration for the testkit's own defaults).
+   * in-memory journal's configuration, over {@code fallback} (e.g. {@code ConfigFactory.load()}, or
+   * an empty configuration for the testkit's own defaults).
    */
   public static ActorTestKit start(String name, Config config, Config fallback) {
     ActorTestKit testKit =
@@ -53,7 +53,8 @@ public final class OneNodeCluster {
             UP_WITHIN,
             () -> {
               if (cluster.selfMember().status() != MemberStatus.up()) {
-                throw new AssertionError("the node is " + cluster.selfMember().status() + ", not Up");
+                throw new AssertionError(
+                    "the node is " + cluster.selfMember().status() + ", not Up");
               }
               return null;
             });

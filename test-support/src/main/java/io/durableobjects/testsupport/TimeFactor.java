@@ -3,9 +3,9 @@ package io.durableobjects.testsupport;
 import java.time.Duration;
 
 /**
- * Pekko's test time factor, for the timeouts of tests that do not run on Pekko's testkit: a slow
- * CI machine runs {@code ./mvnw verify -Dpekko.test.timefactor=3} and every timeout and await of
- * the tests grows threefold (the root POM hands the property to the test JVMs, also as {@code
+ * Pekko's test time factor, for the timeouts of tests that do not run on Pekko's testkit: a slow CI
+ * machine runs {@code ./mvnw verify -Dpekko.test.timefactor=3} and every timeout and await of the
+ * tests grows threefold (the root POM hands the property to the test JVMs, also as {@code
  * pekko.actor.testkit.typed.timefactor}, so Pekko's own testkits dilate the same way).
  */
 public final class TimeFactor {

@@ -21,7 +21,8 @@ class OneNodeClusterTest {
       assertThat(node.system().settings().config().getString("pekko.persistence.journal.plugin"))
           .isEqualTo("pekko.persistence.testkit.journal");
       assertThat(node.system().settings().config().getString("pekko.loglevel")).isEqualTo("ERROR");
-      assertThat(node.system().settings().config().getBoolean("pekko.actor.serialize-messages")).isTrue();
+      assertThat(node.system().settings().config().getBoolean("pekko.actor.serialize-messages"))
+          .isTrue();
     } finally {
       node.shutdownTestKit();
     }

@@ -36,7 +36,8 @@ public interface ObjectAdmin {
    * @param afterKey only keys after this one (the previous page's cursor), or empty
    * @param limit 1 to {@link #MAX_PAGE_SIZE}
    */
-  CompletionStage<ObjectInspection> inspect(DurableObjectId id, Optional<String> afterKey, int limit);
+  CompletionStage<ObjectInspection> inspect(
+      DurableObjectId id, Optional<String> afterKey, int limit);
 
   /**
    * Deletes every key the object stores (its alarms included), as one durable transaction.

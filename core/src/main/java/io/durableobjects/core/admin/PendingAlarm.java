@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param retryCount how many deliveries of it have failed so far
  * @param nextAttempt when it is delivered next: its scheduled time, or the time of the next retry
  */
-public record PendingAlarm(String name, Instant scheduledTime, int retryCount, Instant nextAttempt) {
+public record PendingAlarm(
+    String name, Instant scheduledTime, int retryCount, Instant nextAttempt) {
   public PendingAlarm {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(scheduledTime, "scheduledTime");

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * One stored key and its value as the object stored it: JSON text for values stored as objects,
- * or raw bytes for values stored as a {@code byte[]}.
+ * One stored key and its value as the object stored it: JSON text for values stored as objects, or
+ * raw bytes for values stored as a {@code byte[]}.
  */
 public final class StoredEntry {
   private final String key;

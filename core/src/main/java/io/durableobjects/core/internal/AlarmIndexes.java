@@ -3,7 +3,9 @@ package io.durableobjects.core.internal;
 import io.durableobjects.core.spi.AlarmIndex;
 import org.apache.pekko.actor.typed.ActorSystem;
 
-/** INTERNAL API: creates the {@link AlarmIndex} named by {@code durable-objects.alarms.index-class}. */
+/**
+ * INTERNAL API: creates the {@link AlarmIndex} named by {@code durable-objects.alarms.index-class}.
+ */
 public final class AlarmIndexes {
   static final String KEY = "durable-objects.alarms.index-class";
 

@@ -22,8 +22,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *       {@code failoverWindow}, while sharding starts its objects elsewhere. Calls to its objects
  *       are lost until then.
  *   <li>A <i>hand-over</i>: a member joined, left or was removed within the last {@link
- *       #HAND_OVER_WINDOW}. Sharding moves objects (to a leaving node's successors, or to a new node
- *       when it rebalances), and Pekko drops a call that reaches a region just as its object's
+ *       #HAND_OVER_WINDOW}. Sharding moves objects (to a leaving node's successors, or to a new
+ *       node when it rebalances), and Pekko drops a call that reaches a region just as its object's
  *       hand-over begins ("to avoid re-ordering"): that call is never answered.
  * </ul>
  */
@@ -43,7 +43,10 @@ public final class ClusterReachability {
     this.failoverWindowNanos = failoverWindow.toNanos();
   }
 
-  /** Starts watching the cluster of {@code system}; downed removals count for {@code failoverWindow}. */
+  /**
+   * Starts watching the cluster of {@code system}; downed removals count for {@code
+   * failoverWindow}.
+   */
   public static ClusterReachability start(ActorSystem<?> system, Duration failoverWindow) {
     ClusterReachability reachability = new ClusterReachability(system, failoverWindow);
     Behavior<ClusterEvent.MemberEvent> listener =
@@ -53,7 +56,10 @@ public final class ClusterReachability {
               return Behaviors.same();
             });
     var ref = system.systemActorOf(listener, "durable-objects-membership", Props.empty());
-    reachability.cluster.subscriptions().tell(Subscribe.create(ref, ClusterEvent.MemberEvent.class));
+    reachability
+        .cluster
+        .subscriptions()
+        .tell(Subscribe.create(ref, ClusterEvent.MemberEvent.class));
     return reachability;
   }
 
@@ -70,8 +76,8 @@ public final class ClusterReachability {
   }
 
   /**
-   * The nodes a failover is about (the unreachable members, or the downed member removed
-   * recently), comma-separated, or null when there is no failover.
+   * The nodes a failover is about (the unreachable members, or the downed member removed recently),
+   * comma-separated, or null when there is no failover.
    */
   public String failingNodes() {
     Set<Member> unreachable = cluster.state().getUnreachable();

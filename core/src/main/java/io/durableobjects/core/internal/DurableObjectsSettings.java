@@ -164,8 +164,8 @@ public final class DurableObjectsSettings {
   }
 
   /**
-   * How long a call waits for its answer while a cluster member is unreachable: the setting, but
-   * at most {@link #askTimeout} (which it is when the setting is {@code off}).
+   * How long a call waits for its answer while a cluster member is unreachable: the setting, but at
+   * most {@link #askTimeout} (which it is when the setting is {@code off}).
    */
   public Duration unreachableAskTimeout() {
     return unreachableAskTimeout;
@@ -244,7 +244,9 @@ public final class DurableObjectsSettings {
     Duration value = config.getDuration(key);
     if (value.isNegative() || value.isZero()) {
       throw new ConfigException.BadValue(
-          config.origin(), ROOT + "." + key, "must be a positive duration such as 10s, got " + value);
+          config.origin(),
+          ROOT + "." + key,
+          "must be a positive duration such as 10s, got " + value);
     }
     return value;
   }

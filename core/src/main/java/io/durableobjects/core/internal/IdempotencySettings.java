@@ -3,8 +3,8 @@ package io.durableobjects.core.internal;
 import java.time.Duration;
 
 /**
- * INTERNAL API: how objects remember responses by {@code Idempotency-Key}
- * ({@code durable-objects.idempotency}).
+ * INTERNAL API: how objects remember responses by {@code Idempotency-Key} ({@code
+ * durable-objects.idempotency}).
  *
  * @param retention how long a key is remembered
  * @param maxKeys how many keys one object remembers at most (the oldest are forgotten first)

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.pekko.Done;
 
 /**
- * INTERNAL API: a catalog held in this node's memory, used when no {@code durable-objects.catalog.class}
- * is configured (unit tests with the in-memory journal). It forgets everything on restart and sees
- * only this node's objects.
+ * INTERNAL API: a catalog held in this node's memory, used when no {@code
+ * durable-objects.catalog.class} is configured (unit tests with the in-memory journal). It forgets
+ * everything on restart and sees only this node's objects.
  */
 public final class InMemoryObjectCatalog implements ObjectCatalog {
   private final Map<String, NavigableMap<String, CatalogEntry>> byNamespace =
@@ -53,7 +53,8 @@ public final class InMemoryObjectCatalog implements ObjectCatalog {
     }
     boolean more = page.size() == limit && tail.higherKey(page.get(page.size() - 1).id()) != null;
     return CompletableFuture.completedFuture(
-        new CatalogPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty()));
+        new CatalogPage(
+            page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty()));
   }
 
   @Override

@@ -48,7 +48,8 @@ public final class NamespaceAdmin implements ObjectAdmin {
         id -> {
           String problem = ObjectIds.problem(ns.name(), id);
           if (problem != null) {
-            throw new IllegalArgumentException("the cursor is not an ID of this namespace: " + problem);
+            throw new IllegalArgumentException(
+                "the cursor is not an ID of this namespace: " + problem);
           }
         });
     return catalog.list(namespace, afterId, limit);

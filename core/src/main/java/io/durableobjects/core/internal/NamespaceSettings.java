@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.DurableObjectState;
-import io.durableobjects.core.Request;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -46,10 +45,9 @@ public final class NamespaceSettings {
     return handlesAlarms;
   }
 
-
   /**
-   * This namespace's own {@code idle-timeout}, when set: objects of some kinds are worth keeping
-   * in memory longer (or shorter) than the node's {@code passivation.idle-timeout}.
+   * This namespace's own {@code idle-timeout}, when set: objects of some kinds are worth keeping in
+   * memory longer (or shorter) than the node's {@code passivation.idle-timeout}.
    */
   public Optional<Duration> idleTimeout() {
     return idleTimeout;
@@ -74,7 +72,8 @@ public final class NamespaceSettings {
    *
    * @throws ConfigException.BadValue with the config path and what is wrong
    */
-  static NamespaceSettings fromConfig(String path, String name, ConfigValue entry, ClassLoader loader) {
+  static NamespaceSettings fromConfig(
+      String path, String name, ConfigValue entry, ClassLoader loader) {
     if (!NAME.matcher(name).matches()) {
       throw new ConfigException.BadValue(
           entry.origin(),
@@ -91,7 +90,9 @@ public final class NamespaceSettings {
     Config config = ((com.typesafe.config.ConfigObject) entry).toConfig();
     if (!config.hasPath("class")) {
       throw new ConfigException.BadValue(
-          entry.origin(), path + ".class", "missing: name the object class of namespace '" + name + "'");
+          entry.origin(),
+          path + ".class",
+          "missing: name the object class of namespace '" + name + "'");
     }
     String className = config.getString("class");
     String classPath = path + ".class";
@@ -120,7 +121,11 @@ public final class NamespaceSettings {
       throw new ConfigException.BadValue(
           config.getValue("class").origin(),
           classPath,
-          "class '" + className + "' of namespace '" + name + "' is abstract; name a concrete class");
+          "class '"
+              + className
+              + "' of namespace '"
+              + name
+              + "' is abstract; name a concrete class");
     }
     MethodHandle constructor;
     try {

@@ -70,12 +70,12 @@ public final class ObjectCaller {
   }
 
   /**
-   * Asks the object once the caller's output gate lets the call leave; completes with its reply,
-   * or exceptionally with a DurableObjectException (also when the gate never opens: the call is
-   * then not sent).
+   * Asks the object once the caller's output gate lets the call leave; completes with its reply, or
+   * exceptionally with a DurableObjectException (also when the gate never opens: the call is then
+   * not sent).
    *
-   * @param resendable whether the object applies the call at most once however often it arrives
-   *     (an Idempotency-Key): only then is it sent again during a hand-over
+   * @param resendable whether the object applies the call at most once however often it arrives (an
+   *     Idempotency-Key): only then is it sent again during a hand-over
    */
   public CompletableFuture<FetchReply> call(
       DurableObjectId id,
@@ -200,8 +200,7 @@ public final class ObjectCaller {
         return unavailable(
             id, waited, "objects move between nodes after a membership change: " + leaving + ".");
       }
-      return new ObjectTimeoutException(
-          describe(id) + " did not answer within " + waited);
+      return new ObjectTimeoutException(describe(id) + " did not answer within " + waited);
     }
     return new ObjectUnavailableException(
         describe(id) + " could not be reached: " + cause.getMessage());

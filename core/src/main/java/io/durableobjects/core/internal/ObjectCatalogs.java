@@ -3,7 +3,9 @@ package io.durableobjects.core.internal;
 import io.durableobjects.core.spi.ObjectCatalog;
 import org.apache.pekko.actor.typed.ActorSystem;
 
-/** INTERNAL API: creates the {@link ObjectCatalog} named by {@code durable-objects.catalog.class}. */
+/**
+ * INTERNAL API: creates the {@link ObjectCatalog} named by {@code durable-objects.catalog.class}.
+ */
 public final class ObjectCatalogs {
   static final String KEY = "durable-objects.catalog.class";
 

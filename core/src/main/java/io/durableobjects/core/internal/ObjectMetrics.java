@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * durable_objects_journal_writes_seconds}, {@code durable_objects_journal_batch_size}, {@code
  * durable_objects_evictions_total}, {@code durable_objects_alarms_scheduled_total}, {@code
  * durable_objects_alarms_fired_total}, {@code durable_objects_alarms_retried_total}, {@code
- * durable_objects_alarms_dropped_total}, {@code durable_objects_alarms_lag_seconds} (from an alarm's
- * time to the start of its first delivery), all tagged with {@code namespace}.
+ * durable_objects_alarms_dropped_total}, {@code durable_objects_alarms_lag_seconds} (from an
+ * alarm's time to the start of its first delivery), all tagged with {@code namespace}.
  */
 public final class ObjectMetrics {
   private final AtomicInteger active = new AtomicInteger();
@@ -58,9 +58,14 @@ public final class ObjectMetrics {
             .register(registry);
     alarmsScheduled = counter(registry, namespace, "scheduled", "Alarms set (committed)");
     alarmsFired = counter(registry, namespace, "fired", "Alarm deliveries whose handler succeeded");
-    alarmsRetried = counter(registry, namespace, "retried", "Alarm deliveries that failed and will be retried");
+    alarmsRetried =
+        counter(registry, namespace, "retried", "Alarm deliveries that failed and will be retried");
     alarmsDropped =
-        counter(registry, namespace, "dropped", "Alarms dropped after their handler failed every retry");
+        counter(
+            registry,
+            namespace,
+            "dropped",
+            "Alarms dropped after their handler failed every retry");
     alarmLag =
         Timer.builder("durable_objects.alarms.lag")
             .description("From an alarm's scheduled time to the start of its first delivery")
@@ -100,7 +105,8 @@ public final class ObjectMetrics {
 
   /** Metrics that go nowhere, for entities built outside a node (tests). */
   public static ObjectMetrics noop(String namespace) {
-    return new ObjectMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), namespace);
+    return new ObjectMetrics(
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), namespace);
   }
 
   public void started() {

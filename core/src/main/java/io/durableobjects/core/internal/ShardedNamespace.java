@@ -13,8 +13,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * INTERNAL API: a namespace backed by one Cluster Sharding entity type, {@code
- * durable-object-<namespace>}; persistence IDs are {@code durable-object-<namespace>|<hex id>}.
- * It makes IDs ({@link ObjectIds}) and stubs; calls reach the objects through the node's {@link
+ * durable-object-<namespace>}; persistence IDs are {@code durable-object-<namespace>|<hex id>}. It
+ * makes IDs ({@link ObjectIds}) and stubs; calls reach the objects through the node's {@link
  * ObjectCaller}.
  */
 public final class ShardedNamespace implements DurableObjectNamespace {
@@ -32,9 +32,9 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   }
 
   /**
-   * This namespace as seen from inside an object: its calls carry the object's call chain, so
-   * that a call coming back to the object re-enters it instead of waiting behind itself, and
-   * leave only through the object's output gate.
+   * This namespace as seen from inside an object: its calls carry the object's call chain, so that
+   * a call coming back to the object re-enters it instead of waiting behind itself, and leave only
+   * through the object's output gate.
    */
   public ShardedNamespace withCallOrigin(CallOrigin origin) {
     return new ShardedNamespace(name, caller, mapper, origin);
@@ -83,7 +83,8 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   public DurableObjectId idFromString(String hex) {
     String problem = ObjectIds.problem(name, hex);
     if (problem != null) {
-      String shown = hex == null || hex.length() <= 80 ? String.valueOf(hex) : hex.substring(0, 80) + "...";
+      String shown =
+          hex == null || hex.length() <= 80 ? String.valueOf(hex) : hex.substring(0, 80) + "...";
       throw new InvalidObjectIdException(
           "'" + shown + "' is not an ID of namespace '" + name + "': " + problem);
     }

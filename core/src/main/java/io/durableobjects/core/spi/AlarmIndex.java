@@ -6,22 +6,22 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * The durable index of pending alarms, by due time: what wakes an evicted object (or one whose
- * node died, or a whole cluster restarted) when its alarm is due. Objects with alarms far in the
- * future cost a row here and nothing in memory.
+ * The durable index of pending alarms, by due time: what wakes an evicted object (or one whose node
+ * died, or a whole cluster restarted) when its alarm is due. Objects with alarms far in the future
+ * cost a row here and nothing in memory.
  *
- * <p>The runtime keeps this invariant: while an object has a durable alarm due at time T, the
- * index holds a row of that object due at or before T. It writes a row before acknowledging a
- * transaction that makes the object's earliest alarm earlier, and removes rows that are no longer
- * needed only after the row for the new earliest alarm exists. Rows left behind by a crash only
- * cause a spurious wake-up, which the object answers by removing them.
+ * <p>The runtime keeps this invariant: while an object has a durable alarm due at time T, the index
+ * holds a row of that object due at or before T. It writes a row before acknowledging a transaction
+ * that makes the object's earliest alarm earlier, and removes rows that are no longer needed only
+ * after the row for the new earliest alarm exists. Rows left behind by a crash only cause a
+ * spurious wake-up, which the object answers by removing them.
  *
  * <p>A row is identified by (namespace, id, dueAt): an object may have several rows for a while.
  * Writes are idempotent upserts; removing an absent row is not an error.
  *
  * <p>An implementation is a public class with a public constructor taking the node's {@code
- * org.apache.pekko.actor.typed.ActorSystem<?>}, named by {@code durable-objects.alarms.index-class}.
- * Its methods may be called from any thread and concurrently.
+ * org.apache.pekko.actor.typed.ActorSystem<?>}, named by {@code
+ * durable-objects.alarms.index-class}. Its methods may be called from any thread and concurrently.
  */
 public interface AlarmIndex {
 

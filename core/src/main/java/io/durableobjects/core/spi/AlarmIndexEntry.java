@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One row of the {@link AlarmIndex}: an object that has an alarm due at {@code dueAt} (its
- * earliest one when the row was written).
+ * One row of the {@link AlarmIndex}: an object that has an alarm due at {@code dueAt} (its earliest
+ * one when the row was written).
  *
  * @param namespace the object's namespace
  * @param id the object's ID, 64 lowercase hex characters

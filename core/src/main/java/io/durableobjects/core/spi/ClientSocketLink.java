@@ -8,9 +8,10 @@ package io.durableobjects.core.spi;
 public interface ClientSocketLink {
 
   /**
-   * Hands a client message to the object: {@code text}, or {@code data} when text is null. Once
-   * the object has handled it (and its writes are durable), the connection actor receives a message
-   * that {@link #receive} reads as {@link ClientSocketListener#messageHandled}: it paces the client.
+   * Hands a client message to the object: {@code text}, or {@code data} when text is null. Once the
+   * object has handled it (and its writes are durable), the connection actor receives a message
+   * that {@link #receive} reads as {@link ClientSocketListener#messageHandled}: it paces the
+   * client.
    */
   void message(String text, byte[] data);
 
@@ -21,8 +22,8 @@ public interface ClientSocketLink {
   void failed(String error);
 
   /**
-   * Reads a message the connection actor received from the object: if it is one, hands it to
-   * {@code listener} and answers true; otherwise answers false (the message is the actor's own).
+   * Reads a message the connection actor received from the object: if it is one, hands it to {@code
+   * listener} and answers true; otherwise answers false (the message is the actor's own).
    */
   boolean receive(Object message, ClientSocketListener listener);
 }

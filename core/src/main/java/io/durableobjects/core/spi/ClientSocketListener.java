@@ -1,9 +1,9 @@
 package io.durableobjects.core.spi;
 
 /**
- * What an object tells one of its client WebSockets, as read by {@link ClientSocketLink#receive}
- * at the connection that holds it. The object sends each only after the writes before it are
- * durable, in order.
+ * What an object tells one of its client WebSockets, as read by {@link ClientSocketLink#receive} at
+ * the connection that holds it. The object sends each only after the writes before it are durable,
+ * in order.
  */
 public interface ClientSocketListener {
 

@@ -14,14 +14,14 @@ import org.apache.pekko.Done;
  * off the request path and may be retried, so implementations must be idempotent.
  *
  * <p>An implementation is a public class with a public constructor taking the node's {@code
- * org.apache.pekko.actor.typed.ActorSystem<?>}, named by {@code durable-objects.catalog.class}.
- * Its methods may be called from any thread.
+ * org.apache.pekko.actor.typed.ActorSystem<?>}, named by {@code durable-objects.catalog.class}. Its
+ * methods may be called from any thread.
  */
 public interface ObjectCatalog {
 
   /**
-   * Creates or updates the entry of {@code entry.namespace()} / {@code entry.id()}. An entry without
-   * a name never erases a name recorded earlier.
+   * Creates or updates the entry of {@code entry.namespace()} / {@code entry.id()}. An entry
+   * without a name never erases a name recorded earlier.
    */
   CompletionStage<Done> record(CatalogEntry entry);
 

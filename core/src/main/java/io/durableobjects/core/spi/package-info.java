@@ -4,8 +4,8 @@
  * <ul>
  *   <li>what the runtime needs from a storage backend beyond the Pekko Persistence journal ({@link
  *       io.durableobjects.core.spi.ObjectCatalog}, {@link io.durableobjects.core.spi.AlarmIndex}):
- *       the Cassandra module implements them; a node finds the implementation through
- *       configuration ({@code durable-objects.catalog.class});
+ *       the Cassandra module implements them; a node finds the implementation through configuration
+ *       ({@code durable-objects.catalog.class});
  *   <li>what a gateway needs to hold client WebSockets for objects ({@link
  *       io.durableobjects.core.spi.ClientSockets}): the runtime implements it.
  * </ul>

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.core.DurableObject;
-import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.DurableObjectState;
+import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.time.Duration;
@@ -68,7 +68,8 @@ class DurableObjectsSettingsTest {
 
   @Test
   void theFailoverTimeoutIsAtMostTheAskTimeoutOrOff() {
-    assertThat(parse(ns("counter", Good.class)).unreachableAskTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(parse(ns("counter", Good.class)).unreachableAskTimeout())
+        .isEqualTo(Duration.ofSeconds(3));
     assertThat(
             parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = off")
                 .unreachableAskTimeout())
@@ -78,7 +79,8 @@ class DurableObjectsSettingsTest {
                 .unreachableAskTimeout())
         .isEqualTo(Duration.ofSeconds(2));
     assertThatThrownBy(
-            () -> parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = 0s"))
+            () ->
+                parse(ns("counter", Good.class) + "\ndurable-objects.unreachable-ask-timeout = 0s"))
         .hasMessageContaining("must be a positive duration");
   }
 
@@ -102,7 +104,8 @@ class DurableObjectsSettingsTest {
   void aClassWithoutTheStateConstructorIsRefused() {
     assertThatThrownBy(() -> parse(ns("counter", NoStateConstructor.class)))
         .isInstanceOf(ConfigException.BadValue.class)
-        .hasMessageContaining("needs a public constructor taking a io.durableobjects.core.DurableObjectState");
+        .hasMessageContaining(
+            "needs a public constructor taking a io.durableobjects.core.DurableObjectState");
   }
 
   @Test
@@ -132,16 +135,25 @@ class DurableObjectsSettingsTest {
   @Test
   void aNamespaceMayHaveItsOwnIdleTimeout() {
     DurableObjectsSettings settings =
-        parse(ns("counter", Good.class) + "\n" + ns("session", Good.class)
-            + "\ndurable-objects.namespaces.session.idle-timeout = 30m");
+        parse(
+            ns("counter", Good.class)
+                + "\n"
+                + ns("session", Good.class)
+                + "\ndurable-objects.namespaces.session.idle-timeout = 30m");
     assertThat(settings.namespaces().get("counter").idleTimeout()).isEmpty();
     assertThat(settings.namespaces().get("session").idleTimeout()).contains(Duration.ofMinutes(30));
     assertThatThrownBy(
-            () -> parse(ns("session", Good.class) + "\ndurable-objects.namespaces.session.idle-timeout = 0s"))
+            () ->
+                parse(
+                    ns("session", Good.class)
+                        + "\ndurable-objects.namespaces.session.idle-timeout = 0s"))
         .hasMessageContaining("durable-objects.namespaces.session.idle-timeout")
         .hasMessageContaining("must be positive");
     assertThatThrownBy(
-            () -> parse(ns("session", Good.class) + "\ndurable-objects.namespaces.session.idle-timeout = soon"))
+            () ->
+                parse(
+                    ns("session", Good.class)
+                        + "\ndurable-objects.namespaces.session.idle-timeout = soon"))
         .hasMessageContaining("durable-objects.namespaces.session.idle-timeout")
         .hasMessageContaining("expected a duration");
   }

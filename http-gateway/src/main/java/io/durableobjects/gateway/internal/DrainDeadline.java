@@ -10,8 +10,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 /**
  * INTERNAL API: the object requests a node still answers while it shuts down. When the drain time
  * is over, every request still waiting for its object is answered at once with the given 503, as a
- * route answer (so it carries the request ID), before Pekko HTTP's hard termination would cut it off
- * with a bare one.
+ * route answer (so it carries the request ID), before Pekko HTTP's hard termination would cut it
+ * off with a bare one.
  */
 public final class DrainDeadline {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -44,9 +44,10 @@ public final class DrainDeadline {
   }
 
   private void expireAll() {
-    pending.forEach((id, p) -> {
-      p.response().complete(p.expiry().get());
-      pending.remove(id);
-    });
+    pending.forEach(
+        (id, p) -> {
+          p.response().complete(p.expiry().get());
+          pending.remove(id);
+        });
   }
 }

@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  */
 public final class ErrorResponses {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Seconds a client should wait before retrying a 429 or 503. */
   public static final String RETRY_AFTER_SECONDS = "1";
 

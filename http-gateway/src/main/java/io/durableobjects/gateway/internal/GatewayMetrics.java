@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * INTERNAL API: the gateway's meters. Prometheus names: {@code durable_objects_http_requests_seconds}
- * (a histogram by {@code namespace} and {@code status}; its {@code _count} is the request count),
- * {@code durable_objects_http_rejected_total} (by {@code reason}) and {@code
- * durable_objects_http_in_flight}.
+ * INTERNAL API: the gateway's meters. Prometheus names: {@code
+ * durable_objects_http_requests_seconds} (a histogram by {@code namespace} and {@code status}; its
+ * {@code _count} is the request count), {@code durable_objects_http_rejected_total} (by {@code
+ * reason}) and {@code durable_objects_http_in_flight}.
  */
 public final class GatewayMetrics {
   /** The namespace tag of requests for namespaces that do not exist (bounded cardinality). */
@@ -44,7 +44,9 @@ public final class GatewayMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Counts a request refused for {@code reason} (overloaded, too_many_requests, unauthorized...). */
+  /**
+   * Counts a request refused for {@code reason} (overloaded, too_many_requests, unauthorized...).
+   */
   public void rejected(String reason) {
     rejections
         .computeIfAbsent(

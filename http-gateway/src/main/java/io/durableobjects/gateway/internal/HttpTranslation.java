@@ -17,8 +17,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
- * INTERNAL API: turns an HTTP request into an object {@link Request} and an object {@link
- * Response} back into HTTP.
+ * INTERNAL API: turns an HTTP request into an object {@link Request} and an object {@link Response}
+ * back into HTTP.
  */
 public final class HttpTranslation {
   private HttpTranslation() {}
@@ -120,7 +120,9 @@ public final class HttpTranslation {
     }
   }
 
-  /** The status code for {@code status}, registering a custom one for numbers Pekko does not know. */
+  /**
+   * The status code for {@code status}, registering a custom one for numbers Pekko does not know.
+   */
   public static StatusCode statusCode(int status) {
     return StatusCodes.lookup(status)
         .orElseGet(() -> StatusCodes.custom(status, "Status " + status, "", status < 400, true));

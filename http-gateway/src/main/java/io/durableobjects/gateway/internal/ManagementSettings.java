@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * INTERNAL API: whether and how a node runs Pekko Management and cluster bootstrap, read and
- * validated from the configuration before the actor system starts, so that a mistake stops the
- * node with a message naming the setting and its environment variable.
+ * validated from the configuration before the actor system starts, so that a mistake stops the node
+ * with a message naming the setting and its environment variable.
  *
  * <p>Keys: {@code durable-objects.node.management.enabled} ({@code DO_MANAGEMENT_ENABLED}), {@code
  * durable-objects.node.cluster-bootstrap.discovery-method} ({@code DO_DISCOVERY_METHOD}), and the
@@ -65,29 +65,45 @@ public record ManagementSettings(
     }
 
     TreeSet<String> known = new TreeSet<>();
-    config.getObject("pekko.discovery").forEach((name, value) -> {
-      if (config.hasPath("pekko.discovery." + com.typesafe.config.ConfigUtil.quoteString(name) + ".class")) {
-        known.add(name);
-      }
-    });
+    config
+        .getObject("pekko.discovery")
+        .forEach(
+            (name, value) -> {
+              if (config.hasPath(
+                  "pekko.discovery."
+                      + com.typesafe.config.ConfigUtil.quoteString(name)
+                      + ".class")) {
+                known.add(name);
+              }
+            });
     if (!known.contains(method)) {
       throw new ConfigException.BadValue(
           DISCOVERY,
-          "(DO_DISCOVERY_METHOD) '" + method + "' is not a Pekko Discovery method on the classpath;"
-              + " known: " + String.join(", ", known) + " (on Kubernetes: kubernetes-api)");
+          "(DO_DISCOVERY_METHOD) '"
+              + method
+              + "' is not a Pekko Discovery method on the classpath;"
+              + " known: "
+              + String.join(", ", known)
+              + " (on Kubernetes: kubernetes-api)");
     }
     if (!enabled) {
       throw new ConfigException.BadValue(
           DISCOVERY,
-          "(DO_DISCOVERY_METHOD=" + method + ") needs Pekko Management, which cluster bootstrap"
+          "(DO_DISCOVERY_METHOD="
+              + method
+              + ") needs Pekko Management, which cluster bootstrap"
               + " uses to probe the other nodes: set DO_MANAGEMENT_ENABLED=true ("
-              + ENABLED + " = on)");
+              + ENABLED
+              + " = on)");
     }
     List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
     if (!seeds.isEmpty()) {
       throw new ConfigException.BadValue(
           DISCOVERY,
-          "(DO_DISCOVERY_METHOD=" + method + ") and seed nodes " + seeds
+          "(DO_DISCOVERY_METHOD="
+              + method
+              + ") and seed nodes "
+              + seeds
               + " (pekko.cluster.seed-nodes, DO_SEED_NODES) exclude each other: cluster bootstrap"
               + " finds the other nodes itself; set only one of them");
     }
@@ -99,7 +115,9 @@ public record ManagementSettings(
     if (method.equals("kubernetes-api") && isLoopback(host)) {
       throw new ConfigException.BadValue(
           HOST,
-          "(DO_MANAGEMENT_HOST) is '" + host + "', a loopback address, but with"
+          "(DO_MANAGEMENT_HOST) is '"
+              + host
+              + "', a loopback address, but with"
               + " DO_DISCOVERY_METHOD=kubernetes-api the other pods probe this node there and the"
               + " node recognises itself among the discovered pods by it: set it to the pod IP"
               + " (status.podIP)");
@@ -137,8 +155,11 @@ public record ManagementSettings(
     } catch (ConfigException.WrongType e) {
       throw new ConfigException.BadValue(
           path,
-          "(" + variable + ") must be true or false (also on/off, yes/no), got '"
-              + config.getValue(path).unwrapped() + "'");
+          "("
+              + variable
+              + ") must be true or false (also on/off, yes/no), got '"
+              + config.getValue(path).unwrapped()
+              + "'");
     }
   }
 
@@ -149,8 +170,15 @@ public record ManagementSettings(
     } catch (ConfigException.WrongType e) {
       throw new ConfigException.BadValue(
           path,
-          "(" + variable + ") must be a whole number from " + min + " to " + max + ", got '"
-              + config.getValue(path).unwrapped() + "'");
+          "("
+              + variable
+              + ") must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", got '"
+              + config.getValue(path).unwrapped()
+              + "'");
     }
     if (value < min || value > max) {
       throw new ConfigException.BadValue(

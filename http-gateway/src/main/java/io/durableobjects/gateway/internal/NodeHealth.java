@@ -43,7 +43,10 @@ public final class NodeHealth implements Extension {
     return ID.apply(system);
   }
 
-  /** Readiness follows {@code node} and the journal behind {@code admin} (once the gateway is bound). */
+  /**
+   * Readiness follows {@code node} and the journal behind {@code admin} (once the gateway is
+   * bound).
+   */
   public void observe(HealthRoutes.NodeState node, ObjectAdmin admin) {
     this.serving = new Serving(node, admin);
   }

@@ -31,11 +31,15 @@ public final class SeedNodes {
       String port = colon > 0 ? entry.substring(colon + 1) : "";
       boolean hostOk = host.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+\\]");
       boolean portOk =
-          port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+          port.matches("[0-9]{1,5}")
+              && Integer.parseInt(port) >= 1
+              && Integer.parseInt(port) <= 65535;
       if (!hostOk || !portOk) {
         throw new ConfigException.BadValue(
             VARIABLE,
-            "'" + entry + "' is not host:port (the remoting address of a node, e.g. 127.0.0.1:2551)");
+            "'"
+                + entry
+                + "' is not host:port (the remoting address of a node, e.g. 127.0.0.1:2551)");
       }
       seeds.add("pekko://" + systemName + "@" + host + ":" + port);
     }

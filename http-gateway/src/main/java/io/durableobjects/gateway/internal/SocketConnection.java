@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
@@ -38,7 +38,9 @@ import org.apache.pekko.util.ByteString;
  */
 public final class SocketConnection extends AbstractBehavior<Object> {
 
-  /** Messages of the connection (all local; the object's are read by its {@link ClientSocketLink}). */
+  /**
+   * Messages of the connection (all local; the object's are read by its {@link ClientSocketLink}).
+   */
   public interface Command {}
 
   /** The client's stream is connected; messages go out through {@code queue}. */
@@ -51,7 +53,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   /** The client's stream started (the sink's init); acknowledge to get the first message. */
-  public record StreamInit(ActorRef<Ack> ackTo) implements Command, NoSerializationVerificationNeeded {}
+  public record StreamInit(ActorRef<Ack> ackTo)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** A whole message from the client; acknowledge to get the next one. */
   public record Inbound(String text, byte[] data, ActorRef<Ack> ackTo)
@@ -87,8 +90,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
 
   /**
    * The connection's behavior. It takes both its own {@link Command}s and the object's messages:
-   * spawn it as {@code Behavior<Object>} and offer the upgrade with that reference, which the object
-   * watches.
+   * spawn it as {@code Behavior<Object>} and offer the upgrade with that reference, which the
+   * object watches.
    */
   public static Behavior<Object> create(
       ClientSockets sockets,

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * INTERNAL API: the WebSocket connections of this gateway node. Prometheus names: {@code
- * durable_objects_websockets_open}, {@code durable_objects_websockets_messages_received_total} (from
- * clients), {@code durable_objects_websockets_messages_sent_total} (to clients), {@code
+ * durable_objects_websockets_open}, {@code durable_objects_websockets_messages_received_total}
+ * (from clients), {@code durable_objects_websockets_messages_sent_total} (to clients), {@code
  * durable_objects_websockets_dropped_total} by reason ({@code slow_client}).
  */
 public final class WebSocketMetrics {

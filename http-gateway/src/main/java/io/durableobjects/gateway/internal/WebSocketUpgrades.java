@@ -106,14 +106,16 @@ public final class WebSocketUpgrades {
         Flow.<Message>create()
             .mapAsync(1, this::whole)
             .to(
-                ActorSink.<SocketConnection.Inbound, Object, SocketConnection.Ack>actorRefWithBackpressure(
-                    connection,
-                    (ackTo, message) ->
-                        new SocketConnection.Inbound(message.text(), message.data(), ackTo),
-                    SocketConnection.StreamInit::new,
-                    SocketConnection.Ack.INSTANCE,
-                    new SocketConnection.ClientClosed(1000, "", null),
-                    WebSocketUpgrades::closedBy));
+                ActorSink
+                    .<SocketConnection.Inbound, Object, SocketConnection.Ack>
+                        actorRefWithBackpressure(
+                            connection,
+                            (ackTo, message) ->
+                                new SocketConnection.Inbound(message.text(), message.data(), ackTo),
+                            SocketConnection.StreamInit::new,
+                            SocketConnection.Ack.INSTANCE,
+                            new SocketConnection.ClientClosed(1000, "", null),
+                            WebSocketUpgrades::closedBy));
     return upgrade.handleMessagesWith(incoming, outgoing.second());
   }
 
@@ -124,7 +126,8 @@ public final class WebSocketUpgrades {
     if (failure instanceof StreamLimitReachedException || failure instanceof MessageTooLarge) {
       return new SocketConnection.ClientClosed(1009, "message too big", failure.getMessage());
     }
-    return new SocketConnection.ClientClosed(1006, "connection failed", String.valueOf(failure.getMessage()));
+    return new SocketConnection.ClientClosed(
+        1006, "connection failed", String.valueOf(failure.getMessage()));
   }
 
   /** A client message, whole; a message above the limit fails the client's stream. */

@@ -2,7 +2,6 @@ package io.durableobjects.gateway.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durableobjects.core.DurableObject;
 import io.durableobjects.core.AlarmHandler;
 import io.durableobjects.core.AsyncFetchHandler;
 import io.durableobjects.core.DurableObjectState;
@@ -38,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestObject implements AsyncFetchHandler, AlarmHandler, TestRpc {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** {@code /slow} requests that objects have begun and not answered yet, by object name. */
   private static final Map<String, AtomicInteger> SLOW_RUNNING = new ConcurrentHashMap<>();
 

@@ -22,17 +22,18 @@ import org.HdrHistogram.Histogram;
 /**
  * The benchmark runner behind {@code bin/bench}: starts a fresh demo node on a fresh embedded
  * Cassandra, runs each scenario for a fixed time with {@link HttpLoad}, and prints one line per
- * scenario (requests/s, p50, p99, p99.9, max, errors, and the CPU and RSS of the node, of Cassandra and of the
- * load generator). At the end it checks that nothing was lost: the hot counter equals its
- * successful increments, and the spread counters add up to theirs. Exit status 1 when a check
+ * scenario (requests/s, p50, p99, p99.9, max, errors, and the CPU and RSS of the node, of Cassandra
+ * and of the load generator). At the end it checks that nothing was lost: the hot counter equals
+ * its successful increments, and the spread counters add up to theirs. Exit status 1 when a check
  * fails.
  *
- * <p>Scenarios, in this order: {@code cold 10k} (the first request to each of 10 000 new
- * counters, before the warm-up), {@code alive} (a route that touches no object, the baseline for
- * reads), {@code read} (GETs of 1 000 warm counters), {@code hot} (durable increments of one
- * counter), {@code spread} (durable increments of counters picked at random among 10 000, all of
- * them active), and {@code activation} (the first request to an evicted leaderboard holding 1 000
- * keys, one at a time). A warm-up runs first, since the node's JIT compiler needs load to reach full speed.
+ * <p>Scenarios, in this order: {@code cold 10k} (the first request to each of 10 000 new counters,
+ * before the warm-up), {@code alive} (a route that touches no object, the baseline for reads),
+ * {@code read} (GETs of 1 000 warm counters), {@code hot} (durable increments of one counter),
+ * {@code spread} (durable increments of counters picked at random among 10 000, all of them
+ * active), and {@code activation} (the first request to an evicted leaderboard holding 1 000 keys,
+ * one at a time). A warm-up runs first, since the node's JIT compiler needs load to reach full
+ * speed.
  *
  * <p>System properties: {@code bench.seconds} (each scenario, default 20), {@code
  * bench.warmupSeconds} (default 60), {@code bench.examplesTarget} (default {@code
@@ -83,21 +84,33 @@ public final class BenchMain {
     Path outDir = Path.of(System.getProperty("bench.out", "loadtest/target/bench"));
     String nodeOptions = System.getProperty("bench.nodeOptions", DEFAULT_NODE_OPTIONS).strip();
     if (seconds.isZero() || seconds.isNegative() || warmup.isNegative()) {
-      throw new IllegalArgumentException("bench.seconds must be positive and bench.warmupSeconds at least 0");
+      throw new IllegalArgumentException(
+          "bench.seconds must be positive and bench.warmupSeconds at least 0");
     }
     List<String> jvm = new ArrayList<>(List.of(nodeOptions.split("\\s+")));
-    jvm.add("-Ddurable-objects.namespaces.leaderboard.idle-timeout=" + BOARD_IDLE_TIMEOUT.toSeconds() + "s");
+    jvm.add(
+        "-Ddurable-objects.namespaces.leaderboard.idle-timeout="
+            + BOARD_IDLE_TIMEOUT.toSeconds()
+            + "s");
 
     PrintStream out = System.out;
     int cores = Runtime.getRuntime().availableProcessors();
-    out.printf(Locale.ROOT, "bin/bench %s: %d cores, load average %.1f before the start%n",
-        Instant.now(), cores, ProcessUsage.loadAverage());
-    out.println("node JVM: " + nodeOptions + "; Cassandra JVM: -Xms512m -Xmx512m (embedded default)");
+    out.printf(
+        Locale.ROOT,
+        "bin/bench %s: %d cores, load average %.1f before the start%n",
+        Instant.now(),
+        cores,
+        ProcessUsage.loadAverage());
+    out.println(
+        "node JVM: " + nodeOptions + "; Cassandra JVM: -Xms512m -Xmx512m (embedded default)");
     long startedAt = System.nanoTime();
     Path log = outDir.resolve("node.log");
     try (DemoNode node = DemoNode.start(examples, jvm, log, Duration.ofSeconds(180))) {
-      out.printf(Locale.ROOT, "node and Cassandra ready in %.1f s (log: %s)%n",
-          (System.nanoTime() - startedAt) / 1e9, log);
+      out.printf(
+          Locale.ROOT,
+          "node and Cassandra ready in %.1f s (log: %s)%n",
+          (System.nanoTime() - startedAt) / 1e9,
+          log);
       BenchMain bench = new BenchMain(out, node);
       bench.runAll(seconds, warmup);
       out.printf(Locale.ROOT, "load average %.1f at the end%n", ProcessUsage.loadAverage());
@@ -113,26 +126,52 @@ public final class BenchMain {
     // Warm-up: activate every object the scenarios use, then load the write path so the node's
     // JIT has compiled it before anything is measured.
     header();
-    load.run(HttpLoad.eachOnce(READ_OBJECTS, i -> post("/v1/counter/by-name/read-" + i + "/increment")), 64, Duration.ofMinutes(2));
+    load.run(
+        HttpLoad.eachOnce(READ_OBJECTS, i -> post("/v1/counter/by-name/read-" + i + "/increment")),
+        64,
+        Duration.ofMinutes(2));
     // The first request to each of 10 000 new objects, on a cold node: activation at scale.
-    line("cold 10k", SPREAD_CLIENTS,
-        measure(() -> load.run(HttpLoad.eachOnce(SPREAD_OBJECTS, i -> get(spreadPath(i))), SPREAD_CLIENTS, Duration.ofMinutes(2)), null));
+    line(
+        "cold 10k",
+        SPREAD_CLIENTS,
+        measure(
+            () ->
+                load.run(
+                    HttpLoad.eachOnce(SPREAD_OBJECTS, i -> get(spreadPath(i))),
+                    SPREAD_CLIENTS,
+                    Duration.ofMinutes(2)),
+            null));
     if (!warmup.isZero()) {
       byte[] warm = post("/v1/counter/by-name/warm-up-" + runId + "/increment");
       Duration half = warmup.dividedBy(2);
-      line("warm-up hot", HOT_CLIENTS, measure(() -> load.run((c, r) -> warm, HOT_CLIENTS, half), "counter"));
-      Measured spreadWarm = measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, half), "counter");
+      line(
+          "warm-up hot",
+          HOT_CLIENTS,
+          measure(() -> load.run((c, r) -> warm, HOT_CLIENTS, half), "counter"));
+      Measured spreadWarm =
+          measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, half), "counter");
       spreadOk += spreadWarm.result.ok();
       line("warm-up spread", SPREAD_CLIENTS, spreadWarm);
     }
 
     if (selected("alive")) {
-      line("alive", READ_CLIENTS,
+      line(
+          "alive",
+          READ_CLIENTS,
           measure(() -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
     }
     if (selected("read")) {
-      line("read", READ_CLIENTS,
-          measure(() -> load.run(HttpLoad.randomOf(READ_OBJECTS, i -> get("/v1/counter/by-name/read-" + i + "/")), READ_CLIENTS, seconds), null));
+      line(
+          "read",
+          READ_CLIENTS,
+          measure(
+              () ->
+                  load.run(
+                      HttpLoad.randomOf(
+                          READ_OBJECTS, i -> get("/v1/counter/by-name/read-" + i + "/")),
+                      READ_CLIENTS,
+                      seconds),
+              null));
     }
 
     String hotPath = "/v1/counter/by-name/hot-" + runId + "/";
@@ -140,7 +179,8 @@ public final class BenchMain {
     Measured hotRun = measure(() -> load.run((c, r) -> hot, HOT_CLIENTS, seconds), "counter");
     line("hot", HOT_CLIENTS, hotRun);
 
-    Measured spreadRun = measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, seconds), "counter");
+    Measured spreadRun =
+        measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, seconds), "counter");
     spreadOk += spreadRun.result.ok();
     line("spread", SPREAD_CLIENTS, spreadRun);
 
@@ -170,13 +210,22 @@ public final class BenchMain {
     List<byte[]> scores = new ArrayList<>();
     for (int b = 0; b < BOARDS; b++) {
       for (int p = 0; p < PLAYERS_PER_BOARD; p++) {
-        scores.add(request("POST", boardPath(b) + "scores",
-            "{\"player\":\"player-" + p + "\",\"score\":" + (p * 7 % 1000) + "}"));
+        scores.add(
+            request(
+                "POST",
+                boardPath(b) + "scores",
+                "{\"player\":\"player-" + p + "\",\"score\":" + (p * 7 % 1000) + "}"));
       }
     }
-    HttpLoad.Result filled = load.run(HttpLoad.eachOnce(scores.size(), scores::get), HOT_CLIENTS, Duration.ofMinutes(3));
+    HttpLoad.Result filled =
+        load.run(HttpLoad.eachOnce(scores.size(), scores::get), HOT_CLIENTS, Duration.ofMinutes(3));
     if (filled.ok() != scores.size()) {
-      failures.add("activation: filling the boards got " + filled.statuses() + " and " + filled.ioErrors() + " I/O errors");
+      failures.add(
+          "activation: filling the boards got "
+              + filled.statuses()
+              + " and "
+              + filled.ioErrors()
+              + " I/O errors");
       return;
     }
     Histogram all = new Histogram(1, HttpLoad.RESPONSE_TIMEOUT.toNanos() / 1000 * 2, 3);
@@ -190,7 +239,11 @@ public final class BenchMain {
       if (before == null) {
         before = Snapshot.take(this, "leaderboard");
       }
-      HttpLoad.Result r = load.run(HttpLoad.eachOnce(BOARDS, b -> get(boardPath(b) + "top?n=10")), ACTIVATION_CLIENTS, Duration.ofMinutes(1));
+      HttpLoad.Result r =
+          load.run(
+              HttpLoad.eachOnce(BOARDS, b -> get(boardPath(b) + "top?n=10")),
+              ACTIVATION_CLIENTS,
+              Duration.ofMinutes(1));
       all.add(r.latencyMicros());
       requests += r.requests();
       ok += r.ok();
@@ -199,15 +252,34 @@ public final class BenchMain {
     }
     Snapshot after = Snapshot.take(this, "leaderboard");
     long activations = (long) (after.activations - before.activations);
-    double meanMs = activations == 0 ? 0 : (after.activationSeconds - before.activationSeconds) * 1000 / activations;
-    Measured measured = new Measured(
-        new HttpLoad.Result(requests, ok, java.util.Map.of(), ioErrors, all, seconds), null, null, null, 0);
+    double meanMs =
+        activations == 0
+            ? 0
+            : (after.activationSeconds - before.activationSeconds) * 1000 / activations;
+    Measured measured =
+        new Measured(
+            new HttpLoad.Result(requests, ok, java.util.Map.of(), ioErrors, all, seconds),
+            null,
+            null,
+            null,
+            0);
     line("activation", ACTIVATION_CLIENTS, measured);
-    out.printf(Locale.ROOT, "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
+    out.printf(
+        Locale.ROOT,
+        "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
             + "%d activations on the node, mean %.1f ms inside the node%n",
-        requests, ACTIVATION_ROUNDS, BOARDS, activations, meanMs);
+        requests,
+        ACTIVATION_ROUNDS,
+        BOARDS,
+        activations,
+        meanMs);
     if (activations < requests) {
-      failures.add("activation: only " + activations + " activations for " + requests + " requests: boards were not all evicted");
+      failures.add(
+          "activation: only "
+              + activations
+              + " activations for "
+              + requests
+              + " requests: boards were not all evicted");
     }
   }
 
@@ -216,7 +288,8 @@ public final class BenchMain {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (Snapshot.take(this, namespace).active > 0) {
       if (System.nanoTime() > deadline) {
-        throw new IOException("the boards were not evicted within 60 s (idle-timeout " + BOARD_IDLE_TIMEOUT + ")");
+        throw new IOException(
+            "the boards were not evicted within 60 s (idle-timeout " + BOARD_IDLE_TIMEOUT + ")");
       }
       Thread.sleep(250);
     }
@@ -239,11 +312,20 @@ public final class BenchMain {
   private void checkHot(String path, HttpLoad.Result run) throws Exception {
     long count = Long.parseLong(getBody(path).strip());
     if (run.ioErrors() == 0 && count != run.ok()) {
-      failures.add("hot: the counter is " + count + " after " + run.ok() + " successful increments");
+      failures.add(
+          "hot: the counter is " + count + " after " + run.ok() + " successful increments");
     } else if (count < run.ok() || count > run.ok() + run.ioErrors()) {
-      failures.add("hot: the counter is " + count + ", outside [" + run.ok() + ", " + (run.ok() + run.ioErrors()) + "]");
+      failures.add(
+          "hot: the counter is "
+              + count
+              + ", outside ["
+              + run.ok()
+              + ", "
+              + (run.ok() + run.ioErrors())
+              + "]");
     }
-    out.printf(Locale.ROOT, "check hot: counter = %d, successful increments = %d%n", count, run.ok());
+    out.printf(
+        Locale.ROOT, "check hot: counter = %d, successful increments = %d%n", count, run.ok());
   }
 
   private void checkSpread() throws Exception {
@@ -258,10 +340,19 @@ public final class BenchMain {
       for (Future<Long> count : counts) {
         sum += count.get();
       }
-      out.printf(Locale.ROOT, "check spread: the %d counters add up to %d, successful increments = %d%n",
-          SPREAD_OBJECTS, sum, spreadOk);
+      out.printf(
+          Locale.ROOT,
+          "check spread: the %d counters add up to %d, successful increments = %d%n",
+          SPREAD_OBJECTS,
+          sum,
+          spreadOk);
       if (sum != spreadOk) {
-        failures.add("spread: the counters add up to " + sum + " after " + spreadOk + " successful increments");
+        failures.add(
+            "spread: the counters add up to "
+                + sum
+                + " after "
+                + spreadOk
+                + " successful increments");
       }
     } finally {
       pool.shutdownNow();
@@ -276,7 +367,11 @@ public final class BenchMain {
 
   /** A run with the CPU each process used during it and the journal's group-commit figures. */
   private record Measured(
-      HttpLoad.Result result, Double nodeCores, Double cassandraCores, Double selfCores, double txPerWrite) {}
+      HttpLoad.Result result,
+      Double nodeCores,
+      Double cassandraCores,
+      Double selfCores,
+      double txPerWrite) {}
 
   private Measured measure(Run run, String journalNamespace) throws Exception {
     Snapshot before = journalNamespace == null ? null : Snapshot.take(this, journalNamespace);
@@ -286,7 +381,10 @@ public final class BenchMain {
     HttpLoad.Result result = run.run();
     double secs = result.seconds();
     double node = (nodeUsage.cpu().minus(node0)).toNanos() / 1e9 / secs;
-    double cass = (cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO).minus(cass0)).toNanos() / 1e9 / secs;
+    double cass =
+        (cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO).minus(cass0)).toNanos()
+            / 1e9
+            / secs;
     double self = (selfUsage.cpu().minus(self0)).toNanos() / 1e9 / secs;
     double txPerWrite = 0;
     if (before != null) {
@@ -299,24 +397,57 @@ public final class BenchMain {
 
   private void header() {
     out.println();
-    out.printf(Locale.ROOT, "%-15s %7s %6s %9s %9s %8s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
-        "scenario", "clients", "secs", "requests", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors",
-        "node cpu", "node rss", "cass cpu", "cass rss", "gen cpu", "tx/write");
+    out.printf(
+        Locale.ROOT,
+        "%-15s %7s %6s %9s %9s %8s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
+        "scenario",
+        "clients",
+        "secs",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms",
+        "errors",
+        "node cpu",
+        "node rss",
+        "cass cpu",
+        "cass rss",
+        "gen cpu",
+        "tx/write");
   }
 
   private void line(String name, int clients, Measured m) {
     HttpLoad.Result r = m.result;
     Histogram h = r.latencyMicros();
-    out.printf(Locale.ROOT, "%-15s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
-        name, clients, r.seconds(), r.requests(), r.perSecond(),
-        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-        h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+    out.printf(
+        Locale.ROOT,
+        "%-15s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
+        name,
+        clients,
+        r.seconds(),
+        r.requests(),
+        r.perSecond(),
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0,
         r.errors(),
-        cores(m.nodeCores), nodeUsage.rssMiB(),
-        cores(m.cassandraCores), cassandraUsage.map(ProcessUsage::rssMiB).orElse(-1L),
-        cores(m.selfCores), m.txPerWrite == 0 ? "-" : String.format(Locale.ROOT, "%.1f", m.txPerWrite));
+        cores(m.nodeCores),
+        nodeUsage.rssMiB(),
+        cores(m.cassandraCores),
+        cassandraUsage.map(ProcessUsage::rssMiB).orElse(-1L),
+        cores(m.selfCores),
+        m.txPerWrite == 0 ? "-" : String.format(Locale.ROOT, "%.1f", m.txPerWrite));
     if (r.errors() > 0) {
-      out.println("  " + name + " errors: statuses " + r.statuses() + ", I/O errors or timeouts " + r.ioErrors());
+      out.println(
+          "  "
+              + name
+              + " errors: statuses "
+              + r.statuses()
+              + ", I/O errors or timeouts "
+              + r.ioErrors());
     }
   }
 
@@ -326,15 +457,23 @@ public final class BenchMain {
 
   /** Counters of the node's /metrics that the benchmark reports on, for one namespace. */
   private record Snapshot(
-      double writes, double transactions, double active, double activations, double activationSeconds) {
+      double writes,
+      double transactions,
+      double active,
+      double activations,
+      double activationSeconds) {
     static Snapshot take(BenchMain bench, String namespace) throws Exception {
       String page = bench.getBody("/metrics");
       return new Snapshot(
-          PrometheusText.value(page, "durable_objects_journal_batch_size_count", "namespace", namespace),
-          PrometheusText.value(page, "durable_objects_journal_batch_size_sum", "namespace", namespace),
+          PrometheusText.value(
+              page, "durable_objects_journal_batch_size_count", "namespace", namespace),
+          PrometheusText.value(
+              page, "durable_objects_journal_batch_size_sum", "namespace", namespace),
           PrometheusText.value(page, "durable_objects_objects_active", "namespace", namespace),
-          PrometheusText.value(page, "durable_objects_activations_seconds_count", "namespace", namespace),
-          PrometheusText.value(page, "durable_objects_activations_seconds_sum", "namespace", namespace));
+          PrometheusText.value(
+              page, "durable_objects_activations_seconds_count", "namespace", namespace),
+          PrometheusText.value(
+              page, "durable_objects_activations_seconds_sum", "namespace", namespace));
     }
   }
 
@@ -355,10 +494,13 @@ public final class BenchMain {
   private String getBody(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         client.send(
-            HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

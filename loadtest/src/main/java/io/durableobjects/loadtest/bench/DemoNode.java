@@ -20,12 +20,13 @@ import java.util.stream.Stream;
 
 /**
  * The examples' demo node ({@code DemoMain}) in a JVM of its own, on a fresh embedded Cassandra in
- * a temporary directory and HTTP on a free port: what the benchmark and the Gatling smoke test
- * run against. {@link #close()} stops the node (which stops its Cassandra), kills whatever is left
- * of both, and deletes the directory.
+ * a temporary directory and HTTP on a free port: what the benchmark and the Gatling smoke test run
+ * against. {@link #close()} stops the node (which stops its Cassandra), kills whatever is left of
+ * both, and deletes the directory.
  */
 public final class DemoNode implements AutoCloseable {
-  private static final String JAVA = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
   private final Process node;
   private final Path dataDir;
@@ -43,11 +44,13 @@ public final class DemoNode implements AutoCloseable {
    * Starts the node from {@code examplesTarget} (its jar and {@code lib/}) with these JVM options,
    * logging to {@code log}, and waits until {@code /health/ready} answers 200.
    */
-  public static DemoNode start(Path examplesTarget, List<String> jvmOptions, Path log, Duration readyWithin)
+  public static DemoNode start(
+      Path examplesTarget, List<String> jvmOptions, Path log, Duration readyWithin)
       throws IOException, InterruptedException {
     Path jar = examplesJar(examplesTarget);
     if (!Files.isDirectory(examplesTarget.resolve("lib"))) {
-      throw new IOException("no " + examplesTarget.resolve("lib") + ": build with ./mvnw -pl examples -am package");
+      throw new IOException(
+          "no " + examplesTarget.resolve("lib") + ": build with ./mvnw -pl examples -am package");
     }
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -87,14 +90,17 @@ public final class DemoNode implements AutoCloseable {
           .findFirst()
           .orElseThrow(() -> new IOException("no examples jar in " + examplesTarget));
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new IOException("no " + examplesTarget + ": build with ./mvnw -pl examples -am package", e);
+      throw new IOException(
+          "no " + examplesTarget + ": build with ./mvnw -pl examples -am package", e);
     }
   }
 
   private void awaitReady(Duration within, Path log) throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ready =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       if (!node.isAlive()) {

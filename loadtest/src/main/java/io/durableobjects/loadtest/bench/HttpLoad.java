@@ -20,20 +20,23 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop HTTP/1.1 load generator: {@code clients} keep-alive connections, each sending its
- * next request as soon as the previous response is in, for a fixed time. It runs on a few
- * selector threads so that, on a 2-core machine shared with the node and Cassandra, it costs about
- * what wrk would and far less than a thread or a future per request.
+ * next request as soon as the previous response is in, for a fixed time. It runs on a few selector
+ * threads so that, on a 2-core machine shared with the node and Cassandra, it costs about what wrk
+ * would and far less than a thread or a future per request.
  *
  * <p>Responses must carry {@code Content-Length} (every response of the gateway does). A request
  * that gets no response within {@link #RESPONSE_TIMEOUT}, a connection error, or a chunked response
- * counts as an error. When the time is up no new request is sent, and every request already sent
- * is waited for, so every increment sent has a known outcome.
+ * counts as an error. When the time is up no new request is sent, and every request already sent is
+ * waited for, so every increment sent has a known outcome.
  */
 final class HttpLoad {
   static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
   private static final int SELECTOR_THREADS = 2;
 
-  /** The next request for a client, as complete HTTP/1.1 bytes; {@code null} when there is none left. */
+  /**
+   * The next request for a client, as complete HTTP/1.1 bytes; {@code null} when there is none
+   * left.
+   */
   interface Requests {
     byte[] next(int client, ThreadLocalRandom random);
   }
@@ -64,9 +67,15 @@ final class HttpLoad {
   /** Builds a request with an optional body (sent as JSON when present). */
   static byte[] request(String method, String hostPort, String path, String token, String json) {
     byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(128)
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(hostPort).append("\r\n");
+    StringBuilder head =
+        new StringBuilder(128)
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(hostPort)
+            .append("\r\n");
     if (token != null && !token.isEmpty()) {
       head.append("Authorization: Bearer ").append(token).append("\r\n");
     }
@@ -81,8 +90,11 @@ final class HttpLoad {
     return all;
   }
 
-  /** Runs {@code clients} connections for {@code duration}, or until {@code requests} has none left. */
-  Result run(Requests requests, int clients, Duration duration) throws IOException, InterruptedException {
+  /**
+   * Runs {@code clients} connections for {@code duration}, or until {@code requests} has none left.
+   */
+  Result run(Requests requests, int clients, Duration duration)
+      throws IOException, InterruptedException {
     int threads = Math.min(SELECTOR_THREADS, clients);
     long start = System.nanoTime();
     long stopSendingAt = start + duration.toNanos();
@@ -205,7 +217,9 @@ final class HttpLoad {
       }
     }
 
-    /** A request that got no response (I/O error or timeout): counted, and its connection closed. */
+    /**
+     * A request that got no response (I/O error or timeout): counted, and its connection closed.
+     */
     private void failed(Connection connection) {
       ioErrors++;
       completed++;
@@ -222,7 +236,9 @@ final class HttpLoad {
       statuses.merge(status, 1L, Long::sum);
     }
 
-    /** Sends the connection's next request, or leaves it idle when time is up or nothing is left. */
+    /**
+     * Sends the connection's next request, or leaves it idle when time is up or nothing is left.
+     */
     private void sendNext(Selector selector, Connection connection, ThreadLocalRandom random)
         throws IOException {
       if (connection.busy) {
@@ -344,7 +360,10 @@ final class HttpLoad {
 
   private static int headerEnd(byte[] bytes, int limit) {
     for (int i = 3; i < limit; i++) {
-      if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+      if (bytes[i] == '\n'
+          && bytes[i - 1] == '\r'
+          && bytes[i - 2] == '\n'
+          && bytes[i - 3] == '\r') {
         return i - 3;
       }
     }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * CPU time and resident memory of a process, read from the JDK's process handle and Linux's
- * {@code /proc}: the benchmark reports them for the node, Cassandra and itself, so that each
- * result says which process the CPU went to.
+ * CPU time and resident memory of a process, read from the JDK's process handle and Linux's {@code
+ * /proc}: the benchmark reports them for the node, Cassandra and itself, so that each result says
+ * which process the CPU went to.
  */
 final class ProcessUsage {
   private final ProcessHandle process;
@@ -29,7 +29,8 @@ final class ProcessUsage {
   /** Resident set size in MiB, or -1 when {@code /proc} is not there (not Linux). */
   long rssMiB() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }

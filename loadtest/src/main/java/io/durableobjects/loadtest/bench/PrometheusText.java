@@ -13,8 +13,7 @@ final class PrometheusText {
    */
   static double value(String page, String name, String label, String value) {
     Pattern sample =
-        Pattern.compile(
-            "^" + Pattern.quote(name) + "\\{([^}]*)\\}\\s+(\\S+)$", Pattern.MULTILINE);
+        Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\}\\s+(\\S+)$", Pattern.MULTILINE);
     Matcher m = sample.matcher(page);
     String wanted = label + "=\"" + value + "\"";
     while (m.find()) {

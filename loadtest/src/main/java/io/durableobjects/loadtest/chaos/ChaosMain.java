@@ -89,14 +89,18 @@ public final class ChaosMain {
     summary.write(out, order, header);
     boolean ok = !summary.failed();
     System.out.println(
-        (ok ? "OK: nothing lost, nothing duplicated, every alarm delivered"
+        (ok
+                ? "OK: nothing lost, nothing duplicated, every alarm delivered"
                 : "FAILED: see the problems in " + out.resolve("summary.md"))
-            + " (summary in " + out.resolve("summary.txt") + ")");
+            + " (summary in "
+            + out.resolve("summary.txt")
+            + ")");
     return ok;
   }
 
   private String runClusterFaults(
-      List<Fault> faults, FaultRuns runs, String classpath, Path tmp, Path logs) throws IOException {
+      List<Fault> faults, FaultRuns runs, String classpath, Path tmp, Path logs)
+      throws IOException {
     Network network = network(faults.contains(Fault.PARTITION));
     open.add(network);
     System.out.println("chaos: network: " + network.describe());
@@ -115,7 +119,8 @@ public final class ChaosMain {
     for (Fault fault : faults) {
       if (fault == Fault.PARTITION && network.partitionUnavailableReason() != null) {
         summary.notRun(fault, network.partitionUnavailableReason());
-        System.out.println("chaos: " + fault.id + " not run: " + network.partitionUnavailableReason());
+        System.out.println(
+            "chaos: " + fault.id + " not run: " + network.partitionUnavailableReason());
         continue;
       }
       if (abort != null) {
@@ -172,7 +177,11 @@ public final class ChaosMain {
             public List<Long> inject(Ledger ledger, List<String> objects) throws IOException {
               long at = System.nanoTime();
               long[] pids = stack.kill9Both();
-              action.append("kill -9 ").append(pids[0]).append(" (node) ").append(pids[1])
+              action
+                  .append("kill -9 ")
+                  .append(pids[0])
+                  .append(" (node) ")
+                  .append(pids[1])
                   .append(" (Cassandra)");
               Processes.sleep(2000);
               stack.start(START_WITHIN);
@@ -204,7 +213,13 @@ public final class ChaosMain {
     private final FaultRuns runs;
     final StringBuilder action = new StringBuilder();
 
-    ClusterTarget(Fault fault, int run, LocalCluster cluster, CassandraServer cassandra, Network network, FaultRuns runs) {
+    ClusterTarget(
+        Fault fault,
+        int run,
+        LocalCluster cluster,
+        CassandraServer cassandra,
+        Network network,
+        FaultRuns runs) {
       this.fault = fault;
       this.run = run;
       this.cluster = cluster;
@@ -235,7 +250,12 @@ public final class ChaosMain {
       switch (fault) {
         case KILL_NODE -> {
           int victim = run % n;
-          action.append("kill -9 node ").append(victim + 1).append(" (pid ").append(cluster.pid(victim)).append(')');
+          action
+              .append("kill -9 node ")
+              .append(victim + 1)
+              .append(" (pid ")
+              .append(cluster.pid(victim))
+              .append(')');
           instants.add(System.nanoTime());
           cluster.kill9(victim);
           runs.awaitRecovered(ledger, objects, instants.get(0));
@@ -243,7 +263,10 @@ public final class ChaosMain {
           cluster.restart(victim);
         }
         case KILL_CASSANDRA -> {
-          action.append("kill -9 Cassandra for ").append(settings.cassandraDown().toSeconds()).append(" s");
+          action
+              .append("kill -9 Cassandra for ")
+              .append(settings.cassandraDown().toSeconds())
+              .append(" s");
           instants.add(System.nanoTime());
           cassandra.kill9();
           Processes.sleep(settings.cassandraDown().toMillis());
@@ -251,8 +274,14 @@ public final class ChaosMain {
         }
         case PAUSE_NODE -> {
           int victim = (run + 1) % n;
-          action.append("SIGSTOP node ").append(victim + 1).append(" (pid ").append(cluster.pid(victim))
-              .append(") for ").append(settings.pause().toSeconds()).append(" s");
+          action
+              .append("SIGSTOP node ")
+              .append(victim + 1)
+              .append(" (pid ")
+              .append(cluster.pid(victim))
+              .append(") for ")
+              .append(settings.pause().toSeconds())
+              .append(" s");
           instants.add(System.nanoTime());
           cluster.pause(victim);
           Processes.sleep(settings.pause().toMillis());
@@ -261,8 +290,12 @@ public final class ChaosMain {
         }
         case PARTITION -> {
           int victim = (run + 2) % n;
-          action.append("node ").append(victim + 1).append(" cut off for ")
-              .append(settings.partition().toSeconds()).append(" s");
+          action
+              .append("node ")
+              .append(victim + 1)
+              .append(" cut off for ")
+              .append(settings.partition().toSeconds())
+              .append(" s");
           instants.add(System.nanoTime());
           network.isolate(victim);
           try {
@@ -292,21 +325,36 @@ public final class ChaosMain {
         Locale.ROOT,
         "chaos: %s %d/%d (%s): %d requests, %d acknowledged, %d ambiguous, lost %d, duplicated %d,"
             + " journal duplicates %d, alarms missing %d/%d, every object answered again after %s%s%n",
-        r.fault().id, run + 1, runs, action, r.requests(), r.acknowledged(), r.ambiguous(), r.lost(),
-        r.duplicated(), r.journalDuplicates(), r.alarmsMissing(), r.alarms(),
-        FaultRuns.seconds(r.recovery()), r.error() == null ? "" : "; RUN FAILED: " + r.error());
+        r.fault().id,
+        run + 1,
+        runs,
+        action,
+        r.requests(),
+        r.acknowledged(),
+        r.ambiguous(),
+        r.lost(),
+        r.duplicated(),
+        r.journalDuplicates(),
+        r.alarmsMissing(),
+        r.alarms(),
+        FaultRuns.seconds(r.recovery()),
+        r.error() == null ? "" : "; RUN FAILED: " + r.error());
     r.problems().stream().limit(10).forEach(p -> System.out.println("chaos:   " + p));
     if (r.problems().size() > 10) {
       System.out.println("chaos:   ... and " + (r.problems().size() - 10) + " more (summary.md)");
     }
   }
 
-  /** Network namespaces when a partition is to run and they can be made (or CHAOS_NETWORK=netns). */
+  /**
+   * Network namespaces when a partition is to run and they can be made (or CHAOS_NETWORK=netns).
+   */
   private Network network(boolean partitionWanted) {
     String mode = settings.network();
     if (mode.equals("loopback") || (mode.equals("auto") && !partitionWanted)) {
       return new Network.Loopback(
-          "the nodes run on loopback (CHAOS_NETWORK=" + mode + "); partitions need network namespaces");
+          "the nodes run on loopback (CHAOS_NETWORK="
+              + mode
+              + "); partitions need network namespaces");
     }
     try {
       return NetworkNamespaces.create(NODES);
@@ -315,7 +363,9 @@ public final class ChaosMain {
         throw e;
       }
       return new Network.Loopback(
-          "network namespaces could not be made (" + e.getMessage() + "; they need root and iproute2)");
+          "network namespaces could not be made ("
+              + e.getMessage()
+              + "; they need root and iproute2)");
     }
   }
 

@@ -14,7 +14,8 @@ enum Fault {
   PARTITION("partition", "one node cut off from the others (not from clients or Cassandra)"),
   ROLLING_RESTART("rolling-restart", "SIGTERM of each node in turn, restarted, ready again"),
   /** Not a fault: the counters of every earlier cluster run read again at the end of the suite. */
-  RECHECK("recheck", "the counters of every cluster run, read again at the end (after later faults)");
+  RECHECK(
+      "recheck", "the counters of every cluster run, read again at the end (after later faults)");
 
   final String id;
   final String description;
@@ -33,8 +34,13 @@ enum Fault {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown fault '" + id + "'; known: "
-                        + Arrays.stream(values()).filter(f -> f != RECHECK).map(f -> f.id).toList()));
+                    "unknown fault '"
+                        + id
+                        + "'; known: "
+                        + Arrays.stream(values())
+                            .filter(f -> f != RECHECK)
+                            .map(f -> f.id)
+                            .toList()));
   }
 
   /** Whether the fault runs on the three-node cluster (the others on a single node stack). */

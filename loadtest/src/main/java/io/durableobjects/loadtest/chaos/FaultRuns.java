@@ -11,21 +11,21 @@ import java.util.Set;
 
 /**
  * One run of one fault: fresh objects, load on them, the fault, the wait until the cluster is
- * healthy and every object answers again, then the checks (the objects' final state, the
- * reminders, the journal). How each fault is injected:
+ * healthy and every object answers again, then the checks (the objects' final state, the reminders,
+ * the journal). How each fault is injected:
  *
  * <ul>
  *   <li>{@code kill-node}: {@code kill -9} of node (run % N) + 1; once every object answers again
  *       the node is started again into the cluster;
  *   <li>{@code kill-cassandra}: {@code kill -9} of the Cassandra JVM and its launcher; after the
  *       down time Cassandra starts again on the same data directory and port;
- *   <li>{@code pause-node}: SIGSTOP of node ((run + 1) % N) + 1 while requests to its objects are in
- *       flight, SIGCONT after the pause; a node the others downed meanwhile stops itself and is
+ *   <li>{@code pause-node}: SIGSTOP of node ((run + 1) % N) + 1 while requests to its objects are
+ *       in flight, SIGCONT after the pause; a node the others downed meanwhile stops itself and is
  *       started again (or is killed and started again if it does not);
  *   <li>{@code partition}: node ((run + 2) % N) + 1 cut off from the other nodes ({@link
  *       Network#isolate}), healed after the partition time, restarted as above;
- *   <li>{@code rolling-restart}: SIGTERM of each node in turn, started again, cluster healthy before
- *       the next;
+ *   <li>{@code rolling-restart}: SIGTERM of each node in turn, started again, cluster healthy
+ *       before the next;
  *   <li>{@code kill-node-and-cassandra}: a single demo node with its embedded Cassandra ({@link
  *       SingleNodeStack}), both killed with one {@code kill -9}, then started again.
  * </ul>
@@ -35,8 +35,12 @@ final class FaultRuns {
   private final Http http;
   private final String suiteId;
   private final Set<String> journalDuplicatesSeen = new HashSet<>();
-  /** The ledgers of the runs on the cluster and what their own checks found, for {@link #recheck}. */
-  private final java.util.Map<Ledger, Verifier.Verdict> clusterRuns = new java.util.LinkedHashMap<>();
+
+  /**
+   * The ledgers of the runs on the cluster and what their own checks found, for {@link #recheck}.
+   */
+  private final java.util.Map<Ledger, Verifier.Verdict> clusterRuns =
+      new java.util.LinkedHashMap<>();
 
   FaultRuns(ChaosSettings settings, Http http, String suiteId) {
     this.settings = settings;
@@ -48,7 +52,9 @@ final class FaultRuns {
   interface Target {
     List<String> gateways();
 
-    /** Injects the fault; answers the instants (nanoTime) the objects' recovery is measured from. */
+    /**
+     * Injects the fault; answers the instants (nanoTime) the objects' recovery is measured from.
+     */
     List<Long> inject(Ledger ledger, List<String> objects) throws IOException;
 
     /** Waits until the system is whole again (all nodes ready and members). */
@@ -60,13 +66,15 @@ final class FaultRuns {
   Summary.RunResult run(Fault fault, int run, Target target) {
     String prefix = "c" + suiteId + "-" + fault.id + "-" + (run + 1) + "-";
     List<String> unkeyed = names(prefix + "u", Math.max(1, settings.counters() / 2));
-    List<String> keyed = names(prefix + "k", Math.max(1, settings.counters() - settings.counters() / 2));
+    List<String> keyed =
+        names(prefix + "k", Math.max(1, settings.counters() - settings.counters() / 2));
     List<String> reminderObjects = names(prefix + "r", settings.reminderObjects());
     List<String> counters = new ArrayList<>(unkeyed);
     counters.addAll(keyed);
     Ledger ledger = new Ledger(unkeyed, keyed);
     long requestsBefore = http.requests();
-    Workload workload = new Workload(http, target.gateways(), ledger, unkeyed, keyed, reminderObjects);
+    Workload workload =
+        new Workload(http, target.gateways(), ledger, unkeyed, keyed, reminderObjects);
     Duration recovery = null;
     String error = null;
     workload.start(settings.clients() / 2, settings.clients() - settings.clients() / 2, 2, 2);
@@ -154,13 +162,26 @@ final class FaultRuns {
     } catch (IOException | RuntimeException e) {
       error = e.getMessage();
     }
-    return new Summary.RunResult(Fault.RECHECK, http.requests() - requestsBefore, acknowledged, 0,
-        lost, duplicated, journal, 0, 0, null, error, problems);
+    return new Summary.RunResult(
+        Fault.RECHECK,
+        http.requests() - requestsBefore,
+        acknowledged,
+        0,
+        lost,
+        duplicated,
+        journal,
+        0,
+        0,
+        null,
+        error,
+        problems);
   }
 
   private static String unreadable(List<String> counters) {
-    return counters.size() + " counters did not answer after the run (their acknowledged writes"
-        + " could not be checked): " + counters;
+    return counters.size()
+        + " counters did not answer after the run (their acknowledged writes"
+        + " could not be checked): "
+        + counters;
   }
 
   /** The journal's broken chains not reported before, added to {@code problems}. */
@@ -193,8 +214,12 @@ final class FaultRuns {
         return Duration.ofNanos(latest - since);
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(waiting.size() + " objects did not answer within "
-            + settings.recoverWithin().toSeconds() + " s, e.g. " + waiting.get(0));
+        throw new IllegalStateException(
+            waiting.size()
+                + " objects did not answer within "
+                + settings.recoverWithin().toSeconds()
+                + " s, e.g. "
+                + waiting.get(0));
       }
       Processes.sleep(200);
     }

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The suite's HTTP client (the JDK's, HTTP/1.1) and what one request got, classified by what it
  * tells about a write: {@link Kind#OK} (the answer), {@link Kind#NOT_APPLIED} (certainly not
- * applied: the connection was refused, or the gateway refused the request before any object saw
- * it) or {@link Kind#AMBIGUOUS} (no answer, a timeout, a reset, any other error: the write may or
- * may not have been applied). Every request is counted in {@link #requests()}.
+ * applied: the connection was refused, or the gateway refused the request before any object saw it)
+ * or {@link Kind#AMBIGUOUS} (no answer, a timeout, a reset, any other error: the write may or may
+ * not have been applied). Every request is counted in {@link #requests()}.
  */
 final class Http {
   /** Longer than the gateway's ask-timeout (10 s), so that a slow object answers 504 first. */
@@ -66,7 +66,8 @@ final class Http {
           return new Result(Kind.OK, status, response.body(), retryAfter, null);
         }
       }
-      return new Result(classify(status, response.body()), status, response.body(), retryAfter, null);
+      return new Result(
+          classify(status, response.body()), status, response.body(), retryAfter, null);
     } catch (HttpConnectTimeoutException | ConnectException e) {
       return new Result(Kind.NOT_APPLIED, -1, "", Optional.empty(), "connect: " + e);
     } catch (HttpTimeoutException e) {
@@ -84,15 +85,16 @@ final class Http {
 
   /**
    * Answers refused before they reach an object: 429, 503 {@code overloaded} or {@code not_ready}
-   * (the gateway's own admission control and shutdown), 4xx. Everything else that is not a
-   * success (503 {@code unavailable}, 504, 500) may come after the object applied the write.
+   * (the gateway's own admission control and shutdown), 4xx. Everything else that is not a success
+   * (503 {@code unavailable}, 504, 500) may come after the object applied the write.
    */
   private static Kind classify(int status, String body) {
     if (status == 429 || (status >= 400 && status < 500)) {
       return Kind.NOT_APPLIED;
     }
     if (status == 503
-        && (body.contains("\"error\":\"overloaded\"") || body.contains("\"error\":\"not_ready\""))) {
+        && (body.contains("\"error\":\"overloaded\"")
+            || body.contains("\"error\":\"not_ready\""))) {
       return Kind.NOT_APPLIED;
     }
     return Kind.AMBIGUOUS;

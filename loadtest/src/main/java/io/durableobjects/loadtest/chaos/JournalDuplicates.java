@@ -20,15 +20,15 @@ import java.util.TreeMap;
  * is what two instances of one object writing at once would break.
  *
  * <p>This is the one place that knows the journal's table: {@code durable_objects.events}, {@code
- * PRIMARY KEY ((persistence_id, partition_nr), sequence_nr)}, one row per sequence number (a
- * second write of one would overwrite the first, which the journal's fence prevents), with static
- * columns {@code writer} and {@code highest_sequence_nr}, the fence. For each object it checks:
+ * PRIMARY KEY ((persistence_id, partition_nr), sequence_nr)}, one row per sequence number (a second
+ * write of one would overwrite the first, which the journal's fence prevents), with static columns
+ * {@code writer} and {@code highest_sequence_nr}, the fence. For each object it checks:
  *
  * <ul>
  *   <li>no sequence number missing between 1 and the last (a write that overwrote or skipped);
  *   <li>the fence's highest sequence number is the last event's (nothing acknowledged beyond it);
- *   <li>each writer's events are one run: once another instance wrote, the earlier one never
- *       wrote again (a stale instance's write that got through).
+ *   <li>each writer's events are one run: once another instance wrote, the earlier one never wrote
+ *       again (a stale instance's write that got through).
  * </ul>
  *
  * <p>The events must not be deleted on snapshots for the check to see them: the suite runs its
@@ -38,8 +38,8 @@ final class JournalDuplicates {
   static final String TABLE = "durable_objects.events";
 
   /**
-   * A break of one object's chain at {@code sequenceNr}: {@code rows} events found there (0: a
-   * gap) and {@code writers} instances involved; {@code what} says which rule it breaks.
+   * A break of one object's chain at {@code sequenceNr}: {@code rows} events found there (0: a gap)
+   * and {@code writers} instances involved; {@code what} says which rule it breaks.
    */
   record Duplicate(String persistenceId, long sequenceNr, int rows, int writers, String what) {}
 
@@ -94,7 +94,8 @@ final class JournalDuplicates {
       if (!current.equals(writer)) {
         if (finished.contains(current)) {
           breaks.add(
-              new Duplicate(id, sequenceNr, 1, 2, "written by an instance that another had replaced"));
+              new Duplicate(
+                  id, sequenceNr, 1, 2, "written by an instance that another had replaced"));
         }
         if (writer != null) {
           finished.add(writer);

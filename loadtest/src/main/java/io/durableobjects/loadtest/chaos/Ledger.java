@@ -49,6 +49,7 @@ final class Ledger {
   static final class Keyed {
     final Map<String, Ack> acks = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<String> replayMismatches = new ConcurrentLinkedQueue<>();
+
     /** Keys given up after an attempt that may have applied. */
     final AtomicLong abandonedMaybeApplied = new AtomicLong();
   }
@@ -59,6 +60,7 @@ final class Ledger {
   final AtomicLong remindersAmbiguous = new AtomicLong();
   final ConcurrentLinkedQueue<StaleRead> staleReads = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicLong> highestAcknowledged = new ConcurrentHashMap<>();
+
   /** Per object, the acknowledged writes' (sent, answered) times, for the availability measure. */
   private final Map<String, ConcurrentLinkedQueue<long[]>> successes = new ConcurrentHashMap<>();
 
@@ -109,15 +111,17 @@ final class Ledger {
   }
 
   private void noteSuccess(String object, Ack ack) {
-    highestAcknowledged.computeIfAbsent(object, k -> new AtomicLong()).accumulateAndGet(ack.value(), Math::max);
+    highestAcknowledged
+        .computeIfAbsent(object, k -> new AtomicLong())
+        .accumulateAndGet(ack.value(), Math::max);
     successes
         .computeIfAbsent(object, k -> new ConcurrentLinkedQueue<>())
         .add(new long[] {ack.sentNanos(), ack.answeredNanos()});
   }
 
   /**
-   * When (nanoTime) {@code object} first acknowledged a write sent at or after {@code since}, or
-   * -1 if it has not yet.
+   * When (nanoTime) {@code object} first acknowledged a write sent at or after {@code since}, or -1
+   * if it has not yet.
    */
   long firstSuccessSince(String object, long since) {
     long first = -1;
@@ -141,7 +145,10 @@ final class Ledger {
     return n;
   }
 
-  /** Writes whose outcome is unknown: unanswered increments without a key, keys and reminders given up. */
+  /**
+   * Writes whose outcome is unknown: unanswered increments without a key, keys and reminders given
+   * up.
+   */
   long ambiguousWrites() {
     long n = remindersAmbiguous.get();
     for (Unkeyed u : unkeyed.values()) {

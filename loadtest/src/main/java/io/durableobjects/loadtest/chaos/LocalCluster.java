@@ -169,8 +169,8 @@ final class LocalCluster implements AutoCloseable {
         }
       }
       if (now > deadline) {
-        throw new IOException("the cluster was not healthy within " + within + ": " + problems
-            + "; see " + logs);
+        throw new IOException(
+            "the cluster was not healthy within " + within + ": " + problems + "; see " + logs);
       }
       Processes.sleep(250);
     }
@@ -207,7 +207,13 @@ final class LocalCluster implements AutoCloseable {
       }
       int unreachable = view.path("unreachable").size();
       if (up != size() || unreachable > 0) {
-        return "node " + (node + 1) + " sees " + up + " Up members and " + unreachable + " unreachable";
+        return "node "
+            + (node + 1)
+            + " sees "
+            + up
+            + " Up members and "
+            + unreachable
+            + " unreachable";
       }
       return null;
     } catch (IOException e) {
@@ -258,7 +264,8 @@ final class LocalCluster implements AutoCloseable {
     env.put("DO_MANAGEMENT_ENABLED", "true");
     env.put("DO_MANAGEMENT_HOST", network.host(node));
     env.put("DO_MANAGEMENT_PORT", Integer.toString(managementPorts[node]));
-    env.put("DO_CASSANDRA_CONTACT_POINTS", network.cassandraContactPoint(node, cassandra.cqlPort()));
+    env.put(
+        "DO_CASSANDRA_CONTACT_POINTS", network.cassandraContactPoint(node, cassandra.cqlPort()));
     // Only the first node's first start creates the schema: concurrent schema changes break it.
     env.put("DO_CASSANDRA_CREATE_SCHEMA", Boolean.toString(first));
     processes[node] = builder.start();

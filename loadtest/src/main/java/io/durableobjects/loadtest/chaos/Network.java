@@ -11,7 +11,9 @@ import java.util.Map;
  * traffic between two nodes).
  */
 interface Network extends AutoCloseable {
-  /** The address node {@code node} (0-based) binds and is reached at: HTTP, remoting, management. */
+  /**
+   * The address node {@code node} (0-based) binds and is reached at: HTTP, remoting, management.
+   */
   String host(int node);
 
   /** What to put in front of the node's {@code java} command (e.g. {@code ip netns exec ns}). */

@@ -20,14 +20,13 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * The host routes between the nodes' subnets ({@code net.ipv4.ip_forward}, restored on close unless
- * another suite still runs).
- * The clients (this JVM) reach node i at 10.S.i.2; node i reaches Cassandra (127.0.0.1 of the host
- * only) through a {@link TcpForwarder} on 10.S.i.1. {@link #isolate} adds policy-routing rules in
- * the host ({@code ip rule add iif <veth of j> to 10.S.i.2 blackhole}, both ways, for every other
- * node j): the packets between node i and the others are dropped silently, as on a cut link, while
- * node i still reaches Cassandra and the clients still reach node i. Needs root. Everything is
- * removed on {@link #close} (and namespaces left by a suite that died are removed at the next
- * start).
+ * another suite still runs). The clients (this JVM) reach node i at 10.S.i.2; node i reaches
+ * Cassandra (127.0.0.1 of the host only) through a {@link TcpForwarder} on 10.S.i.1. {@link
+ * #isolate} adds policy-routing rules in the host ({@code ip rule add iif <veth of j> to 10.S.i.2
+ * blackhole}, both ways, for every other node j): the packets between node i and the others are
+ * dropped silently, as on a cut link, while node i still reaches Cassandra and the clients still
+ * reach node i. Needs root. Everything is removed on {@link #close} (and namespaces left by a suite
+ * that died are removed at the next start).
  */
 final class NetworkNamespaces implements Network {
   private static final Pattern OURS = Pattern.compile("chaos(\\d+)-\\d+");
@@ -120,7 +119,8 @@ final class NetworkNamespaces implements Network {
       int i = forwarders.size();
       forwarders.add(
           new TcpForwarder(
-              new InetSocketAddress(hostSide(i), cqlPort), new InetSocketAddress("127.0.0.1", cqlPort)));
+              new InetSocketAddress(hostSide(i), cqlPort),
+              new InetSocketAddress("127.0.0.1", cqlPort)));
     }
     return hostSide(node) + ":" + cqlPort;
   }
@@ -148,7 +148,13 @@ final class NetworkNamespaces implements Network {
 
   private void addRule(String fromLink, String to) {
     List<String> rule =
-        List.of("iif", fromLink, "to", to + "/32", "blackhole", "priority",
+        List.of(
+            "iif",
+            fromLink,
+            "to",
+            to + "/32",
+            "blackhole",
+            "priority",
             Integer.toString(RULE_PRIORITY + rules.size()));
     List<String> add = new ArrayList<>(List.of("rule", "add"));
     add.addAll(rule);

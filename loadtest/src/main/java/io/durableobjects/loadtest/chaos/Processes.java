@@ -39,7 +39,9 @@ final class Processes {
     }
   }
 
-  /** Ports this suite handed out: a node binds its ports later, and the kernel may offer one again. */
+  /**
+   * Ports this suite handed out: a node binds its ports later, and the kernel may offer one again.
+   */
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -91,7 +93,11 @@ final class Processes {
       }
       if (process.exitValue() != 0) {
         throw new IllegalStateException(
-            String.join(" ", command) + " exited with " + process.exitValue() + ": " + output.strip());
+            String.join(" ", command)
+                + " exited with "
+                + process.exitValue()
+                + ": "
+                + output.strip());
       }
       return output;
     } catch (IOException e) {

@@ -75,8 +75,8 @@ final class SingleNodeStack implements AutoCloseable {
   }
 
   /**
-   * {@code kill -9} of the node and its Cassandra in one {@code kill} command, so that neither
-   * sees the other go; answers their PIDs.
+   * {@code kill -9} of the node and its Cassandra in one {@code kill} command, so that neither sees
+   * the other go; answers their PIDs.
    */
   long[] kill9Both() {
     ProcessHandle cassandra =
@@ -91,7 +91,8 @@ final class SingleNodeStack implements AutoCloseable {
   /** The embedded Cassandra's CQL port, as it remembers it in its data directory. */
   int cqlPort() throws IOException {
     Properties ports = new Properties();
-    try (InputStream in = Files.newInputStream(dataDir.resolve("cassandra").resolve("ports.properties"))) {
+    try (InputStream in =
+        Files.newInputStream(dataDir.resolve("cassandra").resolve("ports.properties"))) {
       ports.load(in);
     }
     return Integer.parseInt(ports.getProperty("cql-port"));

@@ -32,7 +32,11 @@ final class Summary {
       String error,
       List<String> problems) {
     boolean failed() {
-      return error != null || lost > 0 || duplicated > 0 || journalDuplicates > 0 || alarmsMissing > 0;
+      return error != null
+          || lost > 0
+          || duplicated > 0
+          || journalDuplicates > 0
+          || alarmsMissing > 0;
     }
   }
 
@@ -55,8 +59,19 @@ final class Summary {
   /** The table, as aligned text. */
   synchronized String table(List<Fault> order) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"fault", "runs", "requests", "acknowledged", "ambiguous", "lost",
-        "duplicated", "journal dups", "alarms missing", "recovery max"});
+    rows.add(
+        new String[] {
+          "fault",
+          "runs",
+          "requests",
+          "acknowledged",
+          "ambiguous",
+          "lost",
+          "duplicated",
+          "journal dups",
+          "alarms missing",
+          "recovery max"
+        });
     for (Fault fault : order) {
       List<RunResult> mine = results.stream().filter(r -> r.fault() == fault).toList();
       if (mine.isEmpty() && fault == Fault.RECHECK) {
@@ -64,12 +79,16 @@ final class Summary {
       }
       if (mine.isEmpty()) {
         String why = notRun.getOrDefault(fault, "not run");
-        rows.add(new String[] {fault.id, "0", "-", "-", "-", "-", "-", "-", "-", "NOT RUN: " + why});
+        rows.add(
+            new String[] {fault.id, "0", "-", "-", "-", "-", "-", "-", "-", "NOT RUN: " + why});
         continue;
       }
       long errors = mine.stream().filter(r -> r.error() != null).count();
       Duration recovery =
-          mine.stream().map(RunResult::recovery).filter(d -> d != null).max(Duration::compareTo)
+          mine.stream()
+              .map(RunResult::recovery)
+              .filter(d -> d != null)
+              .max(Duration::compareTo)
               .orElse(null);
       rows.add(
           new String[] {
@@ -82,8 +101,11 @@ final class Summary {
             Long.toString(mine.stream().mapToLong(RunResult::duplicated).sum()),
             Long.toString(mine.stream().mapToLong(RunResult::journalDuplicates).sum()),
             mine.stream().mapToLong(RunResult::alarmsMissing).sum()
-                + "/" + mine.stream().mapToLong(RunResult::alarms).sum(),
-            recovery == null ? "-" : String.format(Locale.ROOT, "%.1f s", recovery.toMillis() / 1000.0)
+                + "/"
+                + mine.stream().mapToLong(RunResult::alarms).sum(),
+            recovery == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.1f s", recovery.toMillis() / 1000.0)
           });
     }
     int[] widths = new int[rows.get(0).length];
@@ -95,7 +117,10 @@ final class Summary {
     StringBuilder text = new StringBuilder();
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {
-        String cell = i == 0 || i == row.length - 1 ? pad(row[i], widths[i], false) : pad(row[i], widths[i], true);
+        String cell =
+            i == 0 || i == row.length - 1
+                ? pad(row[i], widths[i], false)
+                : pad(row[i], widths[i], true);
         text.append(cell).append(i == row.length - 1 ? "" : "  ");
       }
       text.append(System.lineSeparator());
@@ -119,9 +144,14 @@ final class Summary {
       md.append("\n## Problems\n\n");
       for (RunResult r : failed) {
         if (r.error() != null) {
-          md.append("- ").append(r.fault().id).append(": run failed: ").append(r.error()).append('\n');
+          md.append("- ")
+              .append(r.fault().id)
+              .append(": run failed: ")
+              .append(r.error())
+              .append('\n');
         }
-        r.problems().forEach(p -> md.append("- ").append(r.fault().id).append(": ").append(p).append('\n'));
+        r.problems()
+            .forEach(p -> md.append("- ").append(r.fault().id).append(": ").append(p).append('\n'));
       }
     }
     return md.toString();

@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Forwards every TCP connection accepted on one address to another, two threads per connection:
- * how nodes inside network namespaces reach the embedded Cassandra, which listens on 127.0.0.1 of
- * the host's namespace only. A connection whose target refuses or breaks is closed on both sides,
- * as a direct connection would be.
+ * Forwards every TCP connection accepted on one address to another, two threads per connection: how
+ * nodes inside network namespaces reach the embedded Cassandra, which listens on 127.0.0.1 of the
+ * host's namespace only. A connection whose target refuses or breaks is closed on both sides, as a
+ * direct connection would be.
  */
 final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
@@ -59,7 +59,8 @@ final class TcpForwarder implements AutoCloseable {
         new Thread(
             () -> {
               byte[] buffer = new byte[64 * 1024];
-              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                   out.write(buffer, 0, n);

@@ -22,9 +22,9 @@ final class Verifier {
   private static final Duration READ_WITHIN = Duration.ofSeconds(90);
 
   /**
-   * The outcome: acknowledged writes lost, values acknowledged twice (of which {@code
-   * countersLost} and {@code countersDuplicated} from the counters' final counts alone), reminders
-   * not delivered, and the counters that did not answer at all (their writes could not be checked).
+   * The outcome: acknowledged writes lost, values acknowledged twice (of which {@code countersLost}
+   * and {@code countersDuplicated} from the counters' final counts alone), reminders not delivered,
+   * and the counters that did not answer at all (their writes could not be checked).
    */
   record Verdict(
       long lost,
@@ -56,12 +56,25 @@ final class Verifier {
     long countersDuplicated = duplicated;
     for (Ledger.StaleRead read : ledger.staleReads) {
       lost++;
-      problems.add("lost: a read of " + read.counter() + " answered " + read.read()
-          + " after " + read.acknowledgedBefore() + " was acknowledged");
+      problems.add(
+          "lost: a read of "
+              + read.counter()
+              + " answered "
+              + read.read()
+              + " after "
+              + read.acknowledgedBefore()
+              + " was acknowledged");
     }
     long missing = checkReminders(ledger, alarmMargin);
-    return new Verdict(lost, duplicated, countersLost, countersDuplicated, ledger.reminders.size(),
-        missing, List.copyOf(problems), List.copyOf(unreadable));
+    return new Verdict(
+        lost,
+        duplicated,
+        countersLost,
+        countersDuplicated,
+        ledger.reminders.size(),
+        missing,
+        List.copyOf(problems),
+        List.copyOf(unreadable));
   }
 
   /** The counters' final counts only (to read them again later: the ledger is complete by then). */
@@ -82,9 +95,18 @@ final class Verifier {
     long atMost = values.size() + ledger.ambiguous.get();
     if (count[1] > atMost) {
       duplicated += count[1] - atMost;
-      problems.add("duplicated: " + counter + " counts " + count[1] + " but at most " + atMost
-          + " increments were sent (" + values.size() + " acknowledged, " + ledger.ambiguous.get()
-          + " ambiguous): some applied twice");
+      problems.add(
+          "duplicated: "
+              + counter
+              + " counts "
+              + count[1]
+              + " but at most "
+              + atMost
+              + " increments were sent ("
+              + values.size()
+              + " acknowledged, "
+              + ledger.ambiguous.get()
+              + " ambiguous): some applied twice");
     }
   }
 
@@ -97,14 +119,22 @@ final class Verifier {
     checkValues(counter, values, count);
     for (String mismatch : ledger.replayMismatches) {
       duplicated++;
-      problems.add("duplicated: " + counter + " answered a key twice with different counts: " + mismatch);
+      problems.add(
+          "duplicated: " + counter + " answered a key twice with different counts: " + mismatch);
     }
     long atMost = values.size() + ledger.abandonedMaybeApplied.get();
     if (count[1] > atMost) {
       duplicated += count[1] - atMost;
-      problems.add("duplicated: " + counter + " counts " + count[1] + " but only " + values.size()
-          + " keys were acknowledged and " + ledger.abandonedMaybeApplied.get()
-          + " given up: a key applied twice");
+      problems.add(
+          "duplicated: "
+              + counter
+              + " counts "
+              + count[1]
+              + " but only "
+              + values.size()
+              + " keys were acknowledged and "
+              + ledger.abandonedMaybeApplied.get()
+              + " given up: a key applied twice");
     }
   }
 
@@ -123,14 +153,25 @@ final class Verifier {
     if (!twice.isEmpty()) {
       // Either two instances of the object wrote at once, or an acknowledged write was lost and its
       // count handed out again.
-      problems.add("duplicated: " + counter + " acknowledged these values more than once: " + twice
-          + " (two writers, or acknowledged writes lost and their counts given again)");
+      problems.add(
+          "duplicated: "
+              + counter
+              + " acknowledged these values more than once: "
+              + twice
+              + " (two writers, or acknowledged writes lost and their counts given again)");
     }
     List<Long> above = times.keySet().stream().filter(v -> v > count[0]).toList();
     if (!above.isEmpty()) {
       lost += above.size();
-      problems.add("lost: " + counter + " counts " + count[0] + " but acknowledged "
-          + above.size() + " values above it, up to " + above.get(above.size() - 1));
+      problems.add(
+          "lost: "
+              + counter
+              + " counts "
+              + count[0]
+              + " but acknowledged "
+              + above.size()
+              + " values above it, up to "
+              + above.get(above.size() - 1));
     }
   }
 
@@ -156,7 +197,8 @@ final class Verifier {
       high = Math.max(high, value);
     }
     if (answers.size() > 1) {
-      problems.add("inconsistent: the gateways answer different counts for " + counter + ": " + answers);
+      problems.add(
+          "inconsistent: the gateways answer different counts for " + counter + ": " + answers);
     }
     return new long[] {low, high};
   }
@@ -182,11 +224,16 @@ final class Verifier {
     Map<String, Map<Long, String>> expected = new HashMap<>();
     Instant latestDue = Instant.now();
     for (Ledger.Reminder r : ledger.reminders) {
-      String earlier = expected.computeIfAbsent(r.object(), k -> new HashMap<>()).put(r.id(), r.text());
+      String earlier =
+          expected.computeIfAbsent(r.object(), k -> new HashMap<>()).put(r.id(), r.text());
       if (earlier != null && !earlier.equals(r.text())) {
         duplicated++;
-        problems.add("duplicated: " + r.object() + " acknowledged reminder " + r.id()
-            + " for two different schedules");
+        problems.add(
+            "duplicated: "
+                + r.object()
+                + " acknowledged reminder "
+                + r.id()
+                + " for two different schedules");
       }
       latestDue = latestDue.isAfter(r.due()) ? latestDue : r.due();
     }
@@ -199,8 +246,11 @@ final class Verifier {
           continue;
         }
         Http.Result list =
-            http.send(Http.request(gateways.get(0) + "/v1/reminder/by-name/" + entry.getKey() + "/")
-                .GET().build(), 200);
+            http.send(
+                Http.request(gateways.get(0) + "/v1/reminder/by-name/" + entry.getKey() + "/")
+                    .GET()
+                    .build(),
+                200);
         if (!list.ok()) {
           continue;
         }
@@ -210,8 +260,16 @@ final class Verifier {
             String text = entry.getValue().remove(id);
             if (text != null && !text.equals(delivered.path("text").asText())) {
               lost++;
-              problems.add("lost: " + entry.getKey() + " delivered reminder " + id + " with the text '"
-                  + delivered.path("text").asText() + "', scheduled as '" + text + "'");
+              problems.add(
+                  "lost: "
+                      + entry.getKey()
+                      + " delivered reminder "
+                      + id
+                      + " with the text '"
+                      + delivered.path("text").asText()
+                      + "', scheduled as '"
+                      + text
+                      + "'");
             }
           }
         } catch (Exception e) {
@@ -221,12 +279,19 @@ final class Verifier {
       long left = undelivered.values().stream().mapToLong(Map::size).sum();
       if (left == 0 || Instant.now().isAfter(deadline)) {
         if (left > 0) {
-          undelivered.forEach((object, ids) -> {
-            if (!ids.isEmpty()) {
-              problems.add("alarm missing: " + object + " did not deliver reminders " + ids.keySet()
-                  + " by their due time + " + margin.toSeconds() + " s");
-            }
-          });
+          undelivered.forEach(
+              (object, ids) -> {
+                if (!ids.isEmpty()) {
+                  problems.add(
+                      "alarm missing: "
+                          + object
+                          + " did not deliver reminders "
+                          + ids.keySet()
+                          + " by their due time + "
+                          + margin.toSeconds()
+                          + " s");
+                }
+              });
         }
         return left;
       }

@@ -18,12 +18,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <ul>
  *   <li>clients incrementing counters <i>without</i> a key ({@code POST
- *       /v1/counter/by-name/{name}/increment}, the new count as text): after a failure each
- *       retries (after {@code Retry-After}, or 200 ms) as a new increment, the failed attempt
- *       counted as ambiguous unless it certainly did not apply;
+ *       /v1/counter/by-name/{name}/increment}, the new count as text): after a failure each retries
+ *       (after {@code Retry-After}, or 200 ms) as a new increment, the failed attempt counted as
+ *       ambiguous unless it certainly did not apply;
  *   <li>clients incrementing counters <i>with</i> an {@code Idempotency-Key}: each increment is
- *       retried with its key until it is acknowledged; one in ten is sent once more after its answer
- *       (it must answer the same);
+ *       retried with its key until it is acknowledged; one in ten is sent once more after its
+ *       answer (it must answer the same);
  *   <li>clients scheduling reminders ({@code POST /v1/reminder/by-name/{name}/schedule?in=2s..8s},
  *       with a key, retried the same way), one a second each;
  *   <li>readers ({@code GET /v1/counter/by-name/{name}/}), checked against what was acknowledged
@@ -119,7 +119,8 @@ final class Workload {
           continue;
         }
         if (result.ok()) {
-          ledger.acknowledged(counter, new Ledger.Ack(parseLong(result.body()), sent, System.nanoTime()));
+          ledger.acknowledged(
+              counter, new Ledger.Ack(parseLong(result.body()), sent, System.nanoTime()));
           break;
         }
         if (result.kind() == Http.Kind.AMBIGUOUS) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
  * fast run, a SIGSTOP of a node for 6 s (shorter than it takes the cluster to down it: the node
  * comes back by itself, a stale instance that the journal's fence must keep from writing), with
  * fewer clients and objects, on loopback. It fails if an acknowledged write was lost, a value was
- * acknowledged twice, the journal holds a sequence number twice, a reminder was not delivered, or
- * a run could not be completed. The summary and the nodes' logs stay in {@code
+ * acknowledged twice, the journal holds a sequence number twice, a reminder was not delivered, or a
+ * run could not be completed. The summary and the nodes' logs stay in {@code
  * loadtest/target/chaos-smoke}.
  *
  * <p>{@code kill -9} of a node under load, which this run also did until the tests were merged, is
@@ -63,6 +63,8 @@ class ChaosSmokeIT {
     assertTrue(
         ok,
         "the chaos smoke run found problems:\n"
-            + (Files.exists(out.resolve("summary.md")) ? Files.readString(out.resolve("summary.md")) : ""));
+            + (Files.exists(out.resolve("summary.md"))
+                ? Files.readString(out.resolve("summary.md"))
+                : ""));
   }
 }

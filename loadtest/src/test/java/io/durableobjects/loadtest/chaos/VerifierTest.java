@@ -29,7 +29,8 @@ class VerifierTest {
         "/v1/counter/by-name/",
         exchange -> {
           String name = exchange.getRequestURI().getPath().split("/")[4];
-          byte[] body = Long.toString(counts.getOrDefault(name, 0L)).getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              Long.toString(counts.getOrDefault(name, 0L)).getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

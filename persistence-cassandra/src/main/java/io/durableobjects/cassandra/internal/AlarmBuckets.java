@@ -10,10 +10,10 @@ import java.util.Optional;
 /**
  * INTERNAL API
  *
- * <p>The time buckets of the Cassandra alarm index ({@code
- * durable-objects.cassandra.alarm-index}): bucket arithmetic and the settings it depends on. A
- * bucket is named by its start, epoch milliseconds floored to a multiple of the bucket size; it
- * covers {@code [start, start + size)}. Immutable.
+ * <p>The time buckets of the Cassandra alarm index ({@code durable-objects.cassandra.alarm-index}):
+ * bucket arithmetic and the settings it depends on. A bucket is named by its start, epoch
+ * milliseconds floored to a multiple of the bucket size; it covers {@code [start, start + size)}.
+ * Immutable.
  */
 public final class AlarmBuckets {
 
@@ -35,8 +35,8 @@ public final class AlarmBuckets {
 
   /**
    * @param size the bucket size, 1 s to 1 h in whole milliseconds
-   * @param deregistrationDelay how long after its end an empty bucket may be deregistered, at
-   *     least 1 s
+   * @param deregistrationDelay how long after its end an empty bucket may be deregistered, at least
+   *     1 s
    * @throws IllegalArgumentException naming the setting and the value
    */
   public AlarmBuckets(Duration size, Duration deregistrationDelay) {
@@ -93,9 +93,9 @@ public final class AlarmBuckets {
   }
 
   /**
-   * The bucket a row due at {@code dueAt} is written into at time {@code now}: the bucket of
-   * {@code dueAt}, or the current bucket if that one is already in the past. Rows are never written
-   * into a past bucket, which is what makes deregistering empty past buckets safe.
+   * The bucket a row due at {@code dueAt} is written into at time {@code now}: the bucket of {@code
+   * dueAt}, or the current bucket if that one is already in the past. Rows are never written into a
+   * past bucket, which is what makes deregistering empty past buckets safe.
    */
   public long writeBucket(Instant dueAt, Instant now) {
     return bucketOf(Math.max(dueAt.toEpochMilli(), now.toEpochMilli()));
@@ -173,7 +173,10 @@ public final class AlarmBuckets {
 
   @Override
   public String toString() {
-    return "AlarmBuckets(bucket-size=" + sizeMillis + " ms, deregistration-delay=" + delayMillis
+    return "AlarmBuckets(bucket-size="
+        + sizeMillis
+        + " ms, deregistration-delay="
+        + delayMillis
         + " ms)";
   }
 }

@@ -117,6 +117,7 @@ class AlarmBucketsTest {
                             "durable-objects.cassandra.alarm-index.bucket-size = soon")
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("invalid setting durable-objects.cassandra.alarm-index.bucket-size:");
+        .hasMessageStartingWith(
+            "invalid setting durable-objects.cassandra.alarm-index.bucket-size:");
   }
 }

@@ -89,8 +89,10 @@ public final class TestKeyspaces {
             // latter here would leave the journal's session at the 2 s default.
             ConfigFactory.parseMap(
                 Map.of(
-                    "datastax-java-driver.basic.request.timeout", "10s",
-                    CassandraSettings.DRIVER_PATH + ".basic.request.timeout", "10s"),
+                    "datastax-java-driver.basic.request.timeout",
+                    "10s",
+                    CassandraSettings.DRIVER_PATH + ".basic.request.timeout",
+                    "10s"),
                 "TestKeyspaces.config"));
   }
 

@@ -11,9 +11,9 @@ import org.apache.pekko.actor.typed.Behavior;
 /**
  * INTERNAL API: second (of three) phase of the object actor, after {@link Recovering}: a fresh
  * instance of the user's object is created over the working state, and calls wait until its
- * constructor's {@code blockConcurrencyWhile} stages have completed. The constructor's writes
- * then commit as one transaction. See next phase {@link Running} (or {@link Stopping}, if sharding
- * asked to stop meanwhile).
+ * constructor's {@code blockConcurrencyWhile} stages have completed. The constructor's writes then
+ * commit as one transaction. See next phase {@link Running} (or {@link Stopping}, if sharding asked
+ * to stop meanwhile).
  *
  * <p>If the constructor throws, a stage fails, or the stages do not complete within the request
  * timeout, the object cannot start: {@link Broken}.
@@ -89,9 +89,7 @@ final class Activating extends LivePhase {
     }
     ctx.activated();
     Running next =
-        stopRequested
-            ? new Stopping(ctx, working, instance)
-            : new Running(ctx, working, instance);
+        stopRequested ? new Stopping(ctx, working, instance) : new Running(ctx, working, instance);
     return next.afterCall();
   }
 

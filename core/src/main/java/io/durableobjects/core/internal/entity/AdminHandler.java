@@ -36,7 +36,8 @@ final class AdminHandler implements CallHandler {
     Iterator<Map.Entry<String, byte[]>> it = data.scan(admin.afterKey(), false, null, false);
     long pageBytes = 0;
     // A page also ends at INSPECT_PAGE_BYTES, so that the reply fits one remoting frame (Artery's
-    // default is 256 KiB) when the caller is on another node: at least one entry, whatever its size.
+    // default is 256 KiB) when the caller is on another node: at least one entry, whatever its
+    // size.
     while (it.hasNext()
         && keys.size() < admin.limit()
         && pageBytes < ObjectEntity.INSPECT_PAGE_BYTES) {

@@ -25,12 +25,13 @@ import org.slf4j.Logger;
  * then takes its turn through the input gate like a request ({@link InternalCommand.DeliverAlarm},
  * one at a time). When its turn comes, the alarm due then is removed in the call's transaction (so
  * a handler that sets it again re-arms it) and the object's alarm handler runs. If the handler
- * fails, its writes are dropped and the alarm is kept for a retry after a growing delay
- * ({@code durable-objects.alarms.first-retry-delay}, doubling), or dropped after the last retry, in
- * a transaction of the runtime's own.
+ * fails, its writes are dropped and the alarm is kept for a retry after a growing delay ({@code
+ * durable-objects.alarms.first-retry-delay}, doubling), or dropped after the last retry, in a
+ * transaction of the runtime's own.
  */
 final class AlarmDelivery implements CallHandler {
   private static final String TIMER = "alarm";
+
   /** The longest the alarm timer waits before looking again (an object is rarely active longer). */
   private static final long MAX_TIMER_MILLIS = Duration.ofHours(1).toMillis();
 
@@ -73,7 +74,9 @@ final class AlarmDelivery implements CallHandler {
     }
     long delay = Math.max(0, next.get().dueMillis() - clock.millis());
     timers.startSingleTimer(
-        TIMER, InternalCommand.AlarmTimer.INSTANCE, Duration.ofMillis(Math.min(delay, MAX_TIMER_MILLIS)));
+        TIMER,
+        InternalCommand.AlarmTimer.INSTANCE,
+        Duration.ofMillis(Math.min(delay, MAX_TIMER_MILLIS)));
   }
 
   /**
@@ -124,7 +127,8 @@ final class AlarmDelivery implements CallHandler {
       metrics.alarmLag(now - alarm.scheduledMillis());
     }
     AlarmInfo info =
-        new AlarmInfo(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()), alarm.retryCount());
+        new AlarmInfo(
+            alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()), alarm.retryCount());
     return ObjectHandlers.alarm(turn.instance().object(), info).thenApply(v -> DELIVERED);
   }
 

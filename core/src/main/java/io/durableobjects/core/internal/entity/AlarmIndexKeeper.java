@@ -94,7 +94,9 @@ final class AlarmIndexKeeper {
     enqueue(
         () -> {
           CompletionStage<Done> first =
-              adding ? add(earliest.get(), objectName) : CompletableFuture.completedFuture(Done.getInstance());
+              adding
+                  ? add(earliest.get(), objectName)
+                  : CompletableFuture.completedFuture(Done.getInstance());
           // Removed only once the row that replaces them exists: a failed add keeps them.
           return first.thenCompose(done -> removeAll(stale));
         });
@@ -134,7 +136,8 @@ final class AlarmIndexKeeper {
 
   private CompletionStage<Done> add(long dueMillis, String objectName) {
     AlarmIndexEntry entry =
-        new AlarmIndexEntry(namespace, id, Optional.ofNullable(objectName), Instant.ofEpochMilli(dueMillis));
+        new AlarmIndexEntry(
+            namespace, id, Optional.ofNullable(objectName), Instant.ofEpochMilli(dueMillis));
     return retried("add", dueMillis, () -> index.add(entry));
   }
 
@@ -143,7 +146,11 @@ final class AlarmIndexKeeper {
     for (long dueMillis : stale) {
       result =
           result.thenCompose(
-              done -> retried("remove", dueMillis, () -> index.remove(namespace, id, Instant.ofEpochMilli(dueMillis))));
+              done ->
+                  retried(
+                      "remove",
+                      dueMillis,
+                      () -> index.remove(namespace, id, Instant.ofEpochMilli(dueMillis))));
     }
     return result;
   }

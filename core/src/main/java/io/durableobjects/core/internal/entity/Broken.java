@@ -29,8 +29,8 @@ final class Broken extends AbstractBehavior<ObjectCommand> {
   }
 
   /**
-   * The object cannot start: fails what waits, asks sharding to passivate it (or stops, if
-   * sharding asked already: it would not ask again).
+   * The object cannot start: fails what waits, asks sharding to passivate it (or stops, if sharding
+   * asked already: it would not ask again).
    */
   static Behavior<ObjectCommand> enter(
       EntityContext ctx,

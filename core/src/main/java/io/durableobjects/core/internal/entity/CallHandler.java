@@ -5,9 +5,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * INTERNAL API: what the runtime does for one kind of call ({@link RequestHandler}: fetch, RPC and
- * WebSocket upgrades; {@link AlarmDelivery}; {@link SocketEventHandler}; {@link AdminHandler}).
- * The {@link CallRunner} does the rest, the same for every kind: the input gate, the transaction,
- * the reply through the output gate.
+ * WebSocket upgrades; {@link AlarmDelivery}; {@link SocketEventHandler}; {@link AdminHandler}). The
+ * {@link CallRunner} does the rest, the same for every kind: the input gate, the transaction, the
+ * reply through the output gate.
  */
 interface CallHandler {
 

@@ -76,7 +76,8 @@ final class CallRunner {
         .sockets()
         .beginCall(
             call instanceof ObjectCommand.Upgrade upgrade
-                ? new ObjectSockets.PendingUpgrade(upgrade, ctx.sockets.serialized(upgrade.socket()))
+                ? new ObjectSockets.PendingUpgrade(
+                    upgrade, ctx.sockets.serialized(upgrade.socket()))
                 : null);
     instance.blocker().beginCall();
     long token = ctx.input.nextToken();
@@ -88,7 +89,9 @@ final class CallRunner {
     } catch (Throwable t) {
       rethrowIfFatal(t);
       if (instance.blocker().unused()) {
-        instance.storage().end(); // the transaction is simply dropped: the working state is as before
+        instance
+            .storage()
+            .end(); // the transaction is simply dropped: the working state is as before
         return finish(call, turn, null, t);
       }
       future = CompletableFuture.failedFuture(t);
@@ -209,8 +212,8 @@ final class CallRunner {
    * A call from the chain the running call is waiting on (A calls B, B calls A): it runs now,
    * inside the running call's transaction, instead of queueing behind the call that waits for it.
    * If it fails before it returns its stage, its writes are undone. Its reply passes the output
-   * gate (every transaction committed before it durable); the running transaction's writes, its
-   * own included, commit only when the outer call ends, so the reply cannot wait for them.
+   * gate (every transaction committed before it durable); the running transaction's writes, its own
+   * included, commit only when the outer call ends, so the reply cannot wait for them.
    */
   void reenter(ObjectCommand.Call call, ObjectInstance instance, TransactionalStorage outerTx) {
     OutgoingCallGate.Instance gate = instance.state().outputGate();

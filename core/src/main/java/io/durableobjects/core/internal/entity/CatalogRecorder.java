@@ -34,7 +34,8 @@ final class CatalogRecorder {
     }
     hasData = nowHasData;
     CatalogEntry entry =
-        new CatalogEntry(namespace, hex, Optional.ofNullable(objectName), nowHasData, clock.instant());
+        new CatalogEntry(
+            namespace, hex, Optional.ofNullable(objectName), nowHasData, clock.instant());
     catalog
         .record(entry)
         .whenComplete(

@@ -25,7 +25,10 @@ public record CommittedState(
 
   /** A state without sockets. */
   public CommittedState(
-      KeyValueState data, IdempotencyRecords idempotency, long lastWriteMillis, AlarmSchedule alarms) {
+      KeyValueState data,
+      IdempotencyRecords idempotency,
+      long lastWriteMillis,
+      AlarmSchedule alarms) {
     this(data, idempotency, lastWriteMillis, alarms, SocketRegistry.empty());
   }
 
@@ -69,7 +72,8 @@ public record CommittedState(
     }
     if (event.autoResponse() != null) {
       nextSockets =
-          nextSockets.withAutoResponse(event.autoResponse().request(), event.autoResponse().response());
+          nextSockets.withAutoResponse(
+              event.autoResponse().request(), event.autoResponse().response());
     }
     return new CommittedState(
         next,

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * INTERNAL API: the stages of one object instance's {@code blockConcurrencyWhile}, which close
- * the input gate until they complete.
+ * INTERNAL API: the stages of one object instance's {@code blockConcurrencyWhile}, which close the
+ * input gate until they complete.
  *
  * <p>In the constructor they belong to the activation ({@link #endConstruction}). During a call
- * they belong to that call: it ends (its transaction commits, its reply leaves) only once they
- * have completed ({@link #settled}), and while one is pending not even a re-entrant call is let in
+ * they belong to that call: it ends (its transaction commits, its reply leaves) only once they have
+ * completed ({@link #settled}), and while one is pending not even a re-entrant call is let in
  * ({@link #blocking}). Anywhere else (between calls, from a thread the object started) calling it
  * is refused.
  *

@@ -59,12 +59,24 @@ final class EntityContext {
     this.output = new OutputGate();
     this.alarmIndex =
         new AlarmIndexKeeper(
-            config.alarmIndex(), config.namespace().name(), hex, actor.getSelf(), actor.getSystem(), log);
+            config.alarmIndex(),
+            config.namespace().name(),
+            hex,
+            actor.getSelf(),
+            actor.getSystem(),
+            log);
     this.alarms =
         new AlarmDelivery(
-            config.alarms(), timers, clock, metrics, log, hex, actor.getSystem().<FetchReply>ignoreRef());
+            config.alarms(),
+            timers,
+            clock,
+            metrics,
+            log,
+            hex,
+            actor.getSystem().<FetchReply>ignoreRef());
     this.sockets = new SocketWatch(actor);
-    this.catalog = new CatalogRecorder(config.catalog(), config.namespace().name(), hex, clock, log);
+    this.catalog =
+        new CatalogRecorder(config.catalog(), config.namespace().name(), hex, clock, log);
     this.calls = new CallRunner(this);
   }
 

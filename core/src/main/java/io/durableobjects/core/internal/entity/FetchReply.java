@@ -25,8 +25,8 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
 
   /**
    * The answer to an {@link ObjectCommand.Admin} inspection: metadata and one page of entries
-   * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last page;
-   * and the object's pending alarms.
+   * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last
+   * page; and the object's pending alarms.
    */
   record Inspected(
       String name,

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 
 /**
  * INTERNAL API: at most once per idempotency key. A fetch with an {@code Idempotency-Key} header,
- * or an RPC with a key, whose key the object remembers (within its retention) is not run again:
- * its caller gets the first response, marked {@code Idempotent-Replayed} (an RPC: its first
- * result). A call that succeeds remembers its response in its own transaction ({@link
- * IdempotencyRecords}, part of the committed state).
+ * or an RPC with a key, whose key the object remembers (within its retention) is not run again: its
+ * caller gets the first response, marked {@code Idempotent-Replayed} (an RPC: its first result). A
+ * call that succeeds remembers its response in its own transaction ({@link IdempotencyRecords},
+ * part of the committed state).
  */
 final class Idempotency {
   private final IdempotencySettings settings;

@@ -32,7 +32,8 @@ public final class IdempotencyRecords {
   public record Remembered(
       String key, long atMillis, long retentionMillis, int maxKeys, Response response) {}
 
-  private static final Ordering<String> KEY_ORDER = Ordering.comparatorToOrdering(String::compareTo);
+  private static final Ordering<String> KEY_ORDER =
+      Ordering.comparatorToOrdering(String::compareTo);
   private static final Ordering<Long> TIME_ORDER = Ordering.comparatorToOrdering(Long::compare);
   public static final IdempotencyRecords EMPTY =
       new IdempotencyRecords(new TreeMap<>(KEY_ORDER), new TreeMap<>(TIME_ORDER), 0);

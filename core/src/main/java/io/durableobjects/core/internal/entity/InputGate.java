@@ -16,10 +16,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * asynchronous continuation runs.
  *
  * <p>A call whose stage has not completed is <i>running</i> (so is an activation whose {@code
- * blockConcurrencyWhile} stages are pending); the calls that arrive meanwhile wait in the stash,
- * in order, and are let in again when it ends ({@link #admitWaiting}). A running call's stage
- * reports back as {@link InternalCommand.AsyncCompleted}; if it has not within the request timeout,
- * a {@link InternalCommand.RequestTimedOut} (a Pekko timer) says so. Each call gets a token, unique
+ * blockConcurrencyWhile} stages are pending); the calls that arrive meanwhile wait in the stash, in
+ * order, and are let in again when it ends ({@link #admitWaiting}). A running call's stage reports
+ * back as {@link InternalCommand.AsyncCompleted}; if it has not within the request timeout, a
+ * {@link InternalCommand.RequestTimedOut} (a Pekko timer) says so. Each call gets a token, unique
  * for the actor's life, so that news of a call that is over (a late continuation) is told apart.
  */
 final class InputGate {

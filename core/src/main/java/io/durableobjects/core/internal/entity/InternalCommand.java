@@ -52,8 +52,8 @@ interface InternalCommand extends ObjectCommand, NoSerializationVerificationNeed
   record BatchPersisted(long batchId, long lastSequenceNr) implements InternalCommand {}
 
   /**
-   * From the journal child, just before it stops: its write was refused because another instance
-   * of the object holds the journal now ({@link io.durableobjects.core.spi.JournalFencedException}).
+   * From the journal child, just before it stops: its write was refused because another instance of
+   * the object holds the journal now ({@link io.durableobjects.core.spi.JournalFencedException}).
    */
   record JournalFenced(String reason) implements InternalCommand {}
 

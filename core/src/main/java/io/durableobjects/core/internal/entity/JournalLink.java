@@ -19,7 +19,8 @@ final class JournalLink {
   // Set when the journal refused a write because another instance holds it: never recover again.
   private boolean fencedOff;
 
-  JournalLink(ActorContext<ObjectCommand> actor, PersistenceId persistenceId, ObjectEntity.Config config) {
+  JournalLink(
+      ActorContext<ObjectCommand> actor, PersistenceId persistenceId, ObjectEntity.Config config) {
     this.actor = actor;
     this.persistenceId = persistenceId;
     this.config = config;

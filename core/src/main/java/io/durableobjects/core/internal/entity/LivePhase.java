@@ -93,9 +93,9 @@ abstract class LivePhase extends AbstractBehavior<ObjectCommand> {
   }
 
   /**
-   * The journal child stopped: a write failed (or was refused). Every reply waiting on a write
-   * that is not durable fails with a retryable error, and so does the running call; the object
-   * recovers again from what is durable, unless another instance holds its journal now.
+   * The journal child stopped: a write failed (or was refused). Every reply waiting on a write that
+   * is not durable fails with a retryable error, and so does the running call; the object recovers
+   * again from what is durable, unless another instance holds its journal now.
    */
   private Behavior<ObjectCommand> onJournalStopped(InternalCommand.JournalStopped stopped) {
     if (!ctx.journal.isCurrent(stopped)) {

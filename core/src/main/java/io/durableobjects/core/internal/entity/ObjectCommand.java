@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * caller waits on, answered with a {@link FetchReply}, which crosses back) and {@link
  * WakeForAlarms}.
  *
- * <p><b>Local only</b>: {@link Stop}, which sharding on the entity's own node sends to passivate it.
+ * <p><b>Local only</b>: {@link Stop}, which sharding on the entity's own node sends to passivate
+ * it.
  *
  * <p>Everything else the actor handles (journal confirmations, timers, completed stages, its own
  * alarm deliveries) is package-private in {@code InternalCommand} and never serialized.
@@ -134,8 +135,8 @@ public interface ObjectCommand {
 
   /**
    * Something happened on one of the object's sockets, at the gateway node that holds it (or the
-   * object lost it, code 1006): it runs the object's callback as a call through the input gate.
-   * The reply (once the callback's writes are durable) paces the connection's next messages.
+   * object lost it, code 1006): it runs the object's callback as a call through the input gate. The
+   * reply (once the callback's writes are durable) paces the connection's next messages.
    *
    * @param text a text message, or the close reason or error
    * @param data a binary message, or null
@@ -157,9 +158,9 @@ public interface ObjectCommand {
   }
 
   /**
-   * From the alarm poller, through sharding from any node: the alarm index has a row of this
-   * object due at {@code dueMillis}. The object starts if it is not running, then delivers its due
-   * alarms and puts the index in order.
+   * From the alarm poller, through sharding from any node: the alarm index has a row of this object
+   * due at {@code dueMillis}. The object starts if it is not running, then delivers its due alarms
+   * and puts the index in order.
    *
    * @param objectName the name the ID was derived from, as the index row has it, or null
    */

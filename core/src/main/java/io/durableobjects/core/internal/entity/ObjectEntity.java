@@ -43,14 +43,14 @@ import org.apache.pekko.persistence.typed.PersistenceId;
  *       failed); every call gets that error until sharding stops it.
  * </ol>
  *
- * <p>A journal failure fails every reply that waits on a write with a retryable error and goes
- * back to {@link Recovering}, so nothing that was not durable is ever visible afterwards. A call
- * that does not complete within the request timeout fails with 504; its writes are dropped and the
+ * <p>A journal failure fails every reply that waits on a write with a retryable error and goes back
+ * to {@link Recovering}, so nothing that was not durable is ever visible afterwards. A call that
+ * does not complete within the request timeout fails with 504; its writes are dropped and the
  * instance is replaced ({@link Activating} again).
  *
  * <p>What the phases share is one {@link EntityContext} (configuration and collaborators), the
- * {@link WorkingState} of the current journal incarnation and the {@link ObjectInstance}; each
- * kind of call has its handler ({@link RequestHandler}, {@link AlarmDelivery}, {@link
+ * {@link WorkingState} of the current journal incarnation and the {@link ObjectInstance}; each kind
+ * of call has its handler ({@link RequestHandler}, {@link AlarmDelivery}, {@link
  * SocketEventHandler}, {@link AdminHandler}), run by the {@link CallRunner}.
  */
 public final class ObjectEntity {

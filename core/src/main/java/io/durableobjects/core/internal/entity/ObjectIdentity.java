@@ -1,7 +1,7 @@
 package io.durableobjects.core.internal.entity;
 
-import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.DurableObjectId;
+import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.internal.ObjectIds;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
@@ -21,11 +21,11 @@ final class ObjectIdentity {
     this.persistenceId = persistenceId;
   }
 
-  /** Takes {@code candidate} as the object's name if none is known yet and the ID derives from it. */
+  /**
+   * Takes {@code candidate} as the object's name if none is known yet and the ID derives from it.
+   */
   void learn(String candidate) {
-    if (name == null
-        && candidate != null
-        && ObjectIds.fromName(namespace, candidate).equals(hex)) {
+    if (name == null && candidate != null && ObjectIds.fromName(namespace, candidate).equals(hex)) {
       name = candidate;
     }
   }

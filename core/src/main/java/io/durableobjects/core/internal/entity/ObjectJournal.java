@@ -1,12 +1,12 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.spi.JournalFencedException;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import io.durableobjects.core.spi.JournalFencedException;
 import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -22,10 +22,10 @@ import org.apache.pekko.persistence.typed.javadsl.SnapshotCountRetentionCriteria
  *
  * <p>It recovers the committed state (snapshot + events) and hands it to its parent, then persists
  * each batch of transactions as one atomic journal write and confirms it. It never sees a request:
- * the parent runs the object and keeps the working state, so the next requests run while a write
- * is in flight (which an {@link EventSourcedBehavior} alone cannot do, as it stashes commands
- * during a persist). On a journal failure it stops; the parent notices and recovers again, unless
- * the write was refused because another instance holds the journal now (it says so first).
+ * the parent runs the object and keeps the working state, so the next requests run while a write is
+ * in flight (which an {@link EventSourcedBehavior} alone cannot do, as it stashes commands during a
+ * persist). On a journal failure it stops; the parent notices and recovers again, unless the write
+ * was refused because another instance holds the journal now (it says so first).
  */
 final class ObjectJournal
     extends EventSourcedBehavior<ObjectJournal.Command, TransactionCommitted, CommittedState> {

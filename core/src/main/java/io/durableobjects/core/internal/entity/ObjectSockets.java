@@ -79,7 +79,8 @@ public final class ObjectSockets {
         new OutgoingFrame(
             id,
             upgrade.gateway(),
-            new SocketCommand.Accepted(tx.resultSockets().autoRequest(), tx.resultSockets().autoResponse())));
+            new SocketCommand.Accepted(
+                tx.resultSockets().autoRequest(), tx.resultSockets().autoResponse())));
     accepted = true;
     return new ObjectWebSocket(id, tagList, this);
   }
@@ -104,7 +105,8 @@ public final class ObjectSockets {
     if ((request == null) != (response == null)) {
       throw new IllegalArgumentException("set both the request and the response, or neither");
     }
-    if (request != null && (request.isEmpty() || request.length() > 1024 || response.length() > 1024)) {
+    if (request != null
+        && (request.isEmpty() || request.length() > 1024 || response.length() > 1024)) {
       throw new IllegalArgumentException(
           "the auto-response request must be 1 to 1024 characters and the response at most 1024");
     }
@@ -121,7 +123,9 @@ public final class ObjectSockets {
     TransactionalStorage tx = storage.currentTransaction();
     int size = text != null ? text.length() * 3 : data.length;
     if (size > limits.maxMessageBytes()
-        && (text == null || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxMessageBytes())) {
+        && (text == null
+            || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > limits.maxMessageBytes())) {
       throw StorageException.limitExceeded(
           "a WebSocket message is limited to "
               + limits.maxMessageBytes()
@@ -143,7 +147,9 @@ public final class ObjectSockets {
     tx.removeSocket(id);
     tx.send(
         new OutgoingFrame(
-            id, record.get().gateway(), new SocketCommand.Close(code, reason == null ? "" : reason)));
+            id,
+            record.get().gateway(),
+            new SocketCommand.Close(code, reason == null ? "" : reason)));
   }
 
   void attach(String id, Object value) {
@@ -179,7 +185,9 @@ public final class ObjectSockets {
     if (tags != null) {
       for (String tag : tags) {
         if (tag == null || tag.isEmpty() || tag.length() > 256) {
-          throw new StorageException("a WebSocket tag must be 1 to 256 characters, got " + (tag == null ? "null" : tag.length() + " characters"));
+          throw new StorageException(
+              "a WebSocket tag must be 1 to 256 characters, got "
+                  + (tag == null ? "null" : tag.length() + " characters"));
         }
         if (!list.contains(tag)) {
           list.add(tag);

@@ -118,8 +118,7 @@ final class ObjectStateImpl implements DurableObjectState {
   }
 
   @Override
-  public <T> CompletionStage<T> blockConcurrencyWhile(
-      Supplier<? extends CompletionStage<T>> body) {
+  public <T> CompletionStage<T> blockConcurrencyWhile(Supplier<? extends CompletionStage<T>> body) {
     return blocker.block(body);
   }
 

@@ -17,9 +17,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>It counts transactions: committed (added to the working state) and durable (confirmed by the
  * journal, in commit order). What is sent at some moment leaves once every transaction committed
- * before that moment is durable. The running request's own writes are not committed yet, so
- * nothing waits for them: they commit together after the handler returns (all or nothing), and a
- * handler awaiting its call would otherwise wait for itself.
+ * before that moment is durable. The running request's own writes are not committed yet, so nothing
+ * waits for them: they commit together after the handler returns (all or nothing), and a handler
+ * awaiting its call would otherwise wait for itself.
  *
  * <p>If a journal write fails, or an instance is replaced, what waits fails with a retryable error
  * and is never sent; so is anything an instance retired by then sends later.

@@ -10,16 +10,15 @@ import java.util.List;
  * <p>It owns two batches: the <i>open</i> one, which collects the transactions committed to the
  * working state (and the replies and socket commands that wait for them), and the one <i>in
  * flight</i>, being written by the journal. A transaction committed while none is in flight is
- * written at once; those committed while one is in flight are written together next, in one
- * journal write (group commit). A reply without writes of its own still waits behind the latest
- * batch, as it may have read its writes ({@link #release}). What a running call sends to other
- * objects (and replies to re-entrant calls) waits in its {@link OutgoingCallGate}, which counts the
- * same transactions.
+ * written at once; those committed while one is in flight are written together next, in one journal
+ * write (group commit). A reply without writes of its own still waits behind the latest batch, as
+ * it may have read its writes ({@link #release}). What a running call sends to other objects (and
+ * replies to re-entrant calls) waits in its {@link OutgoingCallGate}, which counts the same
+ * transactions.
  *
  * <p>The gate neither writes nor confirms: it hands the batch to write to the caller ({@link
- * #commit}, {@link #nextToWrite}) and is told of the journal's and the alarm index's
- * confirmations. If a write fails, everything waiting fails with a retryable error ({@link
- * #writeFailed}).
+ * #commit}, {@link #nextToWrite}) and is told of the journal's and the alarm index's confirmations.
+ * If a write fails, everything waiting fails with a retryable error ({@link #writeFailed}).
  */
 final class OutputGate {
   private final OutgoingCallGate calls = new OutgoingCallGate();

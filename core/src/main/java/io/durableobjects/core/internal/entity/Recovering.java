@@ -8,11 +8,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * INTERNAL API: first (of three) phase of the object actor, at its start and again after a
- * journal failure: a new incarnation of the journal child ({@link ObjectJournal}) replays the
- * committed state (snapshot + events); calls wait. Then the working state is set up, the alarm
- * index put in order and the alarm timer set. See next phase {@link Activating} if calls wait,
- * else {@link Running} (the first call creates the instance). If recovery fails: {@link Broken}.
+ * INTERNAL API: first (of three) phase of the object actor, at its start and again after a journal
+ * failure: a new incarnation of the journal child ({@link ObjectJournal}) replays the committed
+ * state (snapshot + events); calls wait. Then the working state is set up, the alarm index put in
+ * order and the alarm timer set. See next phase {@link Activating} if calls wait, else {@link
+ * Running} (the first call creates the instance). If recovery fails: {@link Broken}.
  */
 final class Recovering extends AbstractBehavior<ObjectCommand> {
   private final EntityContext ctx;

@@ -105,7 +105,8 @@ class Running extends LivePhase {
 
   /** A {@code blockConcurrencyWhile} stage of the last call failed: the instance is reset. */
   private Behavior<ObjectCommand> replaceInstance() {
-    ctx.log.warn("Object {}: a blockConcurrencyWhile stage failed; its instance is replaced", ctx.hex());
+    ctx.log.warn(
+        "Object {}: a blockConcurrencyWhile stage failed; its instance is replaced", ctx.hex());
     ctx.output.retire(
         new ObjectUnavailableException(
             "the object instance that made this call was reset (its blockConcurrencyWhile failed);"

@@ -74,7 +74,11 @@ final class SocketEventHandler implements CallHandler {
   public Outcome finish(ObjectCommand.Call call, Turn turn, Outcome outcome) {
     ObjectCommand.SocketEvent event = (ObjectCommand.SocketEvent) call;
     if (outcome.failure() != null && event.kind() == ObjectCommand.SocketEventKind.CLOSE) {
-      log.warn("Object {}: webSocketClose of socket {} failed", hex, event.socketId(), outcome.failure());
+      log.warn(
+          "Object {}: webSocketClose of socket {} failed",
+          hex,
+          event.socketId(),
+          outcome.failure());
       TransactionalStorage tx = turn.working().detached();
       if (tx.removeSocket(event.socketId())) {
         turn.working().commit(tx, tx.toEvent(), List.of(), null);

@@ -4,10 +4,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * INTERNAL API: the {@link Running} phase after sharding asked the object to stop (passivation):
- * it takes no new work of its own (no alarm delivery, no close of a lost socket), finishes the
- * running call, the calls that wait and the writes in flight, then stops. A journal failure now
- * fails what waits and stops.
+ * INTERNAL API: the {@link Running} phase after sharding asked the object to stop (passivation): it
+ * takes no new work of its own (no alarm delivery, no close of a lost socket), finishes the running
+ * call, the calls that wait and the writes in flight, then stops. A journal failure now fails what
+ * waits and stops.
  */
 final class Stopping extends Running {
 

@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * INTERNAL API: the object's working state for one journal incarnation: the committed state it
  * recovered plus every transaction committed since, durable or not (each call reads it and starts
  * its transaction over it), and how it becomes durable: a committed transaction joins the {@link
- * OutputGate}'s open batch; a batch to write goes to the journal child, with the alarm index row
- * it needs; each confirmation may release a batch.
+ * OutputGate}'s open batch; a batch to write goes to the journal child, with the alarm index row it
+ * needs; each confirmation may release a batch.
  *
  * <p>A journal failure throws it away: the next incarnation recovers a new one from what is
  * durable.
@@ -108,14 +108,14 @@ final class WorkingState {
 
   /**
    * Hands a batch to the journal. The working state is now exactly what it makes durable: if it
-   * brings the earliest alarm forward, the alarm index must have its row before it is
-   * acknowledged.
+   * brings the earliest alarm forward, the alarm index must have its row before it is acknowledged.
    */
   private void write(Batch batch) {
     batch.writeStartNanos = System.nanoTime();
     Optional<ScheduledAlarm> next = alarms.next();
     if (next.isPresent()) {
-      CompletionStage<Done> covered = ctx.alarmIndex.cover(next.get().dueMillis(), ctx.identity.name());
+      CompletionStage<Done> covered =
+          ctx.alarmIndex.cover(next.get().dueMillis(), ctx.identity.name());
       if (covered != null) {
         batch.indexPending = true;
         long batchId = batch.id;

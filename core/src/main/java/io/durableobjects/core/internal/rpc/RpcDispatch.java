@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * INTERNAL API: the object side of RPC: finds the method an {@link ObjectCommand.Invoke} names on
- * the object's interface, reads the arguments from JSON, calls it and writes the result as JSON.
- * A call that names no interface (RPC over HTTP, {@link RpcByName}) names the method only: it is
+ * the object's interface, reads the arguments from JSON, calls it and writes the result as JSON. A
+ * call that names no interface (RPC over HTTP, {@link RpcByName}) names the method only: it is
  * looked up by name among the object's RPC methods ({@link RpcMethods}).
  */
 public final class RpcDispatch {
@@ -59,7 +59,8 @@ public final class RpcDispatch {
       throw e;
     }
     if (!(result instanceof CompletionStage<?> stage)) {
-      throw new ObjectFailedException(call.method() + " returned null instead of a CompletionStage");
+      throw new ObjectFailedException(
+          call.method() + " returned null instead of a CompletionStage");
     }
     return stage.toCompletableFuture().thenApply(this::writeResult);
   }

@@ -80,7 +80,12 @@ public final class RpcProxies {
           : mapper.readValue(returned.value(), resultType);
     } catch (java.io.IOException e) {
       throw new ObjectFailedException(
-          "cannot read the result of " + method.getName() + " as " + resultType + ": " + e.getMessage());
+          "cannot read the result of "
+              + method.getName()
+              + " as "
+              + resultType
+              + ": "
+              + e.getMessage());
     }
   }
 

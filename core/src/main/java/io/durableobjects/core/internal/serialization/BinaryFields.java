@@ -106,8 +106,7 @@ final class BinaryFields {
     out.write(body);
   }
 
-  static IdempotencyRecords.Remembered readRemembered(DataInputStream in)
-      throws IOException {
+  static IdempotencyRecords.Remembered readRemembered(DataInputStream in) throws IOException {
     String key = readString(in);
     long at = in.readLong();
     long retention = in.readLong();
@@ -139,8 +138,7 @@ final class BinaryFields {
     out.write(bytes);
   }
 
-  static void writeEntry(DataOutputStream out, String key, byte[] value)
-      throws IOException {
+  static void writeEntry(DataOutputStream out, String key, byte[] value) throws IOException {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     out.writeInt(keyBytes.length);
     out.write(keyBytes);
@@ -171,8 +169,7 @@ final class BinaryFields {
     return in.readNBytes(length);
   }
 
-  static void checkVersion(byte actual, byte supported, String manifest)
-      throws IOException {
+  static void checkVersion(byte actual, byte supported, String manifest) throws IOException {
     if (actual != supported) {
       throw new IOException(
           manifest + " has format version " + actual + "; this node reads version " + supported);

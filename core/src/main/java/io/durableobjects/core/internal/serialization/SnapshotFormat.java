@@ -35,10 +35,10 @@ final class SnapshotFormat {
         !state.sockets().isEmpty() || state.sockets().nextOrder() > 0
             ? SNAPSHOT_VERSION_WITH_SOCKETS
             : !state.alarms().isEmpty()
-            ? SNAPSHOT_VERSION_WITH_ALARMS
-            : state.lastWriteMillis() > 0
-                ? SNAPSHOT_VERSION_WITH_WRITE_TIME
-                : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
+                ? SNAPSHOT_VERSION_WITH_ALARMS
+                : state.lastWriteMillis() > 0
+                    ? SNAPSHOT_VERSION_WITH_WRITE_TIME
+                    : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
     out.writeByte(version);
     out.writeInt(data.size());
     for (Iterator<Map.Entry<String, byte[]>> it = data.iterator(); it.hasNext(); ) {
@@ -79,7 +79,10 @@ final class SnapshotFormat {
     byte version = in.readByte();
     if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_SOCKETS) {
       throw new IOException(
-          SNAPSHOT_MANIFEST + " has format version " + version + "; this node reads versions 1 to 5");
+          SNAPSHOT_MANIFEST
+              + " has format version "
+              + version
+              + "; this node reads versions 1 to 5");
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -130,5 +133,4 @@ final class SnapshotFormat {
     }
     return new CommittedState(data, idempotency, lastWrite, alarms, sockets);
   }
-
 }

@@ -105,7 +105,8 @@ final class TransactionFormat {
         if (kind != 0 && kind != 1) {
           throw new IOException("bad alarm change kind " + kind + " for alarm '" + name + "'");
         }
-        alarms.add(new TransactionCommitted.AlarmChange(name, kind == 0 ? null : readAlarm(in, name)));
+        alarms.add(
+            new TransactionCommitted.AlarmChange(name, kind == 0 ? null : readAlarm(in, name)));
       }
     }
     List<TransactionCommitted.SocketChange> sockets = List.of();
@@ -132,5 +133,4 @@ final class TransactionFormat {
     return new TransactionCommitted(
         (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt, alarms, sockets, auto);
   }
-
 }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.durableobjects.core.internal.serialization.DurableObjectsSerializable;
 
 /**
- * INTERNAL API: what an object tells the connection of one of its sockets, at the gateway node
- * that holds it (possibly another node). Sent only after the writes before it are durable.
+ * INTERNAL API: what an object tells the connection of one of its sockets, at the gateway node that
+ * holds it (possibly another node). Sent only after the writes before it are durable.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

@@ -28,7 +28,9 @@ public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerOb
     int bad = Keys.unpairedSurrogate(name);
     if (bad >= 0) {
       throw new StorageException(
-          "alarm name has an unpaired surrogate at index " + bad + " and cannot be encoded in UTF-8");
+          "alarm name has an unpaired surrogate at index "
+              + bad
+              + " and cannot be encoded in UTF-8");
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isISOControl(name.charAt(i))) {
@@ -66,8 +68,7 @@ public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerOb
   public void checkHandled() {
     if (!handlesAlarms) {
       throw new StorageException(
-          objectClass
-              + " sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
+          objectClass + " sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
     }
   }
 }

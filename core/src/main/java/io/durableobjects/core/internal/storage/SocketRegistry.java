@@ -9,8 +9,8 @@ import scala.collection.immutable.TreeMap;
 
 /**
  * INTERNAL API: the WebSockets an object holds, and its auto-response pair; immutable (a persistent
- * map, shared by savepoints and the committed state). It survives eviction as part of the
- * object's durable state, so that a re-activated object still knows its sockets.
+ * map, shared by savepoints and the committed state). It survives eviction as part of the object's
+ * durable state, so that a re-activated object still knows its sockets.
  */
 public final class SocketRegistry {
   private static final SocketRegistry EMPTY =
@@ -22,7 +22,10 @@ public final class SocketRegistry {
   private final String autoResponse;
 
   private SocketRegistry(
-      TreeMap<String, SocketRecord> sockets, long nextOrder, String autoRequest, String autoResponse) {
+      TreeMap<String, SocketRecord> sockets,
+      long nextOrder,
+      String autoRequest,
+      String autoResponse) {
     this.sockets = sockets;
     this.nextOrder = nextOrder;
     this.autoRequest = autoRequest;

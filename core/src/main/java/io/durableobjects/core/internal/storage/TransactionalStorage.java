@@ -6,13 +6,13 @@ import io.durableobjects.core.ListOptions;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.StorageException;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -340,10 +340,7 @@ public final class TransactionalStorage implements Storage {
 
   /** Whether the request wrote anything. */
   public boolean hasChanges() {
-    return deleteAll
-        || !changes.isEmpty()
-        || alarms.hasChanges()
-        || sockets.hasChanges();
+    return deleteAll || !changes.isEmpty() || alarms.hasChanges() || sockets.hasChanges();
   }
 
   /** The alarms with this request's changes applied. */

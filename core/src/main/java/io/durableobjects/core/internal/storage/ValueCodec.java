@@ -143,8 +143,8 @@ public final class ValueCodec {
   }
 
   /**
-   * Decodes a value as a Jackson type (generic types included); otherwise as {@link
-   * #decode(String, byte[], Class)}.
+   * Decodes a value as a Jackson type (generic types included); otherwise as {@link #decode(String,
+   * byte[], Class)}.
    */
   @SuppressWarnings("unchecked")
   public <T> T decode(String key, byte[] encoded, JavaType type) {

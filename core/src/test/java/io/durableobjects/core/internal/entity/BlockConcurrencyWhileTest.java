@@ -50,7 +50,8 @@ class BlockConcurrencyWhileTest {
     TestProbe<FetchReply> blocking = kit.testKit.createTestProbe();
     TestProbe<FetchReply> reentrant = kit.testKit.createTestProbe();
     TestProbe<FetchReply> other = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("blocked", "/block?id=b&key=k&value=v", List.of(), blocking.getRef()));
+    object.tell(
+        EntityTestKit.fetch("blocked", "/block?id=b&key=k&value=v", List.of(), blocking.getRef()));
     events.expectMessage("run b");
     List<String> chain = ScriptedObject.script.chains.get("b");
     object.tell(EntityTestKit.fetch("blocked", "/read?id=back&key=k", chain, reentrant.getRef()));
@@ -70,7 +71,8 @@ class BlockConcurrencyWhileTest {
   void aStageThatDoesNotCompleteTimesOutLikeARequest() {
     ActorRef<ObjectCommand> object = kit.spawn("never");
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("never", "/block?id=never&key=k&value=v", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("never", "/block?id=never&key=k&value=v", List.of(), replies.getRef()));
     events.expectMessage("run never");
     int instances = ScriptedObject.script.instances.get();
 
@@ -86,14 +88,19 @@ class BlockConcurrencyWhileTest {
   void aFailedStageFailsTheCallDropsItsWritesAndResetsTheInstance() {
     ActorRef<ObjectCommand> object = kit.spawn("failed");
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("failed", "/hold?id=h&key=before&value=kept", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "failed", "/hold?id=h&key=before&value=kept", List.of(), replies.getRef()));
     ScriptedObject.script.hold("h").complete(null);
     assertThat(text(replies.receiveMessage())).isEqualTo("h");
     int instances = ScriptedObject.script.instances.get();
 
-    object.tell(EntityTestKit.fetch("failed", "/write?id=w&key=k&value=dropped", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "failed", "/write?id=w&key=k&value=dropped", List.of(), replies.getRef()));
     assertThat(text(replies.receiveMessage())).isEqualTo("dropped");
-    object.tell(EntityTestKit.fetch("failed", "/block?id=bad&key=k2&value=x", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("failed", "/block?id=bad&key=k2&value=x", List.of(), replies.getRef()));
     events.expectMessage("run h");
     events.expectMessage("run w");
     events.expectMessage("run bad");

@@ -35,8 +35,8 @@ import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 /**
  * One object actor without sharding, for tests at the level of its messages: the persistence
  * testkit's in-memory journal, Pekko's {@link ManualTime} for its timers (request timeouts, alarm
- * timers) and a manual wall clock for alarm due times; both move only when the test says so
- * ({@link #advance}). Every message to the actor goes through the serializer.
+ * timers) and a manual wall clock for alarm due times; both move only when the test says so ({@link
+ * #advance}). Every message to the actor goes through the serializer.
  */
 public final class EntityTestKit {
   public static final String NAMESPACE = "scripted";
@@ -74,7 +74,8 @@ public final class EntityTestKit {
         DurableObjectsSettings.fromConfig(conf, getClass().getClassLoader());
     NamespaceSettings namespace = settings.namespaces().get(NAMESPACE);
     ObjectMapper mapper =
-        JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-json", Optional.empty());
+        JacksonObjectMapperProvider.get(testKit.system())
+            .getOrCreate("jackson-json", Optional.empty());
     // No calls leave the object in these tests: no env and no caller.
     NodeServices services =
         new NodeServices(
@@ -97,7 +98,8 @@ public final class EntityTestKit {
   }
 
   static PersistenceId persistenceId(String objectName) {
-    return PersistenceId.of("durable-object-" + NAMESPACE, ObjectIds.fromName(NAMESPACE, objectName));
+    return PersistenceId.of(
+        "durable-object-" + NAMESPACE, ObjectIds.fromName(NAMESPACE, objectName));
   }
 
   /**
@@ -132,7 +134,8 @@ public final class EntityTestKit {
     Request request =
         q < 0
             ? Request.of("POST", pathAndQuery)
-            : Request.of("POST", pathAndQuery.substring(0, q)).withQuery(pathAndQuery.substring(q + 1));
+            : Request.of("POST", pathAndQuery.substring(0, q))
+                .withQuery(pathAndQuery.substring(q + 1));
     return new ObjectCommand.Fetch(objectName, request, chain, replyTo);
   }
 

@@ -16,9 +16,9 @@ import org.apache.pekko.persistence.testkit.StorageFailure;
 import org.apache.pekko.persistence.testkit.WriteEvents;
 
 /**
- * A journal policy that holds the first write of one object until the test releases it, then
- * lets it succeed or fail; it records how many events each of that object's writes carried. The
- * one way core's tests hold a write in flight, at the entity's level and at a node's.
+ * A journal policy that holds the first write of one object until the test releases it, then lets
+ * it succeed or fail; it records how many events each of that object's writes carried. The one way
+ * core's tests hold a write in flight, at the entity's level and at a node's.
  */
 public final class HeldWrite implements ProcessingPolicy<JournalOperation> {
   public final List<Integer> writes = new CopyOnWriteArrayList<>();
@@ -54,7 +54,9 @@ public final class HeldWrite implements ProcessingPolicy<JournalOperation> {
 
   /** Waits until the held write reached the journal. */
   public void awaitHeld() throws InterruptedException {
-    assertThat(entered.await(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS)).as("the write reached the journal").isTrue();
+    assertThat(entered.await(TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("the write reached the journal")
+        .isTrue();
   }
 
   /** Lets the held write succeed. */

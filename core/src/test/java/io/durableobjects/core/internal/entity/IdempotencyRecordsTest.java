@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class IdempotencyRecordsTest {
 
-  private static IdempotencyRecords.Remembered record(String key, long at, long retention, int max) {
+  private static IdempotencyRecords.Remembered record(
+      String key, long at, long retention, int max) {
     return new IdempotencyRecords.Remembered(
         key, at, retention, max, Response.text("answer to " + key).withHeader("Set-Cookie", "a"));
   }
@@ -23,9 +24,13 @@ class IdempotencyRecordsTest {
     assertThat(r.get("a", 1_400)).isPresent();
     assertThat(r.get("a", 1_501)).isEmpty(); // past its retention when read
     r = r.remember(record("c", 1_600, 500, 3)); // prunes a (older than 1600 - 500)
-    assertThat(r.oldestFirst()).extracting(IdempotencyRecords.Remembered::key).containsExactly("b", "c");
+    assertThat(r.oldestFirst())
+        .extracting(IdempotencyRecords.Remembered::key)
+        .containsExactly("b", "c");
     r = r.remember(record("d", 1_601, 500, 2)); // cap 2: b goes
-    assertThat(r.oldestFirst()).extracting(IdempotencyRecords.Remembered::key).containsExactly("c", "d");
+    assertThat(r.oldestFirst())
+        .extracting(IdempotencyRecords.Remembered::key)
+        .containsExactly("c", "d");
     assertThat(r.size()).isEqualTo(2);
   }
 
@@ -40,10 +45,14 @@ class IdempotencyRecordsTest {
             serializer.fromBinary(serializer.toBinary(event), serializer.manifest(event));
     assertThat(eventBack).isEqualTo(event);
 
-    CommittedState state = CommittedState.EMPTY.apply(event).apply(
-        new TransactionCommitted(List.of()).withRemembered(record("key-2", 6, 1000, 10)));
+    CommittedState state =
+        CommittedState.EMPTY
+            .apply(event)
+            .apply(
+                new TransactionCommitted(List.of()).withRemembered(record("key-2", 6, 1000, 10)));
     CommittedState back =
-        (CommittedState) serializer.fromBinary(serializer.toBinary(state), serializer.manifest(state));
+        (CommittedState)
+            serializer.fromBinary(serializer.toBinary(state), serializer.manifest(state));
     assertThat(back.idempotency()).isEqualTo(state.idempotency());
     assertThat(back.idempotency().get("key-1", 10).orElseThrow().response().headers())
         .isEqualTo(record("key-1", 5, 1000, 10).response().headers());

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The object actor's gates at the level of its messages: the input gate's order, group commit
- * behind the output gate, a failed batch, a request timeout (on Pekko's manual time), re-entry,
- * a stop while a call runs, and an object that cannot start.
+ * behind the output gate, a failed batch, a request timeout (on Pekko's manual time), re-entry, a
+ * stop while a call runs, and an object that cannot start.
  */
 class ObjectGatesTest {
   private static final Duration QUIET = Duration.ofMillis(150);
@@ -26,7 +26,9 @@ class ObjectGatesTest {
 
   @BeforeAll
   static void start() {
-    kit = new EntityTestKit("ObjectGatesTest", ScriptedObject.class, "durable-objects.entity.request-timeout = 5s");
+    kit =
+        new EntityTestKit(
+            "ObjectGatesTest", ScriptedObject.class, "durable-objects.entity.request-timeout = 5s");
   }
 
   @AfterAll
@@ -54,7 +56,9 @@ class ObjectGatesTest {
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
     object.tell(EntityTestKit.fetch("order", "/hold?id=first", List.of(), replies.getRef()));
     events.expectMessage("run first");
-    object.tell(EntityTestKit.fetch("order", "/write?id=second&key=k&value=2", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "order", "/write?id=second&key=k&value=2", List.of(), replies.getRef()));
     object.tell(EntityTestKit.fetch("order", "/read?id=third&key=k", List.of(), replies.getRef()));
     events.expectNoMessage(QUIET); // the gate is closed while the first call's stage is pending
     replies.expectNoMessage(Duration.ZERO);
@@ -72,23 +76,40 @@ class ObjectGatesTest {
       throws Exception {
     ActorRef<ObjectCommand> object = kit.spawn("group");
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("group", "/write?id=w0&key=k0&value=0", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("group", "/write?id=w0&key=k0&value=0", List.of(), replies.getRef()));
     assertThat(text(replies.receiveMessage())).isEqualTo("0");
     events.expectMessage("run w0");
     held = hold("group");
 
-    object.tell(EntityTestKit.fetch("group", "/write?id=w1&key=k1&value=1", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("group", "/write?id=w1&key=k1&value=1", List.of(), replies.getRef()));
     held.awaitHeld();
     for (int i = 2; i <= 4; i++) {
       object.tell(
-          EntityTestKit.fetch("group", "/write?id=w" + i + "&key=k" + i + "&value=" + i, List.of(), replies.getRef()));
+          EntityTestKit.fetch(
+              "group",
+              "/write?id=w" + i + "&key=k" + i + "&value=" + i,
+              List.of(),
+              replies.getRef()));
     }
-    assertThat(List.of(events.receiveMessage(), events.receiveMessage(), events.receiveMessage(), events.receiveMessage()))
-        .containsExactly("run w1", "run w2", "run w3", "run w4"); // they ran against the working state
+    assertThat(
+            List.of(
+                events.receiveMessage(),
+                events.receiveMessage(),
+                events.receiveMessage(),
+                events.receiveMessage()))
+        .containsExactly(
+            "run w1", "run w2", "run w3", "run w4"); // they ran against the working state
     replies.expectNoMessage(QUIET); // but none is answered before its write is durable
 
     held.succeed();
-    assertThat(List.of(text(replies.receiveMessage()), text(replies.receiveMessage()), text(replies.receiveMessage()), text(replies.receiveMessage())))
+    assertThat(
+            List.of(
+                text(replies.receiveMessage()),
+                text(replies.receiveMessage()),
+                text(replies.receiveMessage()),
+                text(replies.receiveMessage())))
         .containsExactly("1", "2", "3", "4");
     assertThat(held.writes).containsExactly(1, 3); // w1 alone, then w2..w4 in one journal write
   }
@@ -98,15 +119,21 @@ class ObjectGatesTest {
       throws Exception {
     ActorRef<ObjectCommand> object = kit.spawn("failing");
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("failing", "/write?key=base&value=before", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "failing", "/write?key=base&value=before", List.of(), replies.getRef()));
     assertThat(text(replies.receiveMessage())).isEqualTo("before");
     int instances = ScriptedObject.script.instances.get();
     held = hold("failing");
 
-    object.tell(EntityTestKit.fetch("failing", "/write?key=base&value=lost", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("failing", "/write?key=base&value=lost", List.of(), replies.getRef()));
     held.awaitHeld();
-    object.tell(EntityTestKit.fetch("failing", "/read?key=base", List.of(), replies.getRef())); // saw it
-    object.tell(EntityTestKit.fetch("failing", "/write?key=other&value=lost-too", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch("failing", "/read?key=base", List.of(), replies.getRef())); // saw it
+    object.tell(
+        EntityTestKit.fetch(
+            "failing", "/write?key=other&value=lost-too", List.of(), replies.getRef()));
     replies.expectNoMessage(QUIET);
     held.fail();
     for (int i = 0; i < 3; i++) {
@@ -128,7 +155,8 @@ class ObjectGatesTest {
     ActorRef<ObjectCommand> object = kit.spawn("slow");
     TestProbe<FetchReply> late = kit.testKit.createTestProbe();
     TestProbe<FetchReply> next = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("slow", "/hold?id=late&key=k&value=never", List.of(), late.getRef()));
+    object.tell(
+        EntityTestKit.fetch("slow", "/hold?id=late&key=k&value=never", List.of(), late.getRef()));
     events.expectMessage("run late");
     int instances = ScriptedObject.script.instances.get();
     object.tell(EntityTestKit.fetch("slow", "/read?id=next&key=k", List.of(), next.getRef()));
@@ -152,7 +180,9 @@ class ObjectGatesTest {
     TestProbe<FetchReply> outer = kit.testKit.createTestProbe();
     TestProbe<FetchReply> back = kit.testKit.createTestProbe();
     TestProbe<FetchReply> other = kit.testKit.createTestProbe();
-    object.tell(EntityTestKit.fetch("reentry", "/hold?id=outer&key=k&value=uncommitted", List.of(), outer.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "reentry", "/hold?id=outer&key=k&value=uncommitted", List.of(), outer.getRef()));
     events.expectMessage("run outer");
     List<String> chain = ScriptedObject.script.chains.get("outer");
     assertThat(chain).hasSize(1).allMatch(link -> link.startsWith("durable-object-scripted|"));
@@ -161,7 +191,9 @@ class ObjectGatesTest {
     object.tell(EntityTestKit.fetch("reentry", "/read?id=back&key=k", chain, back.getRef()));
     assertThat(text(back.receiveMessage())).isEqualTo("uncommitted");
     // A call from elsewhere waits for the outer call.
-    object.tell(EntityTestKit.fetch("reentry", "/read?id=other&key=k", List.of("elsewhere#1"), other.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "reentry", "/read?id=other&key=k", List.of("elsewhere#1"), other.getRef()));
     other.expectNoMessage(QUIET);
 
     ScriptedObject.script.hold("outer").complete(null);
@@ -169,14 +201,17 @@ class ObjectGatesTest {
     assertThat(text(other.receiveMessage())).isEqualTo("uncommitted");
   }
 
-  // Sharding's stop message, as idle passivation sends it when a long call outlives the idle timeout.
+  // Sharding's stop message, as idle passivation sends it when a long call outlives the idle
+  // timeout.
   @Test
   void aStopWhileACallRunsServesTheWaitingCallsThenStops() {
     ActorRef<ObjectCommand> object = kit.spawn("stopping");
     TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
     object.tell(EntityTestKit.fetch("stopping", "/hold?id=busy", List.of(), replies.getRef()));
     events.expectMessage("run busy");
-    object.tell(EntityTestKit.fetch("stopping", "/write?id=queued&key=k&value=v", List.of(), replies.getRef()));
+    object.tell(
+        EntityTestKit.fetch(
+            "stopping", "/write?id=queued&key=k&value=v", List.of(), replies.getRef()));
     object.tell(ObjectCommand.Stop.INSTANCE);
     replies.expectNoMessage(QUIET);
 
@@ -195,12 +230,12 @@ class ObjectGatesTest {
     FetchReply.Failed failed = (FetchReply.Failed) replies.receiveMessage();
     assertThat(failed.status()).isEqualTo(500);
     assertThat(failed.message()).contains("constructor threw").contains("fails on purpose");
-    assertThat(kit.shard.receiveMessage())
-        .isInstanceOf(ClusterSharding.Passivate.class);
+    assertThat(kit.shard.receiveMessage()).isInstanceOf(ClusterSharding.Passivate.class);
 
     ScriptedObject.script.constructorFails = false; // still broken: no new instance is made
     object.tell(EntityTestKit.fetch("broken", "/read?key=k", List.of(), replies.getRef()));
-    assertThat(((FetchReply.Failed) replies.receiveMessage()).message()).contains("constructor threw");
+    assertThat(((FetchReply.Failed) replies.receiveMessage()).message())
+        .contains("constructor threw");
     object.tell(ObjectCommand.Stop.INSTANCE); // sharding passivates it
     replies.expectTerminated(object);
   }

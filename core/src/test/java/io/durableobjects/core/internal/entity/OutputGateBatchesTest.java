@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link OutputGate} alone, with probes as the callers: which batch is written when, and
- * what each confirmation (or failure) releases.
+ * The {@link OutputGate} alone, with probes as the callers: which batch is written when, and what
+ * each confirmation (or failure) releases.
  */
 class OutputGateBatchesTest {
   private static final ActorTestKit testKit = ActorTestKit.create("OutputGateBatchesTest");

@@ -20,8 +20,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   <li>{@code /write}: writes, answers the value; {@code /read}: answers the key's value.
  *   <li>{@code /hold}: writes (if asked), then answers only when the test completes {@link
  *       Script#hold} of its id.
- *   <li>{@code /block}: {@code blockConcurrencyWhile} on the hold of its id, whose stage writes
- *       (if asked); answers at once.
+ *   <li>{@code /block}: {@code blockConcurrencyWhile} on the hold of its id, whose stage writes (if
+ *       asked); answers at once.
  * </ul>
  */
 public final class ScriptedObject implements AsyncFetchHandler {

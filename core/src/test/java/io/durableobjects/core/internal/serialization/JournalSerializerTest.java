@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.internal.entity.TransactionCommitted.AlarmChange;
-import io.durableobjects.core.internal.storage.ScheduledAlarm;
-import io.durableobjects.core.internal.storage.SocketRecord;
 import io.durableobjects.core.internal.entity.TransactionCommitted.Change;
 import io.durableobjects.core.internal.storage.KeyValueState;
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
+import io.durableobjects.core.internal.storage.SocketRecord;
 import java.io.NotSerializableException;
 import java.util.Arrays;
 import java.util.List;
@@ -133,7 +133,8 @@ class JournalSerializerTest {
     snapshot[0] = 6;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("object-snapshot has format version 6; this node reads versions 1 to 5");
+        .hasMessageContaining(
+            "object-snapshot has format version 6; this node reads versions 1 to 5");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -148,7 +149,8 @@ class JournalSerializerTest {
     byte[] bytes = serializer.toBinary(stamped);
     assertThat(bytes[1]).isEqualTo((byte) 0x04);
     assertThat(serializer.fromBinary(bytes, "transaction-committed")).isEqualTo(stamped);
-    TransactionCommitted unstamped = new TransactionCommitted(List.of(new Change("a", new byte[] {1})));
+    TransactionCommitted unstamped =
+        new TransactionCommitted(List.of(new Change("a", new byte[] {1})));
     assertThat(serializer.toBinary(unstamped)[1]).isZero();
 
     CommittedState state = CommittedState.EMPTY.apply(stamped);
@@ -173,7 +175,8 @@ class JournalSerializerTest {
     assertThat(bytes[1]).isEqualTo((byte) 0x0c);
     assertThat(serializer.fromBinary(bytes, "transaction-committed")).isEqualTo(set);
     TransactionCommitted deleted =
-        new TransactionCommitted(List.of()).withAlarmChanges(List.of(new AlarmChange("daily", null)));
+        new TransactionCommitted(List.of())
+            .withAlarmChanges(List.of(new AlarmChange("daily", null)));
     assertThat(serializer.fromBinary(serializer.toBinary(deleted), "transaction-committed"))
         .isEqualTo(deleted);
 
@@ -193,7 +196,8 @@ class JournalSerializerTest {
   @Test
   void socketsAndTheAutoResponseRoundTrip() throws Exception {
     SocketRecord held =
-        new SocketRecord("s1", "pekko://n/user/ws-s1", List.of("member"), new byte[] {'"', 'a', '"'}, 0);
+        new SocketRecord(
+            "s1", "pekko://n/user/ws-s1", List.of("member"), new byte[] {'"', 'a', '"'}, 0);
     TransactionCommitted accepted =
         new TransactionCommitted(
             false,
@@ -211,13 +215,21 @@ class JournalSerializerTest {
     assertThat(snapshot[0]).isEqualTo((byte) 5);
     assertThat(serializer.fromBinary(snapshot, "object-snapshot")).isEqualTo(state);
     // A delete-all keeps the sockets: they are connections, not data.
-    assertThat(state.apply(new TransactionCommitted(true, List.of())).sockets().all()).containsExactly(held);
+    assertThat(state.apply(new TransactionCommitted(true, List.of())).sockets().all())
+        .containsExactly(held);
     TransactionCommitted forgotten =
         new TransactionCommitted(
-            false, List.of(), null, 0L, List.of(), List.of(new TransactionCommitted.SocketChange("s1", null)), null);
+            false,
+            List.of(),
+            null,
+            0L,
+            List.of(),
+            List.of(new TransactionCommitted.SocketChange("s1", null)),
+            null);
     CommittedState after = state.apply(forgotten);
     assertThat(after.sockets().all()).isEmpty();
-    assertThat(serializer.fromBinary(serializer.toBinary(after), "object-snapshot")).isEqualTo(after);
+    assertThat(serializer.fromBinary(serializer.toBinary(after), "object-snapshot"))
+        .isEqualTo(after);
   }
 
   @Test

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +53,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li>{@code counter}: one change, key "count", an 8-byte value, committedAt set;
  *   <li>{@code cart}: three changes with 20-byte keys and ~60-byte JSON values, committedAt set;
  *   <li>{@code remembered}: the counter event that also remembers an idempotency response;
- *   <li>{@code snapshot1000}: a snapshot of 1 000 keys ("best:player-N", values of 8 to 40
- *       bytes) with its last write time: what an evicted object reads to activate.
+ *   <li>{@code snapshot1000}: a snapshot of 1 000 keys ("best:player-N", values of 8 to 40 bytes)
+ *       with its last write time: what an evicted object reads to activate.
  * </ul>
  *
  * <p>Jackson side: a plain {@link CBORMapper} with the parameter-names module (records need no
@@ -71,7 +70,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public class SerializationFormatsBenchmark {
@@ -155,9 +156,15 @@ public class SerializationFormatsBenchmark {
       case "cart":
         return new TransactionCommitted(
                 List.of(
-                    new Change("cart:item-0000004711", json("{\"sku\":\"MUG-BLUE-350\",\"qty\":2,\"cents\":1299}")),
-                    new Change("cart:item-0000004712", json("{\"sku\":\"TEA-EARL-GREY\",\"qty\":1,\"cents\":649}")),
-                    new Change("cart:updated-at-0001", json("{\"at\":\"2026-01-01T00:00:00Z\",\"by\":\"u-91\"}"))))
+                    new Change(
+                        "cart:item-0000004711",
+                        json("{\"sku\":\"MUG-BLUE-350\",\"qty\":2,\"cents\":1299}")),
+                    new Change(
+                        "cart:item-0000004712",
+                        json("{\"sku\":\"TEA-EARL-GREY\",\"qty\":1,\"cents\":649}")),
+                    new Change(
+                        "cart:updated-at-0001",
+                        json("{\"at\":\"2026-01-01T00:00:00Z\",\"by\":\"u-91\"}"))))
             .withCommittedAt(COMMITTED_AT);
       case "remembered":
         return counterEvent()
@@ -203,7 +210,9 @@ public class SerializationFormatsBenchmark {
   // ---------------------------------------------------------------------------------------------
   // Jackson CBOR
 
-  /** Jackson CBOR for events (the records as they are) and snapshots (through {@link SnapshotDto}). */
+  /**
+   * Jackson CBOR for events (the records as they are) and snapshots (through {@link SnapshotDto}).
+   */
   static final class CborCodec {
     private final ObjectWriter eventWriter;
     private final ObjectReader eventReader;
@@ -286,7 +295,10 @@ public class SerializationFormatsBenchmark {
           sockets.isEmpty() && sockets.nextOrder() == 0
               ? null
               : new SocketsDto(
-                  sockets.nextOrder(), sockets.all(), sockets.autoRequest(), sockets.autoResponse()));
+                  sockets.nextOrder(),
+                  sockets.all(),
+                  sockets.autoRequest(),
+                  sockets.autoResponse()));
     }
 
     CommittedState toState() {
@@ -348,8 +360,11 @@ public class SerializationFormatsBenchmark {
       Object fromCbor = cbor.read(c, value.getClass());
       if (!fromJournal.equals(value) || !fromCbor.equals(value)) {
         throw new AssertionError(
-            payload + " does not round-trip: journal " + fromJournal.equals(value)
-                + ", cbor " + fromCbor.equals(value));
+            payload
+                + " does not round-trip: journal "
+                + fromJournal.equals(value)
+                + ", cbor "
+                + fromCbor.equals(value));
       }
       System.out.printf(
           "  %-14s %10d %10d %8.2f%n", payload, j.length, c.length, (double) c.length / j.length);

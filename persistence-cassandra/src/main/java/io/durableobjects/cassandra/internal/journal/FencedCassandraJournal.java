@@ -7,7 +7,6 @@ import com.typesafe.config.Config;
 import io.durableobjects.cassandra.CassandraSettings;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.EventRow;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.Head;
-import io.durableobjects.cassandra.internal.journal.JournalStatements.Outcome;
 import io.durableobjects.core.spi.JournalFencedException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,9 +40,9 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p><b>Table.</b> {@code events} of the journal keyspace: partition {@code (persistence_id,
  * partition_nr)}, clustered by {@code sequence_nr} (one row per event, so there can never be two
- * events with one sequence number), plus two static columns per partition, the <i>fence</i>:
- * {@code writer}, the instance allowed to write, and {@code highest_sequence_nr}, the last sequence
- * number written (including those written into earlier partitions). See {@link EventPartitions}.
+ * events with one sequence number), plus two static columns per partition, the <i>fence</i>: {@code
+ * writer}, the instance allowed to write, and {@code highest_sequence_nr}, the last sequence number
+ * written (including those written into earlier partitions). See {@link EventPartitions}.
  *
  * <p><b>Claim.</b> Recovery starts with {@code asyncReadHighestSequenceNr}: this journal finds the
  * current partition (the one the next event goes to) and sets its writer to this node's claim token
@@ -77,8 +76,10 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   private final int replayPageSize;
   private final Serialization serialization;
   private final Executor executor;
+
   /** Written into the fence by this node's claims; unique per journal instance (node start). */
   private final String claimToken = "claim:" + UUID.randomUUID();
+
   /** Objects claimed by this node that have not written yet: their first write expects a claim. */
   private final Set<String> claimedHere = ConcurrentHashMap.newKeySet();
 
@@ -251,7 +252,8 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
                             return list;
                           }));
     }
-    return FutureConverters.asScala(results.thenApply(list -> (Iterable<Optional<Exception>>) list));
+    return FutureConverters.asScala(
+        results.thenApply(list -> (Iterable<Optional<Exception>>) list));
   }
 
   /** Empty when written; an exception when rejected (not serializable); failed when not written. */
@@ -330,7 +332,9 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
                 + " of "
                 + persistenceId
                 + ": another instance of the object took over its journal ("
-                + current.map(h -> "writer " + h.writer() + ", highest " + h.highest()).orElse("no fence")
+                + current
+                    .map(h -> "writer " + h.writer() + ", highest " + h.highest())
+                    .orElse("no fence")
                 + "); nothing was written"));
   }
 

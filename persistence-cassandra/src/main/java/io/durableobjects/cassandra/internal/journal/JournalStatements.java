@@ -29,7 +29,12 @@ final class JournalStatements {
 
   /** One row of the table, serialized. */
   record EventRow(
-      long sequenceNr, long writtenAt, String writerUuid, int serId, String manifest, ByteBuffer bytes) {}
+      long sequenceNr,
+      long writtenAt,
+      String writerUuid,
+      int serId,
+      String manifest,
+      ByteBuffer bytes) {}
 
   /** The fence of a partition: its static columns, absent when the partition has none yet. */
   record Head(String writer, long highest) {
@@ -134,25 +139,32 @@ final class JournalStatements {
     long highest = rows.get(rows.size() - 1).sequenceNr();
     return insertEvent
         .get()
-        .thenCombine(guard.get(), (PreparedStatement insert, PreparedStatement update) -> {
-          BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
-          for (EventRow row : rows) {
-            batch.addStatement(
-                insert.bind(
-                    persistenceId,
-                    partitionNr,
-                    row.sequenceNr(),
-                    row.writtenAt(),
-                    row.writerUuid(),
-                    row.serId(),
-                    row.manifest(),
-                    row.bytes()));
-          }
-          batch.addStatement(
-              update.bind(
-                  newWriter, highest, persistenceId, partitionNr, expectedWriter, expectedHighest));
-          return batch.setExecutionProfileName(writeProfile).build().setIdempotent(false);
-        })
+        .thenCombine(
+            guard.get(),
+            (PreparedStatement insert, PreparedStatement update) -> {
+              BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
+              for (EventRow row : rows) {
+                batch.addStatement(
+                    insert.bind(
+                        persistenceId,
+                        partitionNr,
+                        row.sequenceNr(),
+                        row.writtenAt(),
+                        row.writerUuid(),
+                        row.serId(),
+                        row.manifest(),
+                        row.bytes()));
+              }
+              batch.addStatement(
+                  update.bind(
+                      newWriter,
+                      highest,
+                      persistenceId,
+                      partitionNr,
+                      expectedWriter,
+                      expectedHighest));
+              return batch.setExecutionProfileName(writeProfile).build().setIdempotent(false);
+            })
         .thenCompose(this::execute)
         .thenApply(Outcome::of);
   }

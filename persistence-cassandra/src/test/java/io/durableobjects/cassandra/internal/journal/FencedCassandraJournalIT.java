@@ -26,9 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fenced journal on a real Cassandra node. Each test runs two or three actor systems on the
- * same keyspace, standing for nodes: an instance recovered on one "node" fences off the instance
- * of the same object on another, which can then write nothing, not even into a partition that
- * does not exist yet. Partitions hold 3 events, so that batches cross and spill over them.
+ * same keyspace, standing for nodes: an instance recovered on one "node" fences off the instance of
+ * the same object on another, which can then write nothing, not even into a partition that does not
+ * exist yet. Partitions hold 3 events, so that batches cross and spill over them.
  */
 @ExtendWith(CassandraExtension.class)
 class FencedCassandraJournalIT {
@@ -191,7 +191,8 @@ class FencedCassandraJournalIT {
     return PersistenceId.ofUniqueId("ledger-" + UUID.randomUUID());
   }
 
-  private static String append(ActorTestKit node, ActorRef<Ledger.Command> ledger, String... texts) {
+  private static String append(
+      ActorTestKit node, ActorRef<Ledger.Command> ledger, String... texts) {
     TestProbe<String> probe = node.createTestProbe();
     ledger.tell(new Ledger.Append(List.of(texts), probe.getRef()));
     return probe.expectMessageClass(String.class, TIMEOUT);
@@ -260,5 +261,4 @@ class FencedCassandraJournalIT {
         .one()
         .getLong(0);
   }
-
 }

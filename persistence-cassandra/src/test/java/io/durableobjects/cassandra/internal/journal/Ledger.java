@@ -12,8 +12,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * A list of strings, event-sourced: {@link Append} persists its texts as one atomic write (one
- * event each) and answers the list; the state is a comma-separated String so that snapshots need
- * no serializer of their own. A failed write stops it (Pekko's default).
+ * event each) and answers the list; the state is a comma-separated String so that snapshots need no
+ * serializer of their own. A failed write stops it (Pekko's default).
  */
 final class Ledger extends EventSourcedBehavior<Ledger.Command, String, String> {
 
