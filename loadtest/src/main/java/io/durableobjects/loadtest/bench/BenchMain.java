@@ -3,17 +3,12 @@ package io.durableobjects.loadtest.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,10 +55,7 @@ public final class BenchMain {
   private final DemoNode node;
   private final HttpLoad load;
   private final String hostPort;
-  private final ProcessUsage nodeUsage;
-  private final Optional<ProcessUsage> cassandraUsage;
-  private final ProcessUsage selfUsage = new ProcessUsage(ProcessHandle.current());
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final BenchReport report;
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final List<String> failures = new ArrayList<>();
   private long spreadOk;
@@ -73,8 +65,7 @@ public final class BenchMain {
     this.node = node;
     this.hostPort = "127.0.0.1:" + node.port();
     this.load = new HttpLoad(new InetSocketAddress("127.0.0.1", node.port()));
-    this.nodeUsage = new ProcessUsage(node.process());
-    this.cassandraUsage = node.cassandra().map(ProcessUsage::new);
+    this.report = new BenchReport(out, node);
   }
 
   public static void main(String[] args) throws Exception {
@@ -125,16 +116,16 @@ public final class BenchMain {
   private void runAll(Duration seconds, Duration warmup) throws Exception {
     // Warm-up: activate every object the scenarios use, then load the write path so the node's
     // JIT has compiled it before anything is measured.
-    header();
+    report.header();
     load.run(
         HttpLoad.eachOnce(READ_OBJECTS, i -> post("/v1/counter/by-name/read-" + i + "/increment")),
         64,
         Duration.ofMinutes(2));
     // The first request to each of 10 000 new objects, on a cold node: activation at scale.
-    line(
+    report.line(
         "cold 10k",
         SPREAD_CLIENTS,
-        measure(
+        report.measure(
             () ->
                 load.run(
                     HttpLoad.eachOnce(SPREAD_OBJECTS, i -> get(spreadPath(i))),
@@ -144,27 +135,28 @@ public final class BenchMain {
     if (!warmup.isZero()) {
       byte[] warm = post("/v1/counter/by-name/warm-up-" + runId + "/increment");
       Duration half = warmup.dividedBy(2);
-      line(
+      report.line(
           "warm-up hot",
           HOT_CLIENTS,
-          measure(() -> load.run((c, r) -> warm, HOT_CLIENTS, half), "counter"));
-      Measured spreadWarm =
-          measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, half), "counter");
-      spreadOk += spreadWarm.result.ok();
-      line("warm-up spread", SPREAD_CLIENTS, spreadWarm);
+          report.measure(() -> load.run((c, r) -> warm, HOT_CLIENTS, half), "counter"));
+      BenchReport.Measured spreadWarm =
+          report.measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, half), "counter");
+      spreadOk += spreadWarm.result().ok();
+      report.line("warm-up spread", SPREAD_CLIENTS, spreadWarm);
     }
 
     if (selected("alive")) {
-      line(
+      report.line(
           "alive",
           READ_CLIENTS,
-          measure(() -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
+          report.measure(
+              () -> load.run((c, r) -> get("/health/alive"), READ_CLIENTS, seconds), null));
     }
     if (selected("read")) {
-      line(
+      report.line(
           "read",
           READ_CLIENTS,
-          measure(
+          report.measure(
               () ->
                   load.run(
                       HttpLoad.randomOf(
@@ -176,19 +168,20 @@ public final class BenchMain {
 
     String hotPath = "/v1/counter/by-name/hot-" + runId + "/";
     byte[] hot = post(hotPath + "increment");
-    Measured hotRun = measure(() -> load.run((c, r) -> hot, HOT_CLIENTS, seconds), "counter");
-    line("hot", HOT_CLIENTS, hotRun);
+    BenchReport.Measured hotRun =
+        report.measure(() -> load.run((c, r) -> hot, HOT_CLIENTS, seconds), "counter");
+    report.line("hot", HOT_CLIENTS, hotRun);
 
-    Measured spreadRun =
-        measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, seconds), "counter");
-    spreadOk += spreadRun.result.ok();
-    line("spread", SPREAD_CLIENTS, spreadRun);
+    BenchReport.Measured spreadRun =
+        report.measure(() -> load.run(spreadIncrements(), SPREAD_CLIENTS, seconds), "counter");
+    spreadOk += spreadRun.result().ok();
+    report.line("spread", SPREAD_CLIENTS, spreadRun);
 
     if (selected("activation")) {
       activation();
     }
 
-    checkHot(hotPath, hotRun.result);
+    checkHot(hotPath, hotRun.result());
     checkSpread();
   }
 
@@ -233,11 +226,11 @@ public final class BenchMain {
     long ok = 0;
     long ioErrors = 0;
     double seconds = 0;
-    Snapshot before = null;
+    BenchReport.Snapshot before = null;
     for (int round = 0; round < ACTIVATION_ROUNDS; round++) {
       awaitAllEvicted("leaderboard");
       if (before == null) {
-        before = Snapshot.take(this, "leaderboard");
+        before = report.snapshot("leaderboard");
       }
       HttpLoad.Result r =
           load.run(
@@ -250,20 +243,20 @@ public final class BenchMain {
       ioErrors += r.ioErrors();
       seconds += r.seconds();
     }
-    Snapshot after = Snapshot.take(this, "leaderboard");
-    long activations = (long) (after.activations - before.activations);
+    BenchReport.Snapshot after = report.snapshot("leaderboard");
+    long activations = (long) (after.activations() - before.activations());
     double meanMs =
         activations == 0
             ? 0
-            : (after.activationSeconds - before.activationSeconds) * 1000 / activations;
-    Measured measured =
-        new Measured(
+            : (after.activationSeconds() - before.activationSeconds()) * 1000 / activations;
+    BenchReport.Measured measured =
+        new BenchReport.Measured(
             new HttpLoad.Result(requests, ok, java.util.Map.of(), ioErrors, all, seconds),
             null,
             null,
             null,
             0);
-    line("activation", ACTIVATION_CLIENTS, measured);
+    report.line("activation", ACTIVATION_CLIENTS, measured);
     out.printf(
         Locale.ROOT,
         "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
@@ -286,7 +279,7 @@ public final class BenchMain {
   /** Waits until no object of the namespace is in memory. */
   private void awaitAllEvicted(String namespace) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (Snapshot.take(this, namespace).active > 0) {
+    while (report.snapshot(namespace).active() > 0) {
       if (System.nanoTime() > deadline) {
         throw new IOException(
             "the boards were not evicted within 60 s (idle-timeout " + BOARD_IDLE_TIMEOUT + ")");
@@ -310,7 +303,7 @@ public final class BenchMain {
   // ---- checks ---------------------------------------------------------------------------------
 
   private void checkHot(String path, HttpLoad.Result run) throws Exception {
-    long count = Long.parseLong(getBody(path).strip());
+    long count = Long.parseLong(report.getBody(path).strip());
     if (run.ioErrors() == 0 && count != run.ok()) {
       failures.add(
           "hot: the counter is " + count + " after " + run.ok() + " successful increments");
@@ -334,7 +327,7 @@ public final class BenchMain {
       List<Future<Long>> counts = new ArrayList<>();
       for (int i = 0; i < SPREAD_OBJECTS; i++) {
         String path = spreadPath(i);
-        counts.add(pool.submit(() -> Long.parseLong(getBody(path).strip())));
+        counts.add(pool.submit(() -> Long.parseLong(report.getBody(path).strip())));
       }
       long sum = 0;
       for (Future<Long> count : counts) {
@@ -359,124 +352,6 @@ public final class BenchMain {
     }
   }
 
-  // ---- measuring and printing -----------------------------------------------------------------
-
-  private interface Run {
-    HttpLoad.Result run() throws Exception;
-  }
-
-  /** A run with the CPU each process used during it and the journal's group-commit figures. */
-  private record Measured(
-      HttpLoad.Result result,
-      Double nodeCores,
-      Double cassandraCores,
-      Double selfCores,
-      double txPerWrite) {}
-
-  private Measured measure(Run run, String journalNamespace) throws Exception {
-    Snapshot before = journalNamespace == null ? null : Snapshot.take(this, journalNamespace);
-    Duration node0 = nodeUsage.cpu();
-    Duration cass0 = cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO);
-    Duration self0 = selfUsage.cpu();
-    HttpLoad.Result result = run.run();
-    double secs = result.seconds();
-    double node = (nodeUsage.cpu().minus(node0)).toNanos() / 1e9 / secs;
-    double cass =
-        (cassandraUsage.map(ProcessUsage::cpu).orElse(Duration.ZERO).minus(cass0)).toNanos()
-            / 1e9
-            / secs;
-    double self = (selfUsage.cpu().minus(self0)).toNanos() / 1e9 / secs;
-    double txPerWrite = 0;
-    if (before != null) {
-      Snapshot after = Snapshot.take(this, journalNamespace);
-      double writes = after.writes - before.writes;
-      txPerWrite = writes == 0 ? 0 : (after.transactions - before.transactions) / writes;
-    }
-    return new Measured(result, node, cassandraUsage.isPresent() ? cass : null, self, txPerWrite);
-  }
-
-  private void header() {
-    out.println();
-    out.printf(
-        Locale.ROOT,
-        "%-15s %7s %6s %9s %9s %8s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
-        "scenario",
-        "clients",
-        "secs",
-        "requests",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "errors",
-        "node cpu",
-        "node rss",
-        "cass cpu",
-        "cass rss",
-        "gen cpu",
-        "tx/write");
-  }
-
-  private void line(String name, int clients, Measured m) {
-    HttpLoad.Result r = m.result;
-    Histogram h = r.latencyMicros();
-    out.printf(
-        Locale.ROOT,
-        "%-15s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
-        name,
-        clients,
-        r.seconds(),
-        r.requests(),
-        r.perSecond(),
-        h.getValueAtPercentile(50) / 1000.0,
-        h.getValueAtPercentile(99) / 1000.0,
-        h.getValueAtPercentile(99.9) / 1000.0,
-        h.getMaxValue() / 1000.0,
-        r.errors(),
-        cores(m.nodeCores),
-        nodeUsage.rssMiB(),
-        cores(m.cassandraCores),
-        cassandraUsage.map(ProcessUsage::rssMiB).orElse(-1L),
-        cores(m.selfCores),
-        m.txPerWrite == 0 ? "-" : String.format(Locale.ROOT, "%.1f", m.txPerWrite));
-    if (r.errors() > 0) {
-      out.println(
-          "  "
-              + name
-              + " errors: statuses "
-              + r.statuses()
-              + ", I/O errors or timeouts "
-              + r.ioErrors());
-    }
-  }
-
-  private static String cores(Double cores) {
-    return cores == null ? "-" : String.format(Locale.ROOT, "%.2f", cores);
-  }
-
-  /** Counters of the node's /metrics that the benchmark reports on, for one namespace. */
-  private record Snapshot(
-      double writes,
-      double transactions,
-      double active,
-      double activations,
-      double activationSeconds) {
-    static Snapshot take(BenchMain bench, String namespace) throws Exception {
-      String page = bench.getBody("/metrics");
-      return new Snapshot(
-          PrometheusText.value(
-              page, "durable_objects_journal_batch_size_count", "namespace", namespace),
-          PrometheusText.value(
-              page, "durable_objects_journal_batch_size_sum", "namespace", namespace),
-          PrometheusText.value(page, "durable_objects_objects_active", "namespace", namespace),
-          PrometheusText.value(
-              page, "durable_objects_activations_seconds_count", "namespace", namespace),
-          PrometheusText.value(
-              page, "durable_objects_activations_seconds_sum", "namespace", namespace));
-    }
-  }
-
   // ---- HTTP -----------------------------------------------------------------------------------
 
   private byte[] get(String path) {
@@ -489,19 +364,5 @@ public final class BenchMain {
 
   private byte[] request(String method, String path, String json) {
     return HttpLoad.request(method, hostPort, path, null, json);
-  }
-
-  private String getBody(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(
-          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 }
