@@ -1,6 +1,9 @@
 package io.durableobjects.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.durableobjects.testsupport.TimeFactor;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ final class ForkedCluster implements AutoCloseable {
   private final Map<String, String> environment;
   private final int[] httpPorts;
   private final int[] remotePorts;
+  private final int[] managementPorts;
   private final Process[] processes;
   private final int[] runs;
 
@@ -40,11 +44,13 @@ final class ForkedCluster implements AutoCloseable {
     this.environment = environment;
     this.httpPorts = new int[size];
     this.remotePorts = new int[size];
+    this.managementPorts = new int[size];
     this.processes = new Process[size];
     this.runs = new int[size];
     for (int i = 0; i < size; i++) {
       httpPorts[i] = NodeFixture.freePort();
       remotePorts[i] = NodeFixture.freePort();
+      managementPorts[i] = NodeFixture.freePort();
     }
   }
 
@@ -86,6 +92,27 @@ final class ForkedCluster implements AutoCloseable {
     return httpPorts[node];
   }
 
+  /**
+   * The node that is the cluster's oldest member (it runs the shard coordinators and the cluster
+   * singletons), as Pekko Management's {@code /cluster/members} on a running node reports it.
+   */
+  int oldest() throws Exception {
+    for (int i = 0; i < processes.length; i++) {
+      if (isAlive(i)) {
+        HttpResponse<String> members = NodeFixture.get(managementPorts[i], "/cluster/members");
+        assertThat(members.statusCode()).as(members.body()).isEqualTo(200);
+        String oldest = JsonResponses.JSON.readTree(members.body()).path("oldest").asText();
+        for (int node = 0; node < remotePorts.length; node++) {
+          if (oldest.endsWith(":" + remotePorts[node])) {
+            return node;
+          }
+        }
+        throw new AssertionError("the oldest member " + oldest + " is none of this cluster's");
+      }
+    }
+    throw new AssertionError("no node is running");
+  }
+
   /** {@code kill -9} of node {@code node}: no leave, no hand-over, no flush; its exit status. */
   int kill(int node) throws InterruptedException {
     processes[node].destroyForcibly();
@@ -121,6 +148,8 @@ final class ForkedCluster implements AutoCloseable {
   private void launch(int node) throws Exception {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("DO_REMOTE_PORT", Integer.toString(remotePorts[node]));
+    env.put("DO_MANAGEMENT_ENABLED", "on");
+    env.put("DO_MANAGEMENT_PORT", Integer.toString(managementPorts[node]));
     runs[node]++;
     env.put("DO_SEED_NODES", seedNodes(runs[node] == 1 ? -1 : node));
     processes[node] =

@@ -179,6 +179,10 @@ public final class CassandraSchema {
             .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
             // Without this each DDL statement waits for a schema refresh debounced by 1 s.
             .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
+            // Netty's default quiet period (2 s) delays closing the session, and so every node
+            // start that creates the schema first, for nothing: the session is idle by then.
+            .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
             .build();
     return CqlSession.builder().withConfigLoader(loader).build();
   }

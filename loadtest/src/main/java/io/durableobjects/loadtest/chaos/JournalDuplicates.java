@@ -51,6 +51,9 @@ final class JournalDuplicates {
         DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
             .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
+            // Without it, closing the session waits out Netty's 2 s quiet period.
+            .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
             .build();
     try (CqlSession session =
         CqlSession.builder()

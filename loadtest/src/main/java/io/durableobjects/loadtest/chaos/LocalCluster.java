@@ -3,6 +3,8 @@ package io.durableobjects.loadtest.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a node logs once it has created the schema ({@code CassandraSchema}). */
+  private static final String SCHEMA_READY = "Schema ready in keyspaces";
 
   private final String classpath;
   private final Network network;
@@ -84,10 +89,14 @@ final class LocalCluster implements AutoCloseable {
     return processes[node] != null && processes[node].isAlive();
   }
 
-  /** Starts every node, the first one first, and waits until the cluster is healthy. */
+  /**
+   * Starts every node and waits until the cluster is healthy. The first node creates the schema;
+   * the others start as soon as it exists (they do not need the first node ready: they keep asking
+   * it to let them join until it has formed the cluster).
+   */
   void start(Duration within) throws IOException {
     launch(0, true);
-    awaitReady(0, within);
+    await(0, within, "had created the schema", () -> logContains(0, SCHEMA_READY));
     for (int i = 1; i < size(); i++) {
       launch(i, false);
     }
@@ -225,17 +234,30 @@ final class LocalCluster implements AutoCloseable {
     return isAlive(node) && http.probe(baseUrl(node) + "/health/ready", Duration.ofSeconds(3)).ok();
   }
 
-  private void awaitReady(int node, Duration within) throws IOException {
+  /** Waits until {@code condition} holds; fails when node {@code node} exits first. */
+  private void await(int node, Duration within, String what, Condition condition)
+      throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
-    while (!ready(node)) {
+    while (!condition.holds()) {
       if (!isAlive(node)) {
         throw new IOException("node " + (node + 1) + " exited; see " + log(node));
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("node " + (node + 1) + " was not ready within " + within);
+        throw new IOException("node " + (node + 1) + " " + what + " not within " + within);
       }
-      Processes.sleep(500);
+      Processes.sleep(100);
     }
+  }
+
+  private interface Condition {
+    boolean holds() throws IOException;
+  }
+
+  private boolean logContains(int node, String text) throws IOException {
+    Path log = log(node);
+    // Bytes as Latin-1: a line still being written may end inside a UTF-8 sequence.
+    return Files.exists(log)
+        && new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).contains(text);
   }
 
   private Path log(int node) {
