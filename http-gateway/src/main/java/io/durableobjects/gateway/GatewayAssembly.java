@@ -10,6 +10,7 @@ import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.WebSocketKeepAlive;
 import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.durableobjects.gateway.internal.WebSocketUpgrades;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,20 +57,23 @@ final class GatewayAssembly {
   }
 
   /**
-   * Binds the routes on the configured address, with the gateway's answer to requests cut short.
+   * Binds the routes on the configured address, with the gateway's answer to requests cut short and
+   * pings on quiet WebSockets.
    */
   static CompletionStage<ServerBinding> bind(
       ActorSystem<?> system, GatewaySettings settings, GatewayRoutes routes) {
+    WebSocketKeepAlive keepAlive = WebSocketKeepAlive.fromConfig(system.settings().config());
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .adaptSettings(
             server ->
-                server.withTerminationDeadlineExceededResponse(
-                    ErrorResponses.of(
-                        503,
-                        "unavailable",
-                        "the node shut down before the request finished; it may or may not"
-                            + " have been applied, retry with the same Idempotency-Key")))
+                keepAlive.applyTo(
+                    server.withTerminationDeadlineExceededResponse(
+                        ErrorResponses.of(
+                            503,
+                            "unavailable",
+                            "the node shut down before the request finished; it may or may not"
+                                + " have been applied, retry with the same Idempotency-Key"))))
         .bind(routes.route());
   }
 
