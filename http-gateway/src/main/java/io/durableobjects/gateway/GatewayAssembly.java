@@ -47,7 +47,8 @@ final class GatewayAssembly {
       WebSocketUpgrades webSockets) {
     BearerAuth auth = new BearerAuth(settings.auth());
     InFlightLimits limits =
-        new InFlightLimits(settings.maxInFlight(), settings.maxInFlightPerObject());
+        new InFlightLimits(
+            settings.maxInFlight(), settings.maxInFlightPerObject(), settings.maxInFlightBytes());
     GatewayMetrics metrics = new GatewayMetrics(meters, limits);
     return new GatewayRoutes(
         new ObjectRoutes(namespaces, settings, auth, limits, metrics, drain, webSockets),

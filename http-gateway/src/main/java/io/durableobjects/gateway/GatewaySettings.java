@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param maxInFlight object requests in flight at this node beyond which new ones get 503
  * @param maxInFlightPerObject requests in flight to one object from this node beyond which new ones
  *     get 429
+ * @param maxInFlightBytes bytes of request bodies held by object requests in flight at this node
+ *     beyond which new requests with a body get 503 (before their body is read)
  * @param shutdownUnreadyDelay how long a shutting-down node answers "not ready" before it stops
  *     accepting connections
  * @param shutdownDrain how long a shutting-down node lets in-flight requests finish
@@ -40,6 +42,7 @@ public record GatewaySettings(
     long maxBodyBytes,
     int maxInFlight,
     int maxInFlightPerObject,
+    long maxInFlightBytes,
     Duration shutdownUnreadyDelay,
     Duration shutdownDrain,
     AuthSettings auth,
@@ -82,6 +85,16 @@ public record GatewaySettings(
     }
     int maxInFlight = positiveInt(c, "max-in-flight");
     int maxPerObject = positiveInt(c, "max-in-flight-per-object");
+    long maxInFlightBytes = c.getBytes("max-in-flight-bytes");
+    if (maxInFlightBytes < maxBody) {
+      throw new ConfigException.BadValue(
+          c.origin(),
+          "durable-objects.http.max-in-flight-bytes",
+          "must be at least max-body-size ("
+              + maxBody
+              + " bytes), or no request of the largest size is ever admitted; got "
+              + maxInFlightBytes);
+    }
     Duration drain = positive(c, "shutdown-drain");
     Duration unreadyDelay = c.getDuration("shutdown-unready-delay");
     if (unreadyDelay.isNegative() || unreadyDelay.compareTo(Duration.ofSeconds(4)) > 0) {
@@ -98,6 +111,7 @@ public record GatewaySettings(
         maxBody,
         maxInFlight,
         maxPerObject,
+        maxInFlightBytes,
         unreadyDelay,
         drain,
         AuthSettings.fromConfig(c, host),

@@ -25,16 +25,19 @@ final class ObjectChecks extends AllDirectives {
   private final Function<String, DurableObjectNamespace> namespaces;
   private final GatewaySettings settings;
   private final BearerAuth auth;
+  private final InFlightLimits limits;
   private final GatewayMetrics metrics;
 
   ObjectChecks(
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
+      InFlightLimits limits,
       GatewayMetrics metrics) {
     this.namespaces = namespaces;
     this.settings = settings;
     this.auth = auth;
+    this.limits = limits;
     this.metrics = metrics;
   }
 
@@ -77,19 +80,59 @@ final class ObjectChecks extends AllDirectives {
   }
 
   /**
-   * Runs {@code inner} with the request's body. A body the server already holds whole (every small
-   * request: pekko-http parses it strict) is used as it is; only a streamed body is collected, with
-   * the entity timeout and size limit, since collecting materializes a stream per request.
+   * Runs {@code inner} with the request's body, if the node's bound on request bytes in flight
+   * admits it: the body's size (its Content-Length, or the largest allowed when it has none) is
+   * reserved before a byte of it is read, until the route has answered. A request beyond the bound
+   * gets 503 "overloaded"; its body is read and dropped first (streamed, never held), so that the
+   * client, still sending, gets the answer instead of a reset connection.
+   *
+   * <p>A body the server already holds whole (every small request: pekko-http parses it strict) is
+   * used as it is; only a streamed body is collected, with the entity timeout and size limit, since
+   * collecting materializes a stream per request.
    */
-  Route withBody(HttpRequest http, Function<byte[], Route> inner) {
-    if (http.entity() instanceof HttpEntity.Strict strict
-        && strict.getData().size() <= settings.maxBodyBytes()) {
-      return inner.apply(strict.getData().toArray());
+  Route withBody(
+      HttpRequest http, String namespaceName, long start, Function<byte[], Route> inner) {
+    long reserved = bytesToReserve(http);
+    if (!limits.tryReserveBytes(reserved)) {
+      metrics.rejected("overloaded");
+      HttpResponse refusal =
+          ErrorResponses.of(
+              503,
+              "overloaded",
+              "this node holds "
+                  + settings.maxInFlightBytes()
+                  + " bytes of request bodies in flight at most; retry shortly");
+      return extractMaterializer(
+          materializer ->
+              onComplete(
+                  http.entity().discardBytes(materializer).completionStage(),
+                  discarded -> done(namespaceName, start, refusal)));
     }
-    return extractStrictEntity(
-        settings.entityTimeout(),
-        settings.maxBodyBytes(),
-        entity -> inner.apply(entity.getData().toArray()));
+    return mapRouteResultFuture(
+        result -> result.whenComplete((r, failure) -> limits.releaseBytes(reserved)),
+        () -> {
+          if (http.entity() instanceof HttpEntity.Strict strict
+              && strict.getData().size() <= settings.maxBodyBytes()) {
+            return inner.apply(strict.getData().toArray());
+          }
+          return extractStrictEntity(
+              settings.entityTimeout(),
+              settings.maxBodyBytes(),
+              entity -> inner.apply(entity.getData().toArray()));
+        });
+  }
+
+  /** The bytes a request's body may take: known exactly, or at most the largest body allowed. */
+  private long bytesToReserve(HttpRequest http) {
+    if (http.entity().isKnownEmpty()) {
+      return 0;
+    }
+    if (http.entity() instanceof HttpEntity.Strict strict) {
+      return strict.getData().size();
+    }
+    return Math.min(
+        http.entity().getContentLengthOption().orElse(settings.maxBodyBytes()),
+        settings.maxBodyBytes());
   }
 
   /** The answer to a request the in-flight limits did not admit (counted as rejected). */

@@ -98,7 +98,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.limits = limits;
     this.metrics = metrics;
     this.drain = drain;
-    this.checks = new ObjectChecks(namespaces, settings, auth, metrics);
+    this.checks = new ObjectChecks(namespaces, settings, auth, limits, metrics);
     this.rpc = new RpcRoutes(checks, settings, limits, metrics, drain);
   }
 
@@ -177,6 +177,8 @@ public final class ObjectRoutes extends AllDirectives {
           }
           return checks.withBody(
               http,
+              namespaceName,
+              start,
               body -> {
                 String requestId = RequestIds.of(http);
                 Request request;

@@ -105,6 +105,8 @@ final class RpcRoutes extends AllDirectives {
           }
           return checks.withBody(
               http,
+              namespaceName,
+              start,
               body ->
                   completeWithFuture(
                       send(namespace.name(), stub, method, body, RequestIds.of(http), start)));

@@ -42,5 +42,11 @@ class GatewaySettingsTest {
         .hasMessageContaining("must not be empty");
     assertThatThrownBy(() -> parse("durable-objects.http.entity-timeout = 0s"))
         .hasMessageContaining("durable-objects.http.entity-timeout");
+    assertThatThrownBy(() -> parse("durable-objects.http.max-in-flight-bytes = 512k"))
+        .hasMessageContaining("durable-objects.http.max-in-flight-bytes")
+        .hasMessageContaining(
+            "must be at least max-body-size (1048576 bytes), or no request of the largest size is"
+                + " ever admitted; got 524288");
+    assertThat(parse("").maxInFlightBytes()).isEqualTo(256L * 1024 * 1024);
   }
 }

@@ -27,6 +27,10 @@ public final class GatewayMetrics {
     Gauge.builder("durable_objects.http.in.flight", limits, InFlightLimits::inFlight)
         .description("Object requests in flight at this node")
         .register(registry);
+    Gauge.builder("durable_objects.http.in.flight.bytes", limits, InFlightLimits::inFlightBytes)
+        .description("Bytes of request bodies held by object requests in flight at this node")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   /** Records one object request that took {@code nanos} and answered {@code status}. */

@@ -2,10 +2,12 @@ package io.durableobjects.gateway.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * INTERNAL API: bounds on the object requests this node has in flight, in total and per object, so
- * that overload is answered at once (503 / 429) instead of growing queues and memory.
+ * INTERNAL API: bounds on the object requests this node has in flight, in total, per object and in
+ * bytes of request bodies, so that overload is answered at once (503 / 429) instead of growing
+ * queues and memory.
  */
 public final class InFlightLimits {
   /** Why a request was refused, or that it was admitted. */
@@ -17,12 +19,41 @@ public final class InFlightLimits {
 
   private final int maxInFlight;
   private final int maxPerObject;
+  private final long maxBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong inFlightBytes = new AtomicLong();
   private final ConcurrentHashMap<String, Integer> perObject = new ConcurrentHashMap<>();
 
-  public InFlightLimits(int maxInFlight, int maxPerObject) {
+  public InFlightLimits(int maxInFlight, int maxPerObject, long maxBytes) {
     this.maxInFlight = maxInFlight;
     this.maxPerObject = maxPerObject;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Reserves {@code bytes} of request body if the node's byte bound allows it; a reservation must
+   * be {@link #releaseBytes released} exactly once. Zero bytes are always admitted.
+   */
+  public boolean tryReserveBytes(long bytes) {
+    if (bytes <= 0) {
+      return true;
+    }
+    if (inFlightBytes.addAndGet(bytes) > maxBytes) {
+      inFlightBytes.addAndGet(-bytes);
+      return false;
+    }
+    return true;
+  }
+
+  public void releaseBytes(long bytes) {
+    if (bytes > 0) {
+      inFlightBytes.addAndGet(-bytes);
+    }
+  }
+
+  /** Bytes of request bodies reserved now (for metrics). */
+  public long inFlightBytes() {
+    return inFlightBytes.get();
   }
 
   /**
