@@ -219,11 +219,9 @@ public final class ObjectRoutes extends AllDirectives {
       String requestId,
       long start) {
     String objectKey = namespace.name() + '/' + id;
-    InFlightLimits.Admission admission = limits.tryAcquire(objectKey);
-    if (admission != InFlightLimits.Admission.ADMITTED) {
-      HttpResponse refusal = checks.refused(admission);
-      metrics.request(namespace.name(), refusal.status().intValue(), System.nanoTime() - start);
-      return CompletableFuture.completedFuture(refusal);
+    Optional<HttpResponse> refusal = admit(namespace, objectKey, start);
+    if (refusal.isPresent()) {
+      return CompletableFuture.completedFuture(refusal.get());
     }
     CompletionStage<Response> reply;
     try {
@@ -246,8 +244,24 @@ public final class ObjectRoutes extends AllDirectives {
   }
 
   /**
+   * Admits a request to {@code objectKey} under the in-flight limits, or answers the refusal
+   * (counted); an admitted request must release its slot when it is answered.
+   */
+  private Optional<HttpResponse> admit(
+      DurableObjectNamespace namespace, String objectKey, long start) {
+    InFlightLimits.Admission admission = limits.tryAcquire(objectKey);
+    if (admission == InFlightLimits.Admission.ADMITTED) {
+      return Optional.empty();
+    }
+    HttpResponse refusal = checks.refused(admission);
+    metrics.request(namespace.name(), refusal.status().intValue(), System.nanoTime() - start);
+    return Optional.of(refusal);
+  }
+
+  /**
    * Hands a WebSocket upgrade to the object: 101 and a connected socket if it accepts, its own
-   * answer (or error) otherwise.
+   * answer (or error) otherwise. The handshake counts against the in-flight limits like a request,
+   * until the object has answered it.
    */
   private CompletionStage<HttpResponse> upgrade(
       DurableObjectNamespace namespace,
@@ -256,27 +270,37 @@ public final class ObjectRoutes extends AllDirectives {
       WebSocketUpgrade upgrade,
       String requestId,
       long start) {
+    String objectKey = namespace.name() + '/' + id;
+    Optional<HttpResponse> refusal = admit(namespace, objectKey, start);
+    if (refusal.isPresent()) {
+      return CompletableFuture.completedFuture(refusal.get());
+    }
     CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
-    webSockets
-        .offer(id, request)
-        .whenComplete(
-            (offered, failure) -> {
-              HttpResponse response;
-              if (failure == null && offered.accepted()) {
-                response = webSockets.connect(upgrade, offered.connection());
-              } else {
-                response =
-                    ObjectAnswers.toHttp(
-                        failure == null ? offered.response() : null,
-                        failure,
-                        namespace.name(),
-                        id,
-                        requestId);
-              }
-              metrics.request(
-                  namespace.name(), response.status().intValue(), System.nanoTime() - start);
-              answer.complete(response);
-            });
+    CompletionStage<WebSocketUpgrades.Offered> offer;
+    try {
+      offer = webSockets.offer(id, request);
+    } catch (RuntimeException e) {
+      offer = CompletableFuture.failedFuture(e);
+    }
+    offer.whenComplete(
+        (offered, failure) -> {
+          limits.release(objectKey);
+          HttpResponse response;
+          if (failure == null && offered.accepted()) {
+            response = webSockets.connect(upgrade, offered.connection());
+          } else {
+            response =
+                ObjectAnswers.toHttp(
+                    failure == null ? offered.response() : null,
+                    failure,
+                    namespace.name(),
+                    id,
+                    requestId);
+          }
+          metrics.request(
+              namespace.name(), response.status().intValue(), System.nanoTime() - start);
+          answer.complete(response);
+        });
     return answer;
   }
 }
