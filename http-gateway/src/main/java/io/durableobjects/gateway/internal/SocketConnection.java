@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -13,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
@@ -72,12 +74,26 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private record Offered(QueueOfferResult result, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
+  /** The client's stream has not started within {@link #STREAM_START_TIMEOUT} of the 101. */
+  private enum StreamNeverStarted implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /**
+   * How long after the object accepted the socket the client's stream may take to start. Pekko HTTP
+   * starts it as it sends the 101, within milliseconds; it never starts if the client dropped the
+   * connection before the 101, and then nothing else would ever end this connection or the object's
+   * record of the socket.
+   */
+  static final Duration STREAM_START_TIMEOUT = Duration.ofSeconds(10);
+
   private final String socketId;
   private final DurableObjectId id;
   private final ClientSocketLink object;
   private final ClientSocketListener fromObject = new FromObject();
   private final int maxUnacknowledged;
   private final WebSocketMetrics metrics;
+  private final TimerScheduler<Object> timers;
   private boolean counted;
   private final List<Message> early = new ArrayList<>();
   private SourceQueueWithComplete<Message> queue;
@@ -100,17 +116,23 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       int maxUnacknowledged,
       WebSocketMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new SocketConnection(ctx, sockets, id, socketId, maxUnacknowledged, metrics));
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new SocketConnection(
+                        ctx, timers, sockets, id, socketId, maxUnacknowledged, metrics)));
   }
 
   private SocketConnection(
       ActorContext<Object> context,
+      TimerScheduler<Object> timers,
       ClientSockets sockets,
       DurableObjectId id,
       String socketId,
       int maxUnacknowledged,
       WebSocketMetrics metrics) {
     super(context);
+    this.timers = timers;
     this.metrics = metrics;
     this.socketId = socketId;
     this.id = id;
@@ -123,7 +145,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(Connected.class, this::onConnected)
         .onMessageEquals(Refused.INSTANCE, Behaviors::stopped)
-        .onMessage(StreamInit.class, init -> ack(init.ackTo()))
+        .onMessage(StreamInit.class, this::onStreamInit)
+        .onMessageEquals(StreamNeverStarted.INSTANCE, this::onStreamNeverStarted)
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(ClientClosed.class, this::onClientClosed)
         .onMessage(Offered.class, this::onOffered)
@@ -186,7 +209,30 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     }
   }
 
+  private Behavior<Object> onStreamInit(StreamInit init) {
+    timers.cancel(StreamNeverStarted.INSTANCE);
+    return ack(init.ackTo());
+  }
+
+  private Behavior<Object> onStreamNeverStarted() {
+    if (!closed && !closedByObject) {
+      getContext()
+          .getLog()
+          .info(
+              "WebSocket {} of object {}: the client left before the upgrade completed",
+              socketId,
+              id); // the ID, not the name: a name may hold control characters
+      object.closed(1006, "the client left before the upgrade completed");
+    }
+    closed = true;
+    if (queue != null) {
+      queue.complete();
+    }
+    return Behaviors.stopped();
+  }
+
   private Behavior<Object> onConnected(Connected connected) {
+    timers.startSingleTimer(StreamNeverStarted.INSTANCE, STREAM_START_TIMEOUT);
     queue = connected.queue();
     counted = true;
     metrics.opened();

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code PUT /kv/{key}}: stores the body under the key; {@code PUT /bytes/{key}} as a byte[];
  *   <li>{@code PUT /alarm/{name}?in=<seconds>}: sets the named alarm (its handler does nothing);
  *   <li>{@code GET /ws} with a WebSocket upgrade: accepts it and echoes every message back;
+ *   <li>{@code GET /sockets}: how many WebSockets the object holds;
  *   <li>anything else: echoes the request as JSON {@code {method, path, query, headers, body}}
  *       (headers as an object of lowercase name to value, body as base64).
  * </ul>
@@ -94,6 +95,9 @@ public final class TestObject implements AsyncFetchHandler, AlarmHandler, TestRp
     if (path.startsWith("/kv/") && request.method().equals("PUT")) {
       state.storage().put(path.substring(4), request.bodyText());
       return Response.status(204);
+    }
+    if (path.equals("/sockets")) {
+      return Response.text(Integer.toString(state.getWebSockets().size()));
     }
     if (path.equals("/ws") && request.header("Upgrade").isPresent()) {
       state.acceptWebSocket(request);
