@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.durableobjects.core.internal.ObjectIdFactory;
+import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
@@ -77,6 +78,11 @@ class ClientSocketsTest {
     public void messageHandled() {
       events.add("handled");
     }
+
+    @Override
+    public void messageFailed(String code, String message) {
+      events.add("failed " + code);
+    }
   }
 
   /** Hands the probe's next message to the link; it must be the object's. */
@@ -115,6 +121,25 @@ class ClientSocketsTest {
           return null;
         });
     assertThat(link.receive("not the object's", heard)).isFalse();
+  }
+
+  @Test
+  void aMessageTheObjectCouldNotTakeIsReadAsFailedAndOneItFailedOnAsHandled() {
+    ClientSocketLink link =
+        sockets.link(
+            rooms.idFromName("spi-failed"), "socket-f", testKit.createTestProbe().getRef());
+    Heard heard = new Heard();
+    // What an object answers to a message it refused (too many calls waiting), to one whose
+    // answer timed out, and to one its handler threw on.
+    assertThat(
+            link.receive(
+                new FetchReply.Failed(503, "unavailable", "too many waiting requests"), heard))
+        .isTrue();
+    assertThat(link.receive(new FetchReply.Failed(504, "object_timeout", "too slow"), heard))
+        .isTrue();
+    assertThat(link.receive(new FetchReply.Failed(500, "object_error", "boom"), heard)).isTrue();
+    assertThat(heard.events)
+        .containsExactly("failed unavailable", "failed object_timeout", "handled");
   }
 
   /** What the room remembers of the last close: "name code wasClean". */

@@ -98,6 +98,8 @@ final class GatewayAssembly {
         (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
         sendBuffer,
         unacknowledged,
+        // A client message unanswered for as long as a caller waits for an object was lost.
+        config.getDuration("durable-objects.ask-timeout"),
         metrics);
   }
 }

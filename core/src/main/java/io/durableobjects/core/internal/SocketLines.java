@@ -117,6 +117,9 @@ public final class SocketLines implements ClientSockets {
         }
       } else if (message instanceof SocketCommand.Close close) {
         listener.close(close.code(), close.reason());
+      } else if (message instanceof FetchReply.Failed failed && failed.status() >= 503) {
+        // Refused (overloaded, unavailable) or not answered in time: not handled.
+        listener.messageFailed(failed.code(), failed.message());
       } else if (message instanceof FetchReply) {
         listener.messageHandled();
       } else {

@@ -11,7 +11,9 @@ public interface ClientSocketLink {
    * Hands a client message to the object: {@code text}, or {@code data} when text is null. Once the
    * object has handled it (and its writes are durable), the connection actor receives a message
    * that {@link #receive} reads as {@link ClientSocketListener#messageHandled}: it paces the
-   * client.
+   * client; or, if the object could not take it, as {@link ClientSocketListener#messageFailed}. A
+   * message lost on the way (its object's node died) is answered by neither: the connection must
+   * not wait for an answer for ever.
    */
   void message(String text, byte[] data);
 

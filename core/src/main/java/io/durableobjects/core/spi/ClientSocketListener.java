@@ -29,4 +29,12 @@ public interface ClientSocketListener {
 
   /** The object has handled one of the client's messages ({@link ClientSocketLink#message}). */
   void messageHandled();
+
+  /**
+   * One of the client's messages was not handled: the object could not take it (it had too many
+   * calls waiting, was unreachable or moving, or did not answer in time). {@code code} and {@code
+   * message} say why, as the HTTP error of a request would. The object's own failure while handling
+   * a message is not this: that message was handled ({@link #messageHandled}).
+   */
+  void messageFailed(String code, String message);
 }

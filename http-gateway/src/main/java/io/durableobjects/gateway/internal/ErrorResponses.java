@@ -28,9 +28,6 @@ public final class ErrorResponses {
   }
 
   public static HttpResponse of(int status, String code, String message) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", code);
-    body.put("message", message == null ? "" : message);
     List<HttpHeader> headers = new ArrayList<>();
     if (status == 503 || status == 429) {
       headers.add(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS));
@@ -38,7 +35,15 @@ public final class ErrorResponses {
     return HttpResponse.create()
         .withStatus(HttpTranslation.statusCode(status))
         .withHeaders(headers)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body(code, message)));
+  }
+
+  /** The JSON of an error: {@code {"error": code, "message": message}}. */
+  public static String body(String code, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", code);
+    body.put("message", message == null ? "" : message);
+    return body.toString();
   }
 
   /** {@code text}, cut to 200 characters, for echoing client input in a message. */

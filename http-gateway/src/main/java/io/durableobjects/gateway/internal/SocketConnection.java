@@ -74,6 +74,11 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private record Offered(QueueOfferResult result, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
+  /** A client message has been unanswered for the delivery timeout. */
+  private enum DeliveryOverdue implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
   /** The client's stream has not started within {@link #STREAM_START_TIMEOUT} of the 101. */
   private enum StreamNeverStarted implements Command, NoSerializationVerificationNeeded {
     INSTANCE
@@ -94,6 +99,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private final int maxUnacknowledged;
   private final WebSocketMetrics metrics;
   private final TimerScheduler<Object> timers;
+  private final Duration deliveryTimeout;
   private boolean counted;
   private final List<Message> early = new ArrayList<>();
   private SourceQueueWithComplete<Message> queue;
@@ -114,13 +120,21 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       DurableObjectId id,
       String socketId,
       int maxUnacknowledged,
+      Duration deliveryTimeout,
       WebSocketMetrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     new SocketConnection(
-                        ctx, timers, sockets, id, socketId, maxUnacknowledged, metrics)));
+                        ctx,
+                        timers,
+                        sockets,
+                        id,
+                        socketId,
+                        maxUnacknowledged,
+                        deliveryTimeout,
+                        metrics)));
   }
 
   private SocketConnection(
@@ -130,9 +144,11 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       DurableObjectId id,
       String socketId,
       int maxUnacknowledged,
+      Duration deliveryTimeout,
       WebSocketMetrics metrics) {
     super(context);
     this.timers = timers;
+    this.deliveryTimeout = deliveryTimeout;
     this.metrics = metrics;
     this.socketId = socketId;
     this.id = id;
@@ -147,6 +163,14 @@ public final class SocketConnection extends AbstractBehavior<Object> {
         .onMessageEquals(Refused.INSTANCE, Behaviors::stopped)
         .onMessage(StreamInit.class, this::onStreamInit)
         .onMessageEquals(StreamNeverStarted.INSTANCE, this::onStreamNeverStarted)
+        .onMessageEquals(
+            DeliveryOverdue.INSTANCE,
+            () ->
+                undelivered(
+                    "message_not_confirmed",
+                    "the object did not confirm a message of this client within "
+                        + deliveryTimeout.toMillis()
+                        + " ms (it may or may not have handled it)"))
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(ClientClosed.class, this::onClientClosed)
         .onMessage(Offered.class, this::onOffered)
@@ -163,7 +187,10 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onObject(Object message) {
-    return object.receive(message, fromObject) ? this : Behaviors.unhandled();
+    if (!object.receive(message, fromObject)) {
+      return Behaviors.unhandled();
+    }
+    return closed ? Behaviors.stopped() : this; // the object's news closed it (undelivered)
   }
 
   /** What the object tells this socket. */
@@ -199,8 +226,18 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     }
 
     @Override
+    public void messageFailed(String code, String message) {
+      undelivered(code, "a message of this client was not handled: " + message);
+    }
+
+    @Override
     public void messageHandled() {
       unacknowledged = Math.max(0, unacknowledged - 1);
+      if (unacknowledged == 0) {
+        timers.cancel(DeliveryOverdue.INSTANCE);
+      } else {
+        timers.startSingleTimer(DeliveryOverdue.INSTANCE, deliveryTimeout); // the next one's turn
+      }
       if (heldAck != null && unacknowledged < maxUnacknowledged) {
         ActorRef<Ack> ackTo = heldAck;
         heldAck = null;
@@ -288,12 +325,39 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       return ack(inbound.ackTo());
     }
     unacknowledged++;
+    if (unacknowledged == 1) {
+      timers.startSingleTimer(DeliveryOverdue.INSTANCE, deliveryTimeout);
+    }
     object.message(inbound.text(), inbound.data());
     if (unacknowledged < maxUnacknowledged) {
       return ack(inbound.ackTo());
     }
     heldAck = inbound.ackTo(); // backpressure: the next message waits for the object
     return this;
+  }
+
+  /**
+   * A client message was not handled (refused, or lost on the way): the client gets an error
+   * message {@code {"error": code, "message": ...}} and the socket closes, since the messages after
+   * it would otherwise reach the object out of order (or not at all, once every unanswered message
+   * has used up the client's allowance); the object is told as for any failed socket.
+   */
+  private Behavior<Object> undelivered(String code, String message) {
+    if (closed || closedByObject) {
+      return this;
+    }
+    getContext()
+        .getLog()
+        .info("WebSocket {} of object {}: {} ({}); closing it", socketId, id, message, code);
+    metrics.undelivered();
+    deliver(TextMessage.create(ErrorResponses.body(code, message)));
+    closed = true;
+    if (queue != null) {
+      queue.complete(); // after the error message
+    }
+    object.failed(message);
+    object.closed(1011, code);
+    return Behaviors.stopped();
   }
 
   private Behavior<Object> onClientClosed(ClientClosed closedByClient) {

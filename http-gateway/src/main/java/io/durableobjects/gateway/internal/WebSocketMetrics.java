@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * INTERNAL API: the WebSocket connections of this gateway node. Prometheus names: {@code
  * durable_objects_websockets_open}, {@code durable_objects_websockets_messages_received_total}
  * (from clients), {@code durable_objects_websockets_messages_sent_total} (to clients), {@code
- * durable_objects_websockets_dropped_total} by reason ({@code slow_client}).
+ * durable_objects_websockets_dropped_total} by reason ({@code slow_client}, {@code
+ * undelivered_message}).
  */
 public final class WebSocketMetrics {
   private final AtomicInteger open = new AtomicInteger();
   private final Counter received;
   private final Counter sent;
   private final Counter slowClients;
+  private final Counter undelivered;
 
   public WebSocketMetrics(MeterRegistry registry) {
     Gauge.builder("durable_objects.websockets.open", open, AtomicInteger::get)
@@ -33,6 +35,11 @@ public final class WebSocketMetrics {
         Counter.builder("durable_objects.websockets.dropped")
             .description("WebSocket clients disconnected by the gateway")
             .tag("reason", "slow_client")
+            .register(registry);
+    undelivered =
+        Counter.builder("durable_objects.websockets.dropped")
+            .description("WebSocket clients disconnected by the gateway")
+            .tag("reason", "undelivered_message")
             .register(registry);
   }
 
@@ -54,5 +61,9 @@ public final class WebSocketMetrics {
 
   void droppedSlowClient() {
     slowClients.increment();
+  }
+
+  void undelivered() {
+    undelivered.increment();
   }
 }

@@ -6,6 +6,7 @@ import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.spi.ClientSockets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -50,6 +51,7 @@ public final class WebSocketUpgrades {
   private final int maxMessageBytes;
   private final int sendBuffer;
   private final int maxUnacknowledged;
+  private final Duration deliveryTimeout;
   private final ClientSockets sockets;
   private final WebSocketMetrics metrics;
 
@@ -59,7 +61,9 @@ public final class WebSocketUpgrades {
       int maxMessageBytes,
       int sendBuffer,
       int maxUnacknowledged,
+      Duration deliveryTimeout,
       WebSocketMetrics metrics) {
+    this.deliveryTimeout = deliveryTimeout;
     this.metrics = metrics;
     this.system = system;
     this.sockets = sockets;
@@ -79,7 +83,8 @@ public final class WebSocketUpgrades {
     String socketId = HexFormat.of().formatHex(random);
     ActorRef<Object> connection =
         system.systemActorOf(
-            SocketConnection.create(sockets, id, socketId, maxUnacknowledged, metrics),
+            SocketConnection.create(
+                sockets, id, socketId, maxUnacknowledged, deliveryTimeout, metrics),
             "websocket-" + socketId,
             Props.empty());
     CompletionStage<Response> answer;
