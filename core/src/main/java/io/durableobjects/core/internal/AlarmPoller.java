@@ -87,7 +87,10 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
         Counter.builder("durable_objects.alarms.wakeups")
             .description("Objects woken by the alarm poller for an alarm index row")
             .register(registry);
-    this.quarantine = new AlarmQuarantine(index, settings, registry, context.getLog());
+    // Its own logger: the moves log from the index's threads, where the context's must not be used.
+    this.quarantine =
+        new AlarmQuarantine(
+            index, settings, registry, org.slf4j.LoggerFactory.getLogger(AlarmPoller.class));
     context.getLog().info("Alarm poller started on this node");
   }
 
