@@ -1,11 +1,13 @@
 package io.durableobjects.core.internal;
 
+import io.durableobjects.core.internal.AlarmQuarantine.RowKey;
 import io.durableobjects.core.internal.entity.ObjectCommand;
 import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.AlarmIndexEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +31,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * object is woken once per {@code wake-retry-interval} until its row is gone (an object fires its
  * alarm on its own timer, then removes the row). A row that stays means the object did not fire:
  * its node may have died, so it is woken again.
+ *
+ * <p>Rows that nothing handles (a namespace this node does not have, an object that does not start)
+ * would fill every poll and starve the others: {@link AlarmQuarantine} moves them ahead, and the
+ * next poll reads past them. Polls do not overlap, nor overlap those moves.
  */
 public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
 
@@ -41,7 +47,7 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
 
   private record Polled(List<AlarmIndexEntry> rows, Throwable failure) implements Command {}
 
-  private record RowKey(String namespace, String id, long dueMillis) {}
+  private record Quarantined(List<RowKey> moved) implements Command {}
 
   private final AlarmIndex index;
   private final AlarmSettings settings;
@@ -50,6 +56,7 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
   private final Counter wakeups;
   private final Map<RowKey, Long> wokenAt = new HashMap<>();
   private final Set<String> unknownNamespacesLogged = new HashSet<>();
+  private final AlarmQuarantine quarantine;
   private boolean polling;
 
   /** The poller's behavior; it polls every {@code settings.pollInterval()}. */
@@ -80,6 +87,10 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
         Counter.builder("durable_objects.alarms.wakeups")
             .description("Objects woken by the alarm poller for an alarm index row")
             .register(registry);
+    // Its own logger: the moves log from the index's threads, where the context's must not be used.
+    this.quarantine =
+        new AlarmQuarantine(
+            index, settings, registry, org.slf4j.LoggerFactory.getLogger(AlarmPoller.class));
     context.getLog().info("Alarm poller started on this node");
   }
 
@@ -88,6 +99,7 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Polled.class, this::onPolled)
+        .onMessage(Quarantined.class, this::onQuarantined)
         .build();
   }
 
@@ -117,20 +129,26 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
     long now = System.currentTimeMillis();
     long retryMillis = settings.wakeRetryInterval().toMillis();
     Set<RowKey> seen = new HashSet<>(polled.rows().size() * 2);
+    List<AlarmIndexEntry> stuck = new ArrayList<>();
     for (AlarmIndexEntry row : polled.rows()) {
-      RowKey key = new RowKey(row.namespace(), row.id(), row.dueAt().toEpochMilli());
+      RowKey key = RowKey.of(row);
       seen.add(key);
+      boolean known = namespaces.contains(row.namespace());
+      if (quarantine.isStuck(key, known, now)) {
+        stuck.add(row);
+        continue;
+      }
       Long last = wokenAt.get(key);
       if (last != null && now - last < retryMillis) {
         continue;
       }
-      if (!namespaces.contains(row.namespace())) {
+      if (!known) {
         if (unknownNamespacesLogged.add(row.namespace())) {
           getContext()
               .getLog()
               .warn(
                   "The alarm index has rows of namespace '{}', which this node does not have; they"
-                      + " are left for a node that does",
+                      + " are quarantined if they stay (durable-objects.alarms.quarantine-after)",
                   row.namespace());
         }
         continue;
@@ -143,6 +161,21 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
     }
     // Rows no longer due-and-present were handled: forget them (memory only for rows due soon).
     wokenAt.keySet().retainAll(seen);
+    quarantine.retain(seen, now);
+    if (!stuck.isEmpty()) {
+      polling = true; // the next poll reads past them once they are moved
+      ActorRef<Command> self = getContext().getSelf();
+      quarantine
+          .quarantine(stuck, now)
+          .whenComplete(
+              (moved, failure) -> self.tell(new Quarantined(moved == null ? List.of() : moved)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onQuarantined(Quarantined quarantined) {
+    polling = false;
+    quarantine.moved(quarantined.moved());
     return this;
   }
 }

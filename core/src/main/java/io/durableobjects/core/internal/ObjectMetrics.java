@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * durable_objects_evictions_total}, {@code durable_objects_alarms_scheduled_total}, {@code
  * durable_objects_alarms_fired_total}, {@code durable_objects_alarms_retried_total}, {@code
  * durable_objects_alarms_dropped_total}, {@code durable_objects_alarms_lag_seconds} (from an
- * alarm's time to the start of its first delivery), all tagged with {@code namespace}.
+ * alarm's time to the start of its first delivery), {@code
+ * durable_objects_alarms_index_retries_total} (failed alarm index writes retried), all tagged with
+ * {@code namespace}.
  */
 public final class ObjectMetrics {
   private final AtomicInteger active = new AtomicInteger();
@@ -28,6 +30,7 @@ public final class ObjectMetrics {
   private final Counter alarmsRetried;
   private final Counter alarmsDropped;
   private final Timer alarmLag;
+  private final Counter alarmIndexRetries;
 
   public ObjectMetrics(MeterRegistry registry, String namespace) {
     Gauge.builder("durable_objects.objects.active", active, AtomicInteger::get)
@@ -66,6 +69,12 @@ public final class ObjectMetrics {
             namespace,
             "dropped",
             "Alarms dropped after their handler failed every retry");
+    alarmIndexRetries =
+        counter(
+            registry,
+            namespace,
+            "index.retries",
+            "Alarm index writes of objects that failed and are tried again");
     alarmLag =
         Timer.builder("durable_objects.alarms.lag")
             .description("From an alarm's scheduled time to the start of its first delivery")
@@ -96,6 +105,11 @@ public final class ObjectMetrics {
 
   public void alarmDropped() {
     alarmsDropped.increment();
+  }
+
+  /** An object's alarm index write failed and is tried again. */
+  public void alarmIndexRetried() {
+    alarmIndexRetries.increment();
   }
 
   /** A first delivery started {@code lagMillis} after the alarm's time. */

@@ -14,7 +14,10 @@ import org.apache.pekko.Done;
  * holds a row of that object due at or before T. It writes a row before acknowledging a transaction
  * that makes the object's earliest alarm earlier, and removes rows that are no longer needed only
  * after the row for the new earliest alarm exists. Rows left behind by a crash only cause a
- * spurious wake-up, which the object answers by removing them.
+ * spurious wake-up, which the object answers by removing them. One exception: a row that stays due
+ * unhandled for {@code durable-objects.alarms.quarantine-after} (its namespace is not on the
+ * poller's node, or its object cannot start) is moved ahead by the poller (a new row, then the old
+ * one removed), so that such rows cannot fill {@link #due}'s answers and starve the others.
  *
  * <p>A row is identified by (namespace, id, dueAt): an object may have several rows for a while.
  * Writes are idempotent upserts; removing an absent row is not an error.

@@ -167,4 +167,27 @@ class DurableObjectsSettingsTest {
         .hasMessageContaining("durable-objects.journal.snapshot-every")
         .hasMessageContaining("must be at least 1, got 0");
   }
+
+  @Test
+  void theAlarmIndexFaultSettingsAreReadAndChecked() {
+    AlarmSettings alarms = parse(ns("counter", Good.class)).alarms();
+    assertThat(alarms.quarantineAfter()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(alarms.quarantineRetryInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(alarms.indexRetryAttempts()).isEqualTo(8);
+    assertThat(alarms.indexRetryDelay(1)).isEqualTo(Duration.ofMillis(200));
+    assertThat(alarms.indexRetryDelay(3)).isEqualTo(Duration.ofMillis(800));
+    assertThat(alarms.indexRetryDelay(20)).isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> parse("durable-objects.alarms.quarantine-after = 10s"))
+        .hasMessageContaining("durable-objects.alarms.quarantine-after")
+        .hasMessageContaining("must be longer than wake-retry-interval (PT10S), got PT10S");
+    assertThatThrownBy(() -> parse("durable-objects.alarms.quarantine-retry-interval = 5s"))
+        .hasMessageContaining("durable-objects.alarms.quarantine-retry-interval")
+        .hasMessageContaining("must be longer than lookahead (PT5S), got PT5S");
+    assertThatThrownBy(() -> parse("durable-objects.alarms.index-retry-max-backoff = 100ms"))
+        .hasMessageContaining("durable-objects.alarms.index-retry-max-backoff")
+        .hasMessageContaining("must not be shorter than index-retry-min-backoff (PT0.2S)");
+    assertThatThrownBy(() -> parse("durable-objects.alarms.index-retry-attempts = 0"))
+        .hasMessageContaining("durable-objects.alarms.index-retry-attempts")
+        .hasMessageContaining("must be at least 1, got 0");
+  }
 }

@@ -53,7 +53,7 @@ final class Broken extends AbstractBehavior<ObjectCommand> {
         .onMessage(ObjectCommand.Call.class, this::onCall)
         .onMessage(InternalCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(InternalCommand.AlarmIndexCovered.class, this::onAlarmIndexCovered)
-        .onMessageEquals(InternalCommand.AlarmIndexSettled.INSTANCE, this::onAlarmIndexSettled)
+        .onMessage(InternalCommand.AlarmIndexSettled.class, this::onAlarmIndexSettled)
         .onMessage(
             InternalCommand.JournalFenced.class,
             fenced -> LivePhase.onJournalFenced(ctx, fenced, this))
@@ -84,8 +84,8 @@ final class Broken extends AbstractBehavior<ObjectCommand> {
     return this;
   }
 
-  private Behavior<ObjectCommand> onAlarmIndexSettled() {
-    ctx.alarmIndex.settled();
+  private Behavior<ObjectCommand> onAlarmIndexSettled(InternalCommand.AlarmIndexSettled settled) {
+    ctx.alarmIndex.settled(settled);
     return this;
   }
 

@@ -64,7 +64,9 @@ final class EntityContext {
             hex,
             actor.getSelf(),
             actor.getSystem(),
-            log);
+            log,
+            config.alarms(),
+            metrics);
     this.alarms =
         new AlarmDelivery(
             config.alarms(),

@@ -40,9 +40,14 @@ interface InternalCommand extends ObjectCommand, NoSerializationVerificationNeed
    */
   record AlarmIndexCovered(long batchId, Throwable failure) implements InternalCommand {}
 
-  /** One of the alarm index operations the object started has finished. */
-  enum AlarmIndexSettled implements InternalCommand {
-    INSTANCE
+  /**
+   * One of the alarm index operations the object started has finished.
+   *
+   * @param row the due time of the row it wrote, or null (removals)
+   * @param written whether that row is written (false: the write gave up)
+   */
+  record AlarmIndexSettled(Long row, boolean written) implements InternalCommand {
+    static final AlarmIndexSettled REMOVED = new AlarmIndexSettled(null, false);
   }
 
   /** From the journal child: recovery finished with this state. */

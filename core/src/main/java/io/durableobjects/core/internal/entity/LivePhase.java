@@ -72,7 +72,7 @@ abstract class LivePhase extends AbstractBehavior<ObjectCommand> {
         .onMessage(
             InternalCommand.AlarmIndexCovered.class,
             covered -> working.indexCovered(covered) ? maybeStop() : this)
-        .onMessageEquals(InternalCommand.AlarmIndexSettled.INSTANCE, this::onAlarmIndexSettled)
+        .onMessage(InternalCommand.AlarmIndexSettled.class, this::onAlarmIndexSettled)
         .onMessage(InternalCommand.JournalFenced.class, this::onJournalFenced)
         .onMessage(InternalCommand.JournalStopped.class, this::onJournalStopped)
         .onMessage(ObjectCommand.WakeForAlarms.class, this::onWakeForAlarms)
@@ -83,8 +83,10 @@ abstract class LivePhase extends AbstractBehavior<ObjectCommand> {
         .build();
   }
 
-  private Behavior<ObjectCommand> onAlarmIndexSettled() {
-    ctx.alarmIndex.settled();
+  private Behavior<ObjectCommand> onAlarmIndexSettled(InternalCommand.AlarmIndexSettled settled) {
+    if (ctx.alarmIndex.settled(settled)) {
+      working.tidyAlarmIndex(); // the rows that the written one replaces can go now
+    }
     return maybeStop();
   }
 

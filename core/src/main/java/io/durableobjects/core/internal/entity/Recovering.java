@@ -40,7 +40,7 @@ final class Recovering extends AbstractBehavior<ObjectCommand> {
             InternalCommand.JournalFenced.class,
             fenced -> LivePhase.onJournalFenced(ctx, fenced, this))
         .onMessage(ObjectCommand.WakeForAlarms.class, this::onWakeForAlarms)
-        .onMessageEquals(InternalCommand.AlarmIndexSettled.INSTANCE, this::onAlarmIndexSettled)
+        .onMessage(InternalCommand.AlarmIndexSettled.class, this::onAlarmIndexSettled)
         .onMessage(InternalCommand.SocketGone.class, this::onSocketGone)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
         .onSignal(PostStop.class, signal -> LivePhase.onPostStop(ctx, this))
@@ -94,8 +94,8 @@ final class Recovering extends AbstractBehavior<ObjectCommand> {
     return this;
   }
 
-  private Behavior<ObjectCommand> onAlarmIndexSettled() {
-    ctx.alarmIndex.settled();
+  private Behavior<ObjectCommand> onAlarmIndexSettled(InternalCommand.AlarmIndexSettled settled) {
+    ctx.alarmIndex.settled(settled);
     return this;
   }
 
