@@ -109,7 +109,12 @@ final class ObjectChecks extends AllDirectives {
                   discarded -> done(namespaceName, start, refusal)));
     }
     return mapRouteResultFuture(
-        result -> result.whenComplete((r, failure) -> limits.releaseBytes(reserved)),
+        result -> {
+          // A listener, not a stage in the chain: a dependent stage would wrap a failure (a body
+          // above the limit) in a CompletionException, which no exception handler recognizes.
+          result.whenComplete((r, failure) -> limits.releaseBytes(reserved));
+          return result;
+        },
         () -> {
           if (http.entity() instanceof HttpEntity.Strict strict
               && strict.getData().size() <= settings.maxBodyBytes()) {
