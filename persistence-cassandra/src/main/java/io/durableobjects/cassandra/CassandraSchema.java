@@ -3,6 +3,7 @@ package io.durableobjects.cassandra;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
@@ -169,10 +170,6 @@ public final class CassandraSchema {
       CassandraSecurity security) {
     try (CqlSession session = connect(contactPoints, settings.localDatacenter(), security)) {
       create(session, settings);
-    } catch (AllNodesFailedException e) {
-      throw new IllegalStateException(
-          "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(),
-          e);
     }
   }
 
@@ -182,9 +179,41 @@ public final class CassandraSchema {
    */
   static CqlSession connect(
       List<InetSocketAddress> contactPoints, String datacenter, CassandraSecurity security) {
-    return CqlSession.builder()
-        .withConfigLoader(schemaSessionConfig(contactPoints, datacenter, security))
-        .build();
+    try {
+      return CqlSession.builder()
+          .withConfigLoader(schemaSessionConfig(contactPoints, datacenter, security))
+          .build();
+    } catch (AllNodesFailedException e) {
+      throw connectionFailure(contactPoints, security, e);
+    }
+  }
+
+  /**
+   * Why a session could not open, for an operator: a refused login names the user and the variables
+   * to check, a Cassandra that wants credentials none were given for says which to set.
+   */
+  static IllegalStateException connectionFailure(
+      List<InetSocketAddress> contactPoints,
+      CassandraSecurity security,
+      AllNodesFailedException e) {
+    for (List<Throwable> errors : e.getAllErrors().values()) {
+      for (Throwable error : errors) {
+        if (error instanceof AuthenticationException) {
+          String reason =
+              security.authenticates()
+                  ? "refused the login of user '"
+                      + security.username()
+                      + "' (DO_CASSANDRA_USERNAME, DO_CASSANDRA_PASSWORD)"
+                  : "requires authentication: set DO_CASSANDRA_USERNAME and DO_CASSANDRA_PASSWORD"
+                      + " (durable-objects.cassandra.auth)";
+          return new IllegalStateException(
+              "Cassandra at " + contactPoints + " " + reason + ": " + error.getMessage(), e);
+        }
+      }
+    }
+    return new IllegalStateException(
+        "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(),
+        e);
   }
 
   /** The driver configuration of {@link #connect}. */

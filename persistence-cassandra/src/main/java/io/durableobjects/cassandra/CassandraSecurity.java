@@ -108,6 +108,11 @@ public final class CassandraSecurity {
     return !username.isEmpty();
   }
 
+  /** The user the driver logs in as; empty when it does not authenticate. */
+  public String username() {
+    return username;
+  }
+
   /** Whether the driver connects with TLS. */
   public boolean tls() {
     return tls;
