@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * than the gateway port, and credentials, tokens and TLS stores come from Secrets.
  */
 class NetworkAndSecretsTest {
-  private static final String NODE_PORTS_ONLY_FOR_NODES = "remoting and management";
-
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/local", "overlays/production"})
   void theNetworkPolicyOpensTheGatewayToAllAndTheClusterPortsToNodePodsOnly(String kustomization) {
@@ -52,7 +51,7 @@ class NetworkAndSecretsTest {
       }
       for (JsonNode peer : rule.path("from")) {
         // Only a pod selector (this namespace): a namespaceSelector or an ipBlock lets others in.
-        assertThat(iterable(peer.fieldNames())).as("peer %s", peer).containsExactly("podSelector");
+        assertThat(names(peer.fieldNames())).as("peer %s", peer).containsExactly("podSelector");
         Map<String, String> selector = labels(peer.path("podSelector"));
         assertThat(selector).as("the peer selects by label").isNotEmpty();
         assertThat(matches(selector, podLabels)).as("the peer selects the node pods").isTrue();
@@ -65,7 +64,7 @@ class NetworkAndSecretsTest {
       openToNodes.addAll(rulePorts);
     }
     assertThat(openToAll).as("ports open to all").containsExactly("http");
-    assertThat(openToNodes).as(NODE_PORTS_ONLY_FOR_NODES).contains("remoting", "management");
+    assertThat(openToNodes).as("ports open to the node pods").contains("remoting", "management");
   }
 
   @ParameterizedTest
@@ -220,7 +219,7 @@ class NetworkAndSecretsTest {
     return texts;
   }
 
-  private static List<String> iterable(java.util.Iterator<String> names) {
+  private static List<String> names(Iterator<String> names) {
     List<String> list = new ArrayList<>();
     names.forEachRemaining(list::add);
     return list;
