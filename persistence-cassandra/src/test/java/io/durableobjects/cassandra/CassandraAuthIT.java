@@ -14,6 +14,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.connectors.cassandra.DriverConfigLoaderFromConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +140,50 @@ class CassandraAuthIT {
                     .flatExtracting(errors -> errors)
                     .hasAtLeastOneElementOfType(AuthenticationException.class))
         .hasMessageContaining("Provided username cassandra and/or password are incorrect");
+  }
+
+  @Test
+  void theJournalPluginsSessionLogsInWithTheVariables() {
+    Config loaded = load(credentials("cassandra", "cassandra"));
+    CassandraSecurity security = CassandraSecurity.fromConfig(loaded);
+    CassandraSettings settings =
+        settings().withJournalKeyspace("auth_it_plugin").withSnapshotKeyspace("auth_it_plugin_s");
+    CassandraSchema.create(contactPoints, settings, security);
+    // As DemoMain layers it: the security overlay on the loaded configuration.
+    Config config =
+        security
+            .nodeConfig()
+            .withFallback(settings.pluginConfig())
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "pekko.actor.provider", "local",
+                        "pekko.persistence.journal.plugin", "durable-objects.cassandra.journal",
+                        "pekko.persistence.snapshot-store.plugin",
+                            "durable-objects.cassandra.plugin.snapshot")))
+            .withFallback(loaded);
+    PersistenceId id = PersistenceId.ofUniqueId("auth-notes-1");
+    ActorTestKit testKit = ActorTestKit.create("CassandraAuthIT", config);
+    try {
+      ActorRef<CassandraSchemaIT.Notes.Command> notes =
+          testKit.spawn(CassandraSchemaIT.Notes.create(id));
+      TestProbe<String> probe = testKit.createTestProbe();
+      notes.tell(new CassandraSchemaIT.Notes.Append("a", probe.getRef()));
+      assertThat(probe.expectMessageClass(String.class, Duration.ofSeconds(30))).isEqualTo("a");
+    } finally {
+      testKit.shutdownTestKit();
+    }
+    try (CqlSession session = nodeSession(loaded)) {
+      assertThat(
+              session
+                  .execute(
+                      "SELECT count(*) FROM auth_it_plugin.events WHERE persistence_id = ?"
+                          + " ALLOW FILTERING",
+                      id.id())
+                  .one()
+                  .getLong(0))
+          .isEqualTo(1);
+    }
   }
 
   @Test
