@@ -94,6 +94,14 @@ class RemoteTlsTest {
                 + dir.resolve("missing.p12")
                 + " (remoting uses TLS: pekko.remote.artery.transport = tls-tcp,"
                 + " DO_REMOTE_TRANSPORT)");
+    assertThatThrownBy(
+            () ->
+                RemoteTls.check(
+                    DurableObjectsServer.loadConfig(
+                        ConfigFactory.parseString("DO_REMOTE_TRANSPORT = tls"))))
+        .hasMessage(
+            "pekko.remote.artery.transport (DO_REMOTE_TRANSPORT) must be tcp or tls-tcp, but was"
+                + " \"tls\"");
     assertThatThrownBy(() -> DurableObjectsServer.start(node(0, keystore, dir)))
         .hasMessageContaining("trust-store (DO_REMOTE_TLS_TRUSTSTORE): no readable file at " + dir);
   }

@@ -4,12 +4,14 @@ import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * INTERNAL API: checks remoting's TLS settings before the actor system starts. With {@code
- * pekko.remote.artery.transport = tls-tcp} ({@code DO_REMOTE_TRANSPORT}) and Pekko's {@code
- * ConfigSSLEngineProvider}, the keystore and truststore must be readable files: Pekko itself would
- * only fail when the first connection is made, with a bare file name in a log line.
+ * INTERNAL API: checks remoting's transport and TLS settings before the actor system starts: the
+ * transport is one Pekko knows, and with {@code pekko.remote.artery.transport = tls-tcp} ({@code
+ * DO_REMOTE_TRANSPORT}) and Pekko's {@code ConfigSSLEngineProvider}, the keystore and truststore
+ * must be readable files: Pekko itself would only fail when the first connection is made, with a
+ * bare file name in a log line.
  */
 public final class RemoteTls {
   private static final String ARTERY = "pekko.remote.artery";
@@ -33,6 +35,14 @@ public final class RemoteTls {
    * TLS is on and a store is missing or unreadable; does nothing otherwise.
    */
   public static void check(Config config) {
+    String transport = config.getString(ARTERY + ".transport").strip().toLowerCase(Locale.ROOT);
+    if (!Set.of("tcp", "tls-tcp", "aeron-udp").contains(transport)) {
+      throw new IllegalArgumentException(
+          ARTERY
+              + ".transport (DO_REMOTE_TRANSPORT) must be tcp or tls-tcp, but was \""
+              + config.getString(ARTERY + ".transport")
+              + "\"");
+    }
     if (!enabled(config)
         || !config.getString(ARTERY + ".ssl.ssl-engine-provider").equals(CONFIG_PROVIDER)) {
       return;

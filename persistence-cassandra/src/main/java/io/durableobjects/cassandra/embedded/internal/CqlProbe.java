@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>Waits until a node answers {@code SELECT release_version FROM system.local}. First polls the
  * CQL port with plain TCP connects (cheap; Cassandra binds it last), then opens a driver session
- * and retries the query. Stops early when the node's process exits.
+ * and retries the query. A node that demands credentials (authenticator: PasswordAuthenticator)
+ * answers CQL too, so that counts as up. Stops early when the node's process exits.
  */
 public final class CqlProbe {
 
