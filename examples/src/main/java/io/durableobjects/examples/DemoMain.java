@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.CassandraSchema;
+import io.durableobjects.cassandra.CassandraSecurity;
 import io.durableobjects.cassandra.CassandraSettings;
 import io.durableobjects.cassandra.embedded.CommitLogSync;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Cassandra's data, default {@code ~/.durable-objects}), {@code DO_CASSANDRA_CREATE_SCHEMA} ({@code
  * true} by default: create the schema, idempotently, before the node starts; {@code false} where
  * several nodes start at once, e.g. on Kubernetes, and the schema is created once by {@code
- * CassandraSchemaTool}), and everything {@link DurableObjectsServer} reads.
+ * CassandraSchemaTool}), Cassandra's credentials and TLS ({@code DO_CASSANDRA_USERNAME}, {@code
+ * DO_CASSANDRA_PASSWORD}, {@code DO_CASSANDRA_TLS}, ..., see {@link CassandraSecurity}), and
+ * everything {@link DurableObjectsServer} reads.
  */
 public final class DemoMain {
   private static final Logger log = LoggerFactory.getLogger(DemoMain.class);
@@ -82,13 +85,17 @@ public final class DemoMain {
             .withFallback(
                 ConfigFactory.parseString(
                     "durable-objects.cassandra.local-datacenter = \"" + datacenter + "\""));
-    Config config = DurableObjectsServer.loadConfig(cassandraConfig);
+    Config loaded = DurableObjectsServer.loadConfig(cassandraConfig);
+    // Credentials and TLS (DO_CASSANDRA_USERNAME, DO_CASSANDRA_TLS, ...) for the node's driver
+    // session and the schema's.
+    CassandraSecurity security = CassandraSecurity.fromConfig(loaded);
+    Config config = security.nodeConfig().withFallback(loaded);
     EmbeddedCassandra startedCassandra = cassandra;
     try {
       // The explicit schema step of a development setup (idempotent). Where nodes start together
       // it is off: concurrent schema changes from several clients can break Cassandra's schema.
       if (createSchema()) {
-        CassandraSchema.create(contactPoints, CassandraSettings.fromConfig(config));
+        CassandraSchema.create(contactPoints, CassandraSettings.fromConfig(config), security);
       } else {
         log.info("Not creating the schema (DO_CASSANDRA_CREATE_SCHEMA=false)");
       }

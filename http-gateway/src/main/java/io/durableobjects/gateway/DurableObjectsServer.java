@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.gateway.internal.ManagementSettings;
 import io.durableobjects.gateway.internal.NodeHealth;
+import io.durableobjects.gateway.internal.RemoteTls;
 import io.durableobjects.gateway.internal.SeedNodes;
 import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -105,6 +106,7 @@ public final class DurableObjectsServer implements AutoCloseable {
   public static DurableObjectsServer start(Config config) {
     GatewaySettings settings = GatewaySettings.fromConfig(config);
     ManagementSettings management = ManagementSettings.fromConfig(config);
+    RemoteTls.check(config);
     StaticPages pages = StaticPages.load(settings.staticPages(), classLoader());
     String systemName = config.getString("durable-objects.node.system-name");
     Duration startupTimeout = config.getDuration("durable-objects.node.startup-timeout");

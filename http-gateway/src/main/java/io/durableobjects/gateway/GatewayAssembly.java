@@ -53,7 +53,7 @@ final class GatewayAssembly {
     return new GatewayRoutes(
         new ObjectRoutes(namespaces, settings, auth, limits, metrics, drain, webSockets),
         new AdminRoutes(admin, namespaces, auth),
-        new HealthRoutes(node, admin, prometheus),
+        new HealthRoutes(node, admin, prometheus, settings.metricsToken()),
         pages);
   }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,8 @@ import java.util.regex.Pattern;
  * @param auth who may call
  * @param staticPages pages served from the classpath: URL path to resource name (see {@link
  *     StaticPages}); the paths are checked here, the resources when the pages are loaded
+ * @param metricsToken the bearer token {@code GET /metrics} requires, if any ({@code
+ *     durable-objects.http.metrics.token}, {@code DO_METRICS_TOKEN})
  */
 public record GatewaySettings(
     String host,
@@ -46,7 +49,8 @@ public record GatewaySettings(
     Duration shutdownUnreadyDelay,
     Duration shutdownDrain,
     AuthSettings auth,
-    Map<String, String> staticPages) {
+    Map<String, String> staticPages,
+    Optional<String> metricsToken) {
 
   /** The first path segments of the gateway's own routes, which no static page may use. */
   static final Set<String> RESERVED_SEGMENTS =
@@ -115,7 +119,24 @@ public record GatewaySettings(
         unreadyDelay,
         drain,
         AuthSettings.fromConfig(c, host),
-        staticPages(c));
+        staticPages(c),
+        metricsToken(c));
+  }
+
+  /** {@code metrics.token}: empty, or 16 to 256 visible ASCII characters (as the API tokens). */
+  private static Optional<String> metricsToken(Config c) {
+    String token = c.getString("metrics.token");
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!token.matches("[\\x21-\\x7e]{16,256}")) {
+      throw new ConfigException.BadValue(
+          c.origin(),
+          "durable-objects.http.metrics.token",
+          "(DO_METRICS_TOKEN) must be empty or 16 to 256 visible ASCII characters without spaces"
+              + " (value not shown)");
+    }
+    return Optional.of(token);
   }
 
   /**

@@ -2,12 +2,14 @@ package io.durableobjects.gateway;
 
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.gateway.internal.ErrorResponses;
+import io.durableobjects.gateway.internal.MetricsAccess;
 import io.durableobjects.gateway.internal.NodeHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -20,8 +22,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The routes an operator's tooling uses, without authentication: {@code GET /health/alive}, {@code
- * GET /health/ready}, {@code GET /metrics} (Prometheus text format) and {@code GET /openapi.yaml}
- * (the API's description).
+ * GET /health/ready}, {@code GET /metrics} (Prometheus text format; with a bearer token when {@code
+ * durable-objects.http.metrics.token} is set) and {@code GET /openapi.yaml} (the API's
+ * description).
  */
 public final class HealthRoutes extends AllDirectives {
   private static final HttpResponse ALIVE = statusJson("alive");
@@ -37,12 +40,23 @@ public final class HealthRoutes extends AllDirectives {
   private final NodeState node;
   private final ObjectAdmin admin;
   private final PrometheusMeterRegistry prometheus;
+  private final MetricsAccess metricsAccess;
   private final byte[] openApi;
 
   public HealthRoutes(NodeState node, ObjectAdmin admin, PrometheusMeterRegistry prometheus) {
+    this(node, admin, prometheus, Optional.empty());
+  }
+
+  /** Like the other constructor; {@code metricsToken}, if present, guards {@code GET /metrics}. */
+  public HealthRoutes(
+      NodeState node,
+      ObjectAdmin admin,
+      PrometheusMeterRegistry prometheus,
+      Optional<String> metricsToken) {
     this.node = node;
     this.admin = admin;
     this.prometheus = prometheus;
+    this.metricsAccess = new MetricsAccess(metricsToken);
     this.openApi = readOpenApi();
   }
 
@@ -54,7 +68,14 @@ public final class HealthRoutes extends AllDirectives {
                 concat(
                     path("alive", () -> get(() -> complete(ALIVE))),
                     path("ready", () -> get(() -> completeWithFuture(readiness()))))),
-        path("metrics", () -> get(() -> complete(metrics()))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        extractRequest(
+                            request ->
+                                complete(metricsAccess.check(request).orElseGet(this::metrics))))),
         path(
             "openapi.yaml",
             () ->

@@ -226,7 +226,7 @@ class OpenApiConformanceTest {
   void securityIsTheApiTokenForObjectsTheAdminTokenForAdminAndNoneForHealth() throws IOException {
     JsonNode doc = spec();
     JsonNode schemes = doc.at("/components/securitySchemes");
-    for (String scheme : List.of("apiToken", "adminToken")) {
+    for (String scheme : List.of("apiToken", "adminToken", "metricsToken")) {
       assertThat(schemes.path(scheme).path("type").asText()).as(scheme).isEqualTo("http");
       assertThat(schemes.path(scheme).path("scheme").asText()).as(scheme).isEqualTo("bearer");
     }
@@ -247,6 +247,11 @@ class OpenApiConformanceTest {
       } else if (op.path.startsWith("/v1/")) {
         assertThat(security).as("security of %s", op).contains(json("{\"apiToken\": []}"));
         assertThat(security.toString()).as("security of %s", op).doesNotContain("adminToken");
+      } else if (op.path.equals("/metrics")) {
+        // No token, or the metrics token when one is configured (MetricsTokenTest).
+        assertThat(security)
+            .as("security of %s", op)
+            .isEqualTo(json("[{}, {\"metricsToken\": []}]"));
       } else {
         assertThat(security).as("security of %s", op).isEmpty();
       }

@@ -55,6 +55,7 @@ final class KubernetesSchemaValidator {
           Map.entry("apps/v1/Deployment", "V1Deployment"),
           Map.entry("apps/v1/StatefulSet", "V1StatefulSet"),
           Map.entry("batch/v1/Job", "V1Job"),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", "V1NetworkPolicy"),
           Map.entry("policy/v1/PodDisruptionBudget", "V1PodDisruptionBudget"),
           Map.entry("rbac.authorization.k8s.io/v1/Role", "V1Role"),
           Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", "V1RoleBinding"));

@@ -61,6 +61,18 @@ class KubernetesSchemaValidatorTest {
   }
 
   @Test
+  void aNetworkPolicyIsValidatedToo() {
+    // "port" instead of "ports": the API server would drop it, and the rule would open every port.
+    assertThat(problems("networkpolicy-misspelled.yaml"))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "NetworkPolicy/nodes: spec.ingress[0].port: unknown field (not in"
+                + " V1NetworkPolicyIngressRule;")
+        .contains("ports");
+  }
+
+  @Test
   void anUnknownKindIsReportedNotSkipped() {
     assertThat(problems("unknown-kind.yaml"))
         .singleElement()

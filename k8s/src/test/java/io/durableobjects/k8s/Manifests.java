@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Reading the manifests: YAML documents, and Kustomize renderings through {@code kubectl}. */
 final class Manifests {
@@ -69,6 +70,26 @@ final class Manifests {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The rendering of {@code k8s/<kustomization>}; skipped (a JUnit assumption) when kubectl is not
+   * on the PATH, except on CI ({@code CI=true}, as .ci/run runs), where that fails.
+   */
+  static List<JsonNode> renderOrSkip(String kustomization) {
+    Optional<Path> kubectl = kubectl();
+    if (kubectl.isEmpty() && "true".equalsIgnoreCase(String.valueOf(System.getenv("CI")).strip())) {
+      throw new AssertionError(
+          "kubectl is not on the PATH and CI=true: cannot render k8s/"
+              + kustomization
+              + " (.ci/run installs it when missing)");
+    }
+    Assumptions.assumeTrue(
+        kubectl.isPresent(),
+        "kubectl is not on the PATH: not rendering k8s/"
+            + kustomization
+            + " (the base's files are still validated by theBaseFilesAreValidKubernetesResources)");
+    return render(kubectl.get(), K8S.resolve(kustomization));
   }
 
   /**

@@ -3,8 +3,10 @@ package io.durableobjects.cassandra;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.durableobjects.cassandra.internal.CqlValidation;
@@ -152,12 +154,22 @@ public final class CassandraSchema {
    * @throws IllegalStateException if Cassandra cannot be reached or a statement fails
    */
   public static void create(List<InetSocketAddress> contactPoints, CassandraSettings settings) {
-    try (CqlSession session = connect(contactPoints, settings.localDatacenter())) {
+    create(contactPoints, settings, CassandraSecurity.NONE);
+  }
+
+  /**
+   * Like {@link #create(List, CassandraSettings)}, logging in and connecting with TLS as {@code
+   * security} says (the node's {@link CassandraSecurity#fromConfig}).
+   *
+   * @throws IllegalStateException if Cassandra cannot be reached, refuses the credentials or a
+   *     statement fails
+   */
+  public static void create(
+      List<InetSocketAddress> contactPoints,
+      CassandraSettings settings,
+      CassandraSecurity security) {
+    try (CqlSession session = connect(contactPoints, settings.localDatacenter(), security)) {
       create(session, settings);
-    } catch (AllNodesFailedException e) {
-      throw new IllegalStateException(
-          "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(),
-          e);
     }
   }
 
@@ -165,13 +177,54 @@ public final class CassandraSchema {
    * Opens a session meant for creating the schema: it fails at once when Cassandra is unreachable
    * (instead of retrying forever) and does not wait a debounce window after each DDL statement.
    */
-  static CqlSession connect(List<InetSocketAddress> contactPoints, String datacenter) {
+  static CqlSession connect(
+      List<InetSocketAddress> contactPoints, String datacenter, CassandraSecurity security) {
+    try {
+      return CqlSession.builder()
+          .withConfigLoader(schemaSessionConfig(contactPoints, datacenter, security))
+          .build();
+    } catch (AllNodesFailedException e) {
+      throw connectionFailure(contactPoints, security, e);
+    }
+  }
+
+  /**
+   * Why a session could not open, for an operator: a refused login names the user and the variables
+   * to check, a Cassandra that wants credentials none were given for says which to set.
+   */
+  static IllegalStateException connectionFailure(
+      List<InetSocketAddress> contactPoints,
+      CassandraSecurity security,
+      AllNodesFailedException e) {
+    for (List<Throwable> errors : e.getAllErrors().values()) {
+      for (Throwable error : errors) {
+        if (error instanceof AuthenticationException) {
+          String reason =
+              security.authenticates()
+                  ? "refused the login of user '"
+                      + security.username()
+                      + "' (DO_CASSANDRA_USERNAME, DO_CASSANDRA_PASSWORD)"
+                  : "requires authentication: set DO_CASSANDRA_USERNAME and DO_CASSANDRA_PASSWORD"
+                      + " (durable-objects.cassandra.auth)";
+          return new IllegalStateException(
+              "Cassandra at " + contactPoints + " " + reason + ": " + error.getMessage(), e);
+        }
+      }
+    }
+    return new IllegalStateException(
+        "cannot reach Cassandra at " + contactPoints + " to create the schema: " + e.getMessage(),
+        e);
+  }
+
+  /** The driver configuration of {@link #connect}. */
+  static DriverConfigLoader schemaSessionConfig(
+      List<InetSocketAddress> contactPoints, String datacenter, CassandraSecurity security) {
     List<String> points = new ArrayList<>();
     for (InetSocketAddress point : contactPoints) {
       String host = point.getHostString();
       points.add((host.contains(":") ? "[" + host + "]" : host) + ":" + point.getPort());
     }
-    DriverConfigLoader loader =
+    ProgrammaticDriverConfigLoaderBuilder builder =
         DriverConfigLoader.programmaticBuilder()
             .withStringList(DefaultDriverOption.CONTACT_POINTS, points)
             .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, datacenter)
@@ -182,8 +235,7 @@ public final class CassandraSchema {
             // Netty's default quiet period (2 s) delays closing the session, and so every node
             // start that creates the schema first, for nothing: the session is idle by then.
             .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-            .build();
-    return CqlSession.builder().withConfigLoader(loader).build();
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
+    return security.applyTo(builder).build();
   }
 }

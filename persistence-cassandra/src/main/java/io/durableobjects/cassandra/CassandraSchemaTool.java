@@ -22,9 +22,11 @@ import java.util.Map;
  *
  * <p>Defaults: keyspaces, replication and data center from {@code durable-objects.cassandra} in the
  * loaded configuration (see {@link CassandraSettings}); contact points from environment variable
- * {@value CassandraSettings#CONTACT_POINTS_ENV}, else {@code 127.0.0.1:9042}. Other driver settings
- * (authentication, TLS) come from {@code datastax-java-driver} in application.conf or {@code -D}
- * properties. {@code --print} prints the CQL without connecting.
+ * {@value CassandraSettings#CONTACT_POINTS_ENV}, else {@code 127.0.0.1:9042}. Credentials and TLS
+ * as the nodes have them ({@link CassandraSecurity}: {@code DO_CASSANDRA_USERNAME}, {@code
+ * DO_CASSANDRA_PASSWORD}, {@code DO_CASSANDRA_TLS}, ...); other driver settings come from {@code
+ * datastax-java-driver} in application.conf or {@code -D} properties. {@code --print} prints the
+ * CQL without connecting.
  *
  * <p>Idempotent: running it again changes nothing. Exit status 0 on success, 1 when Cassandra
  * cannot be reached or a statement fails, 2 on invalid arguments.
@@ -53,6 +55,7 @@ public final class CassandraSchemaTool {
   static int run(String[] args, String contactPointsEnv, PrintStream out, PrintStream err) {
     Map<String, String> options;
     CassandraSettings settings;
+    CassandraSecurity security;
     List<InetSocketAddress> contactPoints;
     try {
       options = parse(args);
@@ -61,6 +64,7 @@ public final class CassandraSchemaTool {
         return 0;
       }
       settings = settings(options);
+      security = CassandraSecurity.fromConfig(ConfigFactory.load());
       String points = options.get("--contact-points");
       if (points == null) {
         points =
@@ -82,7 +86,8 @@ public final class CassandraSchemaTool {
       }
       return 0;
     }
-    try (CqlSession session = CassandraSchema.connect(contactPoints, settings.localDatacenter())) {
+    try (CqlSession session =
+        CassandraSchema.connect(contactPoints, settings.localDatacenter(), security)) {
       CassandraSchema.create(session, settings);
       out.println(
           "Schema ready: journal keyspace "

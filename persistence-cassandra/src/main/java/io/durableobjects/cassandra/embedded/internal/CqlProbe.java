@@ -1,6 +1,8 @@
 package io.durableobjects.cassandra.embedded.internal;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.datastax.oss.driver.api.core.config.TypedDriverOption;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,7 +19,8 @@ import java.util.List;
  *
  * <p>Waits until a node answers {@code SELECT release_version FROM system.local}. First polls the
  * CQL port with plain TCP connects (cheap; Cassandra binds it last), then opens a driver session
- * and retries the query. Stops early when the node's process exits.
+ * and retries the query. A node that demands credentials (authenticator: PasswordAuthenticator)
+ * answers CQL too, so that counts as up. Stops early when the node's process exits.
  */
 public final class CqlProbe {
 
@@ -71,6 +75,10 @@ public final class CqlProbe {
         try {
           return new Result(query(remainingMillis(deadlineNanos)), null);
         } catch (RuntimeException e) {
+          if (demandsCredentials(e)) {
+            // A node with authenticator: PasswordAuthenticator answers CQL, but only to a login.
+            return new Result("unknown (the node requires authentication)", null);
+          }
           lastError = "CQL query failed: " + e;
         }
       }
@@ -131,6 +139,20 @@ public final class CqlProbe {
       }
       return row.getString("release_version");
     }
+  }
+
+  /** Whether the session failed because the node wants credentials (and so is up). */
+  private static boolean demandsCredentials(RuntimeException e) {
+    List<Throwable> errors = new ArrayList<>();
+    errors.add(e);
+    if (e instanceof AllNodesFailedException all) {
+      all.getAllErrors().values().forEach(errors::addAll);
+    }
+    return errors.stream()
+        .anyMatch(
+            error ->
+                error instanceof AuthenticationException
+                    && String.valueOf(error.getMessage()).contains("requires authentication"));
   }
 
   private static long remainingMillis(long deadlineNanos) {

@@ -1,0 +1,69 @@
+package io.durableobjects.gateway.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * INTERNAL API: who may read {@code GET /metrics}. Without a configured token, anyone (like {@code
+ * /health/*}); with one ({@code durable-objects.http.metrics.token}), only a request carrying it as
+ * a bearer token, answered otherwise like the other routes' auth errors (401 {@code unauthorized}
+ * with a challenge, 403 {@code forbidden}). The token is compared as a SHA-256 digest in constant
+ * time and never reaches a log or a response.
+ */
+public final class MetricsAccess {
+  private static final HttpHeader CHALLENGE =
+      RawHeader.create("WWW-Authenticate", "Bearer realm=\"durable-objects\"");
+
+  private final byte[] digest;
+
+  public MetricsAccess(Optional<String> token) {
+    this.digest = token.map(MetricsAccess::digest).orElse(null);
+  }
+
+  /** Empty if {@code request} may read the metrics, else the 401/403 answer. */
+  public Optional<HttpResponse> check(HttpRequest request) {
+    if (digest == null) {
+      return Optional.empty();
+    }
+    Optional<String> token = bearerToken(request);
+    if (token.isEmpty()) {
+      return Optional.of(
+          ErrorResponses.of(
+                  401,
+                  "unauthorized",
+                  "this route requires the header 'Authorization: Bearer <token>'")
+              .addHeader(CHALLENGE));
+    }
+    if (MessageDigest.isEqual(digest, digest(token.get()))) {
+      return Optional.empty();
+    }
+    return Optional.of(ErrorResponses.of(403, "forbidden", "the token is not the metrics token"));
+  }
+
+  private static Optional<String> bearerToken(HttpRequest request) {
+    Optional<HttpHeader> header = request.getHeader("Authorization");
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    String value = header.get().value().strip();
+    if (value.length() <= 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    String token = value.substring(7).strip();
+    return token.isEmpty() ? Optional.empty() : Optional.of(token);
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+  }
+}
