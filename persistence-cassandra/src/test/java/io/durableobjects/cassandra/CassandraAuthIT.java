@@ -48,7 +48,7 @@ class CassandraAuthIT {
             .yamlSetting("authenticator", "PasswordAuthenticator")
             .start();
     contactPoints = List.of(cassandra.contactPoint());
-    // Cassandra creates its default superuser about 10 s after it starts answering.
+    // Cassandra creates its default superuser as it starts (at once on an embedded node).
     CassandraSecurity superuser = security("cassandra", "cassandra");
     Await.until(
         "the default superuser can log in",

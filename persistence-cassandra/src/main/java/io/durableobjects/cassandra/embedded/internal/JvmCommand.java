@@ -115,6 +115,9 @@ public final class JvmCommand {
             + "="
             + ParentWatchingCassandraMain.CASSANDRA_DAEMON);
     command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    // With an authenticator, a node creates its default superuser 10 s after it starts (time for a
+    // multi-node cluster to settle first); a single embedded node has nothing to wait for.
+    command.add("-Dcassandra.superuser_setup_delay_ms=0");
     command.add("-Dcassandra.shutdown_announce_in_ms=0");
     command.add("-Djava.net.preferIPv4Stack=true");
     command.add("-D" + ParentWatchingCassandraMain.NODE_LOCK_PROPERTY + "=" + files.nodeLock());
