@@ -9,6 +9,7 @@ import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
+import io.durableobjects.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,15 @@ class SocketConnectionDeliveryTest {
       connection.tell(new ObjectSays(what));
     }
 
+    /** Waits until the object was told exactly these, in order (told from the actor's thread). */
+    void objectHeard(String... events) throws InterruptedException {
+      Await.until(
+          "the object told " + List.of(events),
+          Duration.ofSeconds(10),
+          () -> object.toObject.size() >= events.length);
+      assertThat(object.toObject).containsExactly(events);
+    }
+
     /** What the client got before its socket closed. */
     List<String> closedWith() throws Exception {
       return toClient.toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
@@ -147,8 +157,7 @@ class SocketConnectionDeliveryTest {
         .containsExactly(
             "{\"error\":\"unavailable\",\"message\":\"a message of this client was not handled:"
                 + " the object has too many waiting calls\"}");
-    assertThat(socket.object().toObject)
-        .containsExactly("message hello", "failed", "closed 1011 unavailable");
+    socket.objectHeard("message hello", "failed", "closed 1011 unavailable");
     testKit.createTestProbe().expectTerminated(socket.connection(), Duration.ofSeconds(5));
   }
 
@@ -162,8 +171,7 @@ class SocketConnectionDeliveryTest {
         .asString()
         .startsWith("{\"error\":\"message_not_confirmed\"")
         .contains("did not confirm a message of this client within 400 ms");
-    assertThat(socket.object().toObject)
-        .containsExactly("message into the void", "failed", "closed 1011 message_not_confirmed");
+    socket.objectHeard("message into the void", "failed", "closed 1011 message_not_confirmed");
   }
 
   @Test
