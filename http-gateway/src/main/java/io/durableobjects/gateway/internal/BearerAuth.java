@@ -14,7 +14,9 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 /**
  * INTERNAL API: bearer-token checks for object traffic and the admin API. Tokens are compared as
  * SHA-256 digests with {@link MessageDigest#isEqual} (constant time, and no length leak), every
- * configured token is compared on every request, and no token ever reaches a log or a response.
+ * configured token is compared on every request, and no token ever reaches a log or a response. A
+ * WebSocket upgrade may carry its API token as a subprotocol instead ({@link WebSocketTokens}); a
+ * wrong token and one valid only in another namespace get the same 403.
  */
 public final class BearerAuth {
   private static final HttpHeader CHALLENGE =
