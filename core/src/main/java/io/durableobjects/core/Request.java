@@ -212,11 +212,12 @@ public final class Request {
 
   @Override
   public String toString() {
+    // Paths are percent-decoded client input: no control character reaches a log line.
     return "Request["
         + method
         + " "
-        + path
-        + (query == null ? "" : "?" + query)
+        + io.durableobjects.core.spi.LogText.escape(path)
+        + (query == null ? "" : "?" + io.durableobjects.core.spi.LogText.escape(query))
         + ", "
         + headers.size()
         + " headers, "

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.gateway.DurableObjectsServer;
@@ -22,15 +23,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The browser chat page ({@code /demo/chat}, examples' application.conf) in a real headless
- * Chromium, against one node on a real Cassandra: two tabs join one room under two names, and what
- * one sends appears in the other's message list, in the same order in both. Skipped, before
- * Cassandra starts, where no Chromium is installed ({@link HeadlessChromium#find}); on CI ({@code
- * CI=true}) it fails instead ({@link HeadlessChromium#requiredByCi}).
+ * Chromium, against one node on a real Cassandra that requires a token: two tabs join one room
+ * under two names, with the token as the page's WebSocket subprotocol, and what one sends appears
+ * in the other's message list, in the same order in both. Without the token, or from a page of
+ * another origin, the browser cannot open the room. Skipped, before Cassandra starts, where no
+ * Chromium is installed ({@link HeadlessChromium#find}); on CI ({@code CI=true}) it fails instead
+ * ({@link HeadlessChromium#requiredByCi}).
  */
 @ExtendWith(ChatPageIT.RequiresChromium.class)
 @ExtendWith(CassandraExtension.class)
 class ChatPageIT {
   private static final String PAGE = "/demo/chat";
+  private static final String TOKEN = "chat-page-token-0123456789abcdef";
 
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
@@ -65,7 +69,12 @@ class ChatPageIT {
   @BeforeAll
   static void start(EmbeddedCassandra cassandra) throws Exception {
     NodeFixture fixture = new NodeFixture(ChatPageIT.class, cassandra);
-    node = DurableObjectsServer.start(DurableObjectsServer.loadConfig(fixture.nodeConfig()));
+    node =
+        DurableObjectsServer.start(
+            DurableObjectsServer.loadConfig(
+                ConfigFactory.parseString(
+                        "durable-objects.http.auth { required = on, tokens = \"" + TOKEN + "\" }")
+                    .withFallback(fixture.nodeConfig())));
     baseUrl = "http://127.0.0.1:" + node.httpAddress().getPort();
     chromium =
         HeadlessChromium.start(
@@ -112,9 +121,53 @@ class ChatPageIT {
     awaitMessage(bob, expected.get(1));
     assertThat(messages(alice)).isEqualTo(expected);
     assertThat(messages(bob)).isEqualTo(expected);
+    // The gateway selected its own subprotocol, not the token's; the token left the address bar.
+    assertThat(alice.evaluate("socket.protocol").asText()).isEqualTo("durable-objects");
+    assertThat(alice.evaluate("location.href").asText()).doesNotContain(TOKEN);
     // Shown as text, not markup.
     assertThat(alice.evaluate("document.querySelectorAll('#messages b').length").asInt()).isZero();
     alice.screenshot(Path.of("target", "chat-page-alice.png"));
+  }
+
+  @Test
+  void withoutTheTokenTheRoomStaysClosed() {
+    HeadlessChromium.Page page = openChatPage(baseUrl + PAGE);
+    set(page, "room", "no-token");
+    set(page, "name", "eve");
+    page.evaluate("document.getElementById('join').click()");
+    // 401 on the upgrade: the browser sees 1006.
+    awaitTrue(
+        page,
+        "document.getElementById('status').textContent.startsWith('closed (code 1006')",
+        "the status shows close code 1006");
+  }
+
+  @Test
+  void aPageOfAnotherOriginCannotOpenTheRoomEvenWithTheToken() {
+    // The same script opens the room from the node's own page, and not from the same page served
+    // as http://localhost:<port>, another origin than 127.0.0.1:<port> (cross-site WebSocket
+    // hijacking).
+    assertThat(openRoomSocket(openChatPage(baseUrl + PAGE))).isEqualTo("open durable-objects");
+    HeadlessChromium.Page foreign = openChatPage(baseUrl.replace("127.0.0.1", "localhost") + PAGE);
+    assertThat(openRoomSocket(foreign)).isEqualTo("closed 1006");
+  }
+
+  /** Opens a socket to a room, with the token, from {@code page}: how it ended. */
+  private static String openRoomSocket(HeadlessChromium.Page page) {
+    String script =
+        """
+        new Promise((resolve) => {
+          const ws = new WebSocket(%s, ["durable-objects", "bearer." + %s]);
+          ws.onopen = () => { resolve("open " + ws.protocol); ws.close(); };
+          ws.onclose = (event) => resolve("closed " + event.code);
+        })
+        """
+            .formatted(
+                js(
+                    baseUrl.replace("http:", "ws:")
+                        + "/v1/chat-room/by-name/hijack/ws?name=mallory"),
+                js(TOKEN));
+    return page.evaluate(script).asText();
   }
 
   @Test
@@ -133,9 +186,14 @@ class ChatPageIT {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** A new tab on the chat page, once the page has loaded. */
+  /** A new tab on the chat page with the token, once the page has loaded. */
   private static HeadlessChromium.Page openChatPage() {
-    HeadlessChromium.Page page = chromium.openPage(baseUrl + PAGE);
+    return openChatPage(baseUrl + PAGE + "#token=" + TOKEN);
+  }
+
+  /** A new tab on the chat page at {@code url}, once the page has loaded. */
+  private static HeadlessChromium.Page openChatPage(String url) {
+    HeadlessChromium.Page page = chromium.openPage(url);
     String loaded =
         "location.pathname === "
             + js(PAGE)

@@ -118,7 +118,8 @@ final class HeadlessChromium implements AutoCloseable {
                 "--disable-client-side-phishing-detection",
                 "--no-pings",
                 "--metrics-recording-only",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                // Only the loopback names resolve (localhost: a second origin on the same node).
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
                 // Both tabs of a test are live at once: no throttling of the one in the background.
                 "--disable-background-timer-throttling",
                 "--disable-renderer-backgrounding",

@@ -13,6 +13,7 @@ import io.durableobjects.core.admin.StoredEntry;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
 import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.BrowserGuard;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import java.io.IOException;
 import java.util.Base64;
@@ -53,12 +54,17 @@ public final class AdminRoutes extends AllDirectives {
   private final ObjectAdmin admin;
   private final Function<String, DurableObjectNamespace> namespaces;
   private final BearerAuth auth;
+  private final BrowserGuard browsers;
 
   AdminRoutes(
-      ObjectAdmin admin, Function<String, DurableObjectNamespace> namespaces, BearerAuth auth) {
+      ObjectAdmin admin,
+      Function<String, DurableObjectNamespace> namespaces,
+      BearerAuth auth,
+      BrowserGuard browsers) {
     this.admin = admin;
     this.namespaces = namespaces;
     this.auth = auth;
+    this.browsers = browsers;
   }
 
   public Route route() {
@@ -70,7 +76,10 @@ public final class AdminRoutes extends AllDirectives {
                 () ->
                     extractRequest(
                         http ->
-                            auth.checkAdmin(http)
+                            browsers
+                                .checkOrigin(http)
+                                .map(BrowserGuard.Refusal::response)
+                                .or(() -> auth.checkAdmin(http))
                                 .map(this::complete)
                                 .orElseGet(
                                     () ->

@@ -6,6 +6,7 @@ import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.spi.ClientSockets;
 import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.BrowserGuard;
 import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
@@ -46,13 +47,14 @@ final class GatewayAssembly {
       DrainDeadline drain,
       WebSocketUpgrades webSockets) {
     BearerAuth auth = new BearerAuth(settings.auth());
+    BrowserGuard browsers = new BrowserGuard(settings.browser(), auth.required());
     InFlightLimits limits =
         new InFlightLimits(
             settings.maxInFlight(), settings.maxInFlightPerObject(), settings.maxInFlightBytes());
     GatewayMetrics metrics = new GatewayMetrics(meters, limits);
     return new GatewayRoutes(
-        new ObjectRoutes(namespaces, settings, auth, limits, metrics, drain, webSockets),
-        new AdminRoutes(admin, namespaces, auth),
+        new ObjectRoutes(namespaces, settings, auth, browsers, limits, metrics, drain, webSockets),
+        new AdminRoutes(admin, namespaces, auth, browsers),
         new HealthRoutes(node, admin, prometheus, settings.metricsToken()),
         pages);
   }

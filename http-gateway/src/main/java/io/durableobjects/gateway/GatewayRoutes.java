@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import io.durableobjects.core.spi.LogText;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.RequestIds;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class GatewayRoutes extends AllDirectives {
                           "Request {} ({} {}) failed unexpectedly",
                           requestId,
                           request.method().value(),
-                          ErrorResponses.shorten(request.getUri().path()),
+                          LogText.escape(ErrorResponses.shorten(request.getUri().path())),
                           e);
                       return complete(
                           ErrorResponses.of(

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The HTTP gateway's settings, read from {@code durable-objects.http} (see reference.conf; {@code
  * DO_HTTP_HOST} and {@code DO_HTTP_PORT} override the address, {@code DO_API_TOKENS} and {@code
- * DO_ADMIN_TOKEN} the tokens).
+ * DO_ADMIN_TOKEN} the tokens, {@code DO_ALLOWED_ORIGINS} and {@code DO_ALLOWED_HOSTS} the pages and
+ * host names browsers may use).
  *
  * @param host the interface to bind
  * @param port the port to bind; 0 picks a free port
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  *     accepting connections
  * @param shutdownDrain how long a shutting-down node lets in-flight requests finish
  * @param auth who may call
+ * @param browser which web pages may call, and by which host names ({@link BrowserSettings})
  * @param staticPages pages served from the classpath: URL path to resource name (see {@link
  *     StaticPages}); the paths are checked here, the resources when the pages are loaded
  * @param metricsToken the bearer token {@code GET /metrics} requires, if any ({@code
@@ -49,6 +51,7 @@ public record GatewaySettings(
     Duration shutdownUnreadyDelay,
     Duration shutdownDrain,
     AuthSettings auth,
+    BrowserSettings browser,
     Map<String, String> staticPages,
     Optional<String> metricsToken) {
 
@@ -119,6 +122,7 @@ public record GatewaySettings(
         unreadyDelay,
         drain,
         AuthSettings.fromConfig(c, host),
+        BrowserSettings.fromConfig(c, host),
         staticPages(c),
         metricsToken(c));
   }

@@ -4,9 +4,11 @@ import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.BrowserGuard;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.WebSocketTokens;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -17,15 +19,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The checks a request passes under {@code /v1/{namespace}} before it reaches an object, and their
- * refusals: the token and the namespace, the name or ID, the body size and the in-flight limits.
- * Each refusal is counted; {@link ObjectRoutes} and {@link RpcRoutes} share them, so a fetch and an
- * RPC call are admitted alike.
+ * refusals: the page the request comes from (Origin, Host), the token and the namespace, the name
+ * or ID, the body size and the in-flight limits. Each refusal is counted; {@link ObjectRoutes} and
+ * {@link RpcRoutes} share them, so a fetch and an RPC call are admitted alike.
  */
 final class ObjectChecks extends AllDirectives {
   private final Function<String, DurableObjectNamespace> namespaces;
   private final GatewaySettings settings;
   private final BearerAuth auth;
   private final InFlightLimits limits;
+  private final BrowserGuard browsers;
   private final GatewayMetrics metrics;
 
   ObjectChecks(
@@ -33,16 +36,27 @@ final class ObjectChecks extends AllDirectives {
       GatewaySettings settings,
       BearerAuth auth,
       InFlightLimits limits,
+      BrowserGuard browsers,
       GatewayMetrics metrics) {
     this.namespaces = namespaces;
     this.settings = settings;
     this.auth = auth;
     this.limits = limits;
+    this.browsers = browsers;
     this.metrics = metrics;
   }
 
-  /** The namespace, once the caller is authorized for it. */
+  /** The namespace, once the caller (and the page it runs in, if any) is authorized for it. */
   DurableObjectNamespace admitted(HttpRequest http, String namespaceName) throws Refused {
+    Optional<BrowserGuard.Refusal> notForPages = browsers.checkObjectTraffic(http);
+    if (notForPages.isPresent()) {
+      metrics.rejected(notForPages.get().code());
+      throw new Refused(notForPages.get().response());
+    }
+    Optional<String> subprotocols = WebSocketTokens.problem(http);
+    if (subprotocols.isPresent()) {
+      throw new Refused(ErrorResponses.of(400, "invalid_header", subprotocols.get()));
+    }
     Optional<HttpResponse> denied = auth.checkObjectTraffic(http, namespaceName);
     if (denied.isPresent()) {
       metrics.rejected(denied.get().status().intValue() == 401 ? "unauthorized" : "forbidden");

@@ -7,6 +7,7 @@ import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.gateway.internal.BearerAuth;
+import io.durableobjects.gateway.internal.BrowserGuard;
 import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
@@ -40,8 +41,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * The object sees the method, {@code /{path...}}, the raw query, the headers (with the gateway's
  * {@code X-Request-Id}) and the body; its status, headers and body come back. Before a request
- * reaches an object it is authenticated, checked (namespace, ID or name, body size) and admitted by
- * the in-flight limits; each refusal has its own status and error code.
+ * reaches an object it passes the browser checks ({@link BrowserGuard}), is authenticated, checked
+ * (namespace, ID or name, body size) and admitted by the in-flight limits; each refusal has its own
+ * status and error code.
  *
  * <p>The routes depend on a function from namespace name to {@link DurableObjectNamespace}, not on
  * Cluster Sharding, so they can be tested without a cluster.
@@ -77,7 +79,15 @@ public final class ObjectRoutes extends AllDirectives {
       InFlightLimits limits,
       GatewayMetrics metrics,
       DrainDeadline drain) {
-    this(namespaces, settings, auth, limits, metrics, drain, null);
+    this(
+        namespaces,
+        settings,
+        auth,
+        new BrowserGuard(settings.browser(), auth.required()),
+        limits,
+        metrics,
+        drain,
+        null);
   }
 
   /**
@@ -88,6 +98,7 @@ public final class ObjectRoutes extends AllDirectives {
       Function<String, DurableObjectNamespace> namespaces,
       GatewaySettings settings,
       BearerAuth auth,
+      BrowserGuard browsers,
       InFlightLimits limits,
       GatewayMetrics metrics,
       DrainDeadline drain,
@@ -98,7 +109,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.limits = limits;
     this.metrics = metrics;
     this.drain = drain;
-    this.checks = new ObjectChecks(namespaces, settings, auth, limits, metrics);
+    this.checks = new ObjectChecks(namespaces, settings, auth, limits, browsers, metrics);
     this.rpc = new RpcRoutes(checks, settings, limits, metrics, drain);
   }
 

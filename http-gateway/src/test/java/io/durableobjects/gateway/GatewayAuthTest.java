@@ -283,11 +283,16 @@ class GatewayAuthTest {
     assertThat(ok.statusCode()).as(describe(ok)).isEqualTo(200);
     assertThat(post(secured, "/v1/test/ids", "", "Authorization", SCOPED).statusCode())
         .isEqualTo(200);
-    assertError(
-        post(secured, "/v1/other/by-name/s/increment", "", "Authorization", SCOPED),
-        403,
-        "forbidden");
+    HttpResponse<String> otherNamespace =
+        post(secured, "/v1/other/by-name/s/increment", "", "Authorization", SCOPED);
+    assertError(otherNamespace, 403, "forbidden");
     assertError(post(secured, "/v1/other/ids", "", "Authorization", SCOPED), 403, "forbidden");
+    // The answer does not tell a token valid elsewhere from a wrong one.
+    HttpResponse<String> wrong =
+        post(
+            secured, "/v1/other/by-name/s/increment", "", "Authorization", "Bearer " + WRONG_TOKEN);
+    assertThat(json(otherNamespace).path("message").asText()).isEqualTo("forbidden");
+    assertThat(otherNamespace.body()).isEqualTo(wrong.body());
     // The whole configured entry "test:<token>" is not itself a token.
     assertError(
         get(

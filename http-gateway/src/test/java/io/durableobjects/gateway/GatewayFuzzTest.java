@@ -114,7 +114,7 @@ class GatewayFuzzTest {
           401,
           Set.of("unauthorized"),
           403,
-          Set.of("forbidden"),
+          Set.of("forbidden", "origin_not_allowed", "host_not_allowed"),
           404,
           Set.of("not_found", "unknown_namespace"),
           405,

@@ -222,7 +222,7 @@ public class GatewayStatusTest {
     RawResponse r =
         raw(
             node.port(),
-            "POST /v1/test/by-name/idem-4/increment HTTP/1.1\r\nHost: x\r\n"
+            "POST /v1/test/by-name/idem-4/increment HTTP/1.1\r\nHost: localhost\r\n"
                 + "Idempotency-Key: \r\nContent-Length: 0\r\n\r\n");
     assertRawError(r, 400, "invalid_idempotency_key");
   }

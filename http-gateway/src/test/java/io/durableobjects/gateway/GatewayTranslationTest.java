@@ -332,7 +332,7 @@ class GatewayTranslationTest {
       RawResponse r =
           raw(
               gateway.port(),
-              "GET /v1/test/by-name/" + segment + "/count HTTP/1.1\r\nHost: x\r\n\r\n");
+              "GET /v1/test/by-name/" + segment + "/count HTTP/1.1\r\nHost: localhost\r\n\r\n");
       assertThat(r.status()).as(segment + ": " + r).isIn(200, 400, 404);
       if (r.status() == 400) {
         assertRawError(r, 400, "invalid_name", "bad_request");
@@ -345,7 +345,8 @@ class GatewayTranslationTest {
 
   @Test
   void anUnknownMethodReachesTheObjectOrIsAJsonError() throws Exception {
-    RawResponse r = raw(gateway.port(), "PURGE /v1/test/by-name/m/x HTTP/1.1\r\nHost: x\r\n\r\n");
+    RawResponse r =
+        raw(gateway.port(), "PURGE /v1/test/by-name/m/x HTTP/1.1\r\nHost: localhost\r\n\r\n");
     if (r.status() == 200) {
       assertThat(GatewayTestSupport.JSON.readTree(r.body()).path("method").asText())
           .isEqualTo("PURGE");
@@ -458,7 +459,9 @@ class GatewayTranslationTest {
   @Test
   void aMalformedPercentEncodingInThePathIs400() throws Exception {
     RawResponse r =
-        raw(gateway.port(), "GET /v1/test/by-name/bad%zzname/count HTTP/1.1\r\nHost: x\r\n\r\n");
+        raw(
+            gateway.port(),
+            "GET /v1/test/by-name/bad%zzname/count HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assertRawError(r, 400, "bad_request", "invalid_name");
   }
 
@@ -467,7 +470,7 @@ class GatewayTranslationTest {
     RawResponse r =
         raw(
             gateway.port(),
-            "POST /v1/test/by-name/h/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+            "POST /v1/test/by-name/h/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n");
     assertRawError(r, 400, "bad_request", "invalid_header");
   }
 
@@ -476,7 +479,7 @@ class GatewayTranslationTest {
     RawResponse r =
         raw(
             gateway.port(),
-            "GET /v1/test/by-name/h/x HTTP/1.1\r\nHost: x\r\nX-Big: "
+            "GET /v1/test/by-name/h/x HTTP/1.1\r\nHost: localhost\r\nX-Big: "
                 + "b".repeat(20_000)
                 + "\r\n\r\n");
     // 431 is not in the contract's table, but it is the precise status; the shape must hold.
@@ -489,7 +492,7 @@ class GatewayTranslationTest {
     RawResponse both =
         raw(
             gateway.port(),
-            "POST /v1/test/by-name/frame/increment HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+            "POST /v1/test/by-name/frame/increment HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     if (both.status() != 200) {
       assertRawError(both, 400, "bad_request", "invalid_header");
@@ -497,7 +500,7 @@ class GatewayTranslationTest {
     RawResponse twoLengths =
         raw(
             gateway.port(),
-            "POST /v1/test/by-name/frame/increment HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+            "POST /v1/test/by-name/frame/increment HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\n"
                 + "Content-Length: 2\r\n\r\nxx");
     assertRawError(twoLengths, 400, "bad_request", "invalid_header");
     assertThat(get(base, "/health/alive").statusCode()).isEqualTo(200);
@@ -602,7 +605,7 @@ class GatewayTranslationTest {
         raw(
             gateway.port(),
             "POST /v1/test/by-name/big-1/echo HTTP/1.1\r\n"
-                + "Host: x\r\n"
+                + "Host: localhost\r\n"
                 + "Content-Type: application/octet-stream\r\n"
                 + "Content-Length: "
                 + body.length
@@ -629,7 +632,7 @@ class GatewayTranslationTest {
         raw(
             gateway.port(),
             "POST /v1/test/by-name/big-2/echo HTTP/1.1\r\n"
-                + "Host: x\r\n"
+                + "Host: localhost\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n",
             chunks.toString().getBytes(StandardCharsets.ISO_8859_1));
     assertRawError(r, 413, "payload_too_large");
@@ -643,7 +646,7 @@ class GatewayTranslationTest {
         raw(
             gateway.port(),
             "POST /v1/test/by-name/chunky/echo HTTP/1.1\r\n"
-                + "Host: x\r\n"
+                + "Host: localhost\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n"
                 + "5\r\n"
                 + "hello\r\n"
@@ -668,7 +671,7 @@ class GatewayTranslationTest {
       socket
           .getOutputStream()
           .write(
-              ("POST /v1/test/by-name/big/echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+              ("POST /v1/test/by-name/big/echo HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
                       + "Content-Type: application/octet-stream\r\nContent-Length: "
                       + (2 * MIB)
                       + "\r\n\r\n")

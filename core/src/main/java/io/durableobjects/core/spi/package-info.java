@@ -7,7 +7,8 @@
  *       the Cassandra module implements them; a node finds the implementation through configuration
  *       ({@code durable-objects.catalog.class});
  *   <li>what a gateway needs to hold client WebSockets for objects ({@link
- *       io.durableobjects.core.spi.ClientSockets}): the runtime implements it.
+ *       io.durableobjects.core.spi.ClientSockets}): the runtime implements it;
+ *   <li>what both log of client input ({@link io.durableobjects.core.spi.LogText}).
  * </ul>
  */
 package io.durableobjects.core.spi;

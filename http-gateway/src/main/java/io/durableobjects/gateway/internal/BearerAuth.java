@@ -14,11 +14,15 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 /**
  * INTERNAL API: bearer-token checks for object traffic and the admin API. Tokens are compared as
  * SHA-256 digests with {@link MessageDigest#isEqual} (constant time, and no length leak), every
- * configured token is compared on every request, and no token ever reaches a log or a response.
+ * configured token is compared on every request, and no token ever reaches a log or a response. A
+ * WebSocket upgrade may carry its API token as a subprotocol instead ({@link WebSocketTokens}); a
+ * wrong token and one valid only in another namespace get the same 403.
  */
 public final class BearerAuth {
   private static final HttpHeader CHALLENGE =
       RawHeader.create("WWW-Authenticate", "Bearer realm=\"durable-objects\"");
+
+  private static final HttpResponse FORBIDDEN = ErrorResponses.of(403, "forbidden", "forbidden");
 
   private record Known(Optional<String> namespace, byte[] digest) {}
 
@@ -43,28 +47,25 @@ public final class BearerAuth {
     if (!required) {
       return Optional.empty();
     }
-    Optional<String> token = bearerToken(request);
+    Optional<String> token = bearerToken(request).or(() -> WebSocketTokens.token(request));
     if (token.isEmpty()) {
-      return Optional.of(unauthorized());
+      return Optional.of(
+          unauthorized(
+              "this route requires the header 'Authorization: Bearer <token>' (from a browser's"
+                  + " WebSocket: the subprotocols \"durable-objects\" and \"bearer.<token>\")"));
     }
     byte[] given = digest(token.get());
-    boolean any = false;
     boolean forNamespace = false;
     for (Known known : apiTokens) {
       boolean equal = MessageDigest.isEqual(known.digest(), given);
-      any |= equal;
       forNamespace |= equal && known.namespace().map(namespace::equals).orElse(true);
     }
     if (forNamespace) {
       return Optional.empty();
     }
-    return Optional.of(
-        ErrorResponses.of(
-            403,
-            "forbidden",
-            any
-                ? "the token is not valid for namespace '" + ErrorResponses.shorten(namespace) + "'"
-                : "the token is not valid"));
+    // The same answer for an unknown token and for one valid in another namespace: a caller
+    // learns nothing about a token it tries.
+    return Optional.of(FORBIDDEN);
   }
 
   /** Empty if {@code request} carries the admin token, else the 401/403 answer. */
@@ -88,9 +89,11 @@ public final class BearerAuth {
   }
 
   private static HttpResponse unauthorized() {
-    return ErrorResponses.of(
-            401, "unauthorized", "this route requires the header 'Authorization: Bearer <token>'")
-        .addHeader(CHALLENGE);
+    return unauthorized("this route requires the header 'Authorization: Bearer <token>'");
+  }
+
+  private static HttpResponse unauthorized(String message) {
+    return ErrorResponses.of(401, "unauthorized", message).addHeader(CHALLENGE);
   }
 
   private static Optional<String> bearerToken(HttpRequest request) {

@@ -59,6 +59,12 @@ public final class HttpTranslation {
           || withoutAuthorization && h.is("authorization")) {
         continue;
       }
+      if (h.is("sec-websocket-protocol")) {
+        // A browser's token travels here (WebSocketTokens): the object never sees it.
+        WebSocketTokens.withoutTokens(h.value())
+            .ifPresent(kept -> headers.add(new Header(h.name(), kept)));
+        continue;
+      }
       headers.add(new Header(h.name(), h.value()));
     }
     headers.add(new Header(RequestIds.HEADER, requestId));

@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
+import io.durableobjects.core.spi.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -307,7 +308,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
             "WebSocket {} of object {}: the client did not read its messages fast enough (send buffer"
                 + " full); disconnected",
             socketId,
-            id.name().orElse(id.toString()));
+            LogText.escape(id.name().orElse(id.toString())));
     object.failed("the client did not read its messages fast enough and was disconnected");
     object.closed(1008, "client too slow");
     closed = true;

@@ -121,6 +121,13 @@ public final class WebSocketUpgrades {
                             SocketConnection.Ack.INSTANCE,
                             new SocketConnection.ClientClosed(1000, "", null),
                             WebSocketUpgrades::closedBy));
+    // A browser that offered subprotocols fails the handshake unless one is selected; the
+    // gateway's own is the one a client offers beside its token (WebSocketTokens).
+    for (String offered : upgrade.getRequestedProtocols()) {
+      if (offered.equals(WebSocketTokens.PROTOCOL)) {
+        return upgrade.handleMessagesWith(incoming, outgoing.second(), WebSocketTokens.PROTOCOL);
+      }
+    }
     return upgrade.handleMessagesWith(incoming, outgoing.second());
   }
 

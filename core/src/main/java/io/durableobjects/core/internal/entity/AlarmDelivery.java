@@ -8,6 +8,7 @@ import io.durableobjects.core.internal.ObjectMetrics;
 import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
+import io.durableobjects.core.spi.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,7 +159,7 @@ final class AlarmDelivery implements CallHandler {
       metrics.alarmDropped();
       log.error(
           "Alarm '{}' of object {} (scheduled for {}) failed {} times and is dropped; last failure:",
-          failed.name(),
+          LogText.escape(failed.name()),
           hex,
           Instant.ofEpochMilli(failed.scheduledMillis()),
           retry,
@@ -169,7 +170,7 @@ final class AlarmDelivery implements CallHandler {
       metrics.alarmRetried();
       log.warn(
           "Alarm '{}' of object {} failed; retry {} of {} in {}:",
-          failed.name(),
+          LogText.escape(failed.name()),
           hex,
           retry,
           settings.maxRetries(),

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.Request;
 import io.durableobjects.core.internal.serialization.DurableObjectsSerializable;
+import io.durableobjects.core.spi.LogText;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -49,6 +50,12 @@ public interface ObjectCommand {
       implements Call {
     public Fetch {
       callChain = callChain == null ? java.util.List.of() : java.util.List.copyOf(callChain);
+    }
+
+    @Override
+    public String toString() {
+      // Logged when the call fails; the name is client input, percent-decoded.
+      return "Fetch[" + LogText.escape(objectName) + ", " + request + "]";
     }
   }
 
@@ -165,7 +172,12 @@ public interface ObjectCommand {
    * @param objectName the name the ID was derived from, as the index row has it, or null
    */
   record WakeForAlarms(String objectName, long dueMillis)
-      implements ObjectCommand, DurableObjectsSerializable {}
+      implements ObjectCommand, DurableObjectsSerializable {
+    @Override
+    public String toString() {
+      return "WakeForAlarms[" + LogText.escape(objectName) + ", due " + dueMillis + "]";
+    }
+  }
 
   /**
    * Sent by sharding to passivate the object: it finishes its activation, the call it runs, the
