@@ -188,6 +188,12 @@ final class CallRunner {
     TransactionalStorage tx = turn.tx();
     Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
     TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
+    if (call instanceof ObjectCommand.Admin admin
+        && admin.operation() == ObjectCommand.AdminOperation.DELETE_ALL) {
+      // An operator's delete erases: the remembered requests and responses go with the data.
+      event = (event == null ? new TransactionCommitted(List.of()) : event).forgettingRemembered();
+      turn.working().forgetRemembered();
+    }
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
