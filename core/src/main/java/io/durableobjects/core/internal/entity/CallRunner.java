@@ -188,12 +188,6 @@ final class CallRunner {
     TransactionalStorage tx = turn.tx();
     Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
     TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
-    if (call instanceof ObjectCommand.Admin admin
-        && admin.operation() == ObjectCommand.AdminOperation.DELETE_ALL) {
-      // An operator's delete erases: the remembered requests and responses go with the data.
-      event = (event == null ? new TransactionCommitted(List.of()) : event).forgettingRemembered();
-      turn.working().forgetRemembered();
-    }
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
@@ -210,6 +204,12 @@ final class CallRunner {
     }
     if (alarmsSet > 0) {
       ctx.metrics.alarmsScheduled(alarmsSet);
+    }
+    if (AdminHandler.erases(call)) {
+      // The remembered requests and responses go with the data, and then the journal's history.
+      admin.commitErasure(
+          turn.working(), tx, event.forgettingRemembered(), ctx.sockets.effectsOf(tx), reply);
+      return;
     }
     turn.working().commit(tx, event, ctx.sockets.effectsOf(tx), reply);
   }
