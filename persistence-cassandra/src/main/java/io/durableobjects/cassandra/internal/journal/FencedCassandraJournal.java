@@ -73,6 +73,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
 
   private final JournalStatements statements;
   private final EventPartitions partitions;
+  private final EventDeletes deletes;
   private final int replayPageSize;
   private final Serialization serialization;
   private final Executor executor;
@@ -97,6 +98,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
             config.getString("write-profile"));
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
+    this.deletes = new EventDeletes(statements, partitions, executor);
   }
 
   // ---- recovery: claim, then replay -------------------------------------------------------
@@ -356,74 +358,6 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    if (toSequenceNr == Long.MAX_VALUE) {
-      // Everything: every partition that has a fence, from the first.
-      return FutureConverters.asScala(deleteAll(persistenceId, 0));
-    }
-    // Events are deleted after each snapshot, up to a point a little further each time: the
-    // partition of that point and the one before it cover what is not deleted yet. An erasure
-    // (an operator's delete of the object) deletes up to its own event, however far back the
-    // history goes: the older partitions that still hold events are found first (deletes take the
-    // oldest events first, so the first partition without one ends the walk), and deleted from the
-    // oldest up, so that a failure half-way leaves a prefix deleted, as always.
-    long last = partitions.of(toSequenceNr);
-    CompletionStage<List<Long>> older =
-        last < 2
-            ? CompletableFuture.completedFuture(new ArrayList<>())
-            : partitionsWithEvents(persistenceId, last - 2, new ArrayList<>());
-    return FutureConverters.asScala(
-        older.thenCompose(
-            found -> {
-              List<Long> toDelete = new ArrayList<>(found);
-              java.util.Collections.reverse(toDelete);
-              if (last > 0) {
-                toDelete.add(last - 1);
-              }
-              toDelete.add(last);
-              return deleteInOrder(persistenceId, toDelete, 0, toSequenceNr);
-            }));
-  }
-
-  /** {@code found} plus the partitions from {@code partitionNr} down that still hold events. */
-  private CompletionStage<List<Long>> partitionsWithEvents(
-      String persistenceId, long partitionNr, List<Long> found) {
-    return statements
-        .hasEvents(persistenceId, partitionNr)
-        .thenComposeAsync(
-            has -> {
-              if (!has) {
-                return CompletableFuture.completedFuture(found);
-              }
-              found.add(partitionNr);
-              return partitionNr == 0
-                  ? CompletableFuture.completedFuture(found)
-                  : partitionsWithEvents(persistenceId, partitionNr - 1, found);
-            },
-            executor);
-  }
-
-  private CompletionStage<Void> deleteInOrder(
-      String persistenceId, List<Long> partitionNrs, int index, long toSequenceNr) {
-    if (index == partitionNrs.size()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return statements
-        .deleteTo(persistenceId, partitionNrs.get(index), toSequenceNr)
-        .thenComposeAsync(
-            deleted -> deleteInOrder(persistenceId, partitionNrs, index + 1, toSequenceNr),
-            executor);
-  }
-
-  private CompletionStage<Void> deleteAll(String persistenceId, long partitionNr) {
-    return statements
-        .readHead(persistenceId, partitionNr)
-        .thenComposeAsync(
-            head ->
-                head.isEmpty()
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : statements
-                        .deleteTo(persistenceId, partitionNr, Long.MAX_VALUE)
-                        .thenCompose(deleted -> deleteAll(persistenceId, partitionNr + 1)),
-            executor);
+    return FutureConverters.asScala(deletes.deleteTo(persistenceId, toSequenceNr));
   }
 }
