@@ -39,6 +39,9 @@ class DurableObjectsTest {
         case "/increment":
           state.storage().put("count", count + 1);
           return Response.text(Long.toString(count + 1));
+        case "/increment-big":
+          state.storage().put("count", count + 1);
+          return Response.text(count + 1 + " " + "-".repeat(2048));
         case "/increment-then-throw":
           state.storage().put("count", count + 1000);
           throw new IllegalStateException("boom after writing");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
 import io.durableobjects.core.admin.StoredEntry;
+import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,8 @@ class ObjectAdminTest {
             """
             durable-objects.namespaces.kv.class = "%s"
             durable-objects.entity.max-response-size = 100 KiB
+            durable-objects.journal.snapshot-every = 5
+            durable-objects.journal.delete-events-on-snapshot = off
             """
                 .formatted(KeyValueObject.class.getName()));
     objects = DurableObjects.get(testKit.system());
@@ -159,6 +164,47 @@ class ObjectAdminTest {
     // The object itself sees the deletion.
     Response count = await(kv.get(id).fetch(Request.of("GET", "/")));
     assertThat(count.bodyText()).isEqualTo("0");
+  }
+
+  @Test
+  void anOperatorsDeleteErasesTheRememberedKeysAndTheJournalHistory() throws Exception {
+    DurableObjectNamespace kv = objects.namespace("kv");
+    DurableObjectId id = kv.idFromName("erased");
+    String persistenceId = "durable-object-kv|" + id;
+    for (int i = 1; i <= 6; i++) {
+      Request put = Request.of("PUT", "/key-" + i).withBody("personal data " + i);
+      assertThat(await(kv.get(id).fetch(put.withHeader("Idempotency-Key", "put-" + i))).bodyText())
+          .isEqualTo(Integer.toString(i));
+    }
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+    assertThat(journal.persistedInStorage(persistenceId)).hasSize(6);
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            TestTime.PROMPT,
+            () -> assertThat(snapshots.persistedInStorage(persistenceId)).isNotEmpty());
+
+    assertThat(await(objects.admin().deleteAll(id))).isEqualTo(6);
+
+    // Answered once the history is gone: only the erasure's own event is left, which empties the
+    // object whatever is replayed before it, and no snapshot.
+    List<Object> left = journal.persistedInStorage(persistenceId);
+    assertThat(left).singleElement().isInstanceOf(TransactionCommitted.class);
+    TransactionCommitted erasure = (TransactionCommitted) left.get(0);
+    assertThat(erasure.deleteAll()).isTrue();
+    assertThat(erasure.forgetsRemembered()).isTrue();
+    assertThat(erasure.changes()).isEmpty();
+    assertThat(snapshots.persistedInStorage(persistenceId)).isEmpty();
+    assertThat(await(objects.admin().inspect(id, Optional.empty(), 10)).lastSequenceNr())
+        .isEqualTo(7);
+
+    // The remembered responses are gone too: a retry of a key is a new request.
+    Request again = Request.of("PUT", "/key-1").withBody("personal data 1");
+    Response retried = await(kv.get(id).fetch(again.withHeader("Idempotency-Key", "put-1")));
+    assertThat(retried.header("Idempotent-Replayed")).isEmpty();
+    assertThat(retried.bodyText()).isEqualTo("1");
+    assertThat(journal.persistedInStorage(persistenceId)).hasSize(2);
   }
 
   @Test

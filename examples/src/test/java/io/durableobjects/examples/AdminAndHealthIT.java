@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The admin API, readiness and metrics of a node on a real Cassandra: the object listing comes from
  * the catalog table, survives a restart of the node without activating any object, and follows a
- * delete; readiness reflects whether Cassandra answers.
+ * delete, which erases the object's history from the journal; readiness reflects whether Cassandra
+ * answers.
  */
 @ExtendWith(CassandraExtension.class)
 class AdminAndHealthIT {
@@ -48,7 +49,9 @@ class AdminAndHealthIT {
       awaitReady(port);
       for (String name : names) {
         assertThat(
-                NodeFixture.post(port, "/v1/counter/by-name/" + name + "/increment").statusCode())
+                NodeFixture.postIdempotent(
+                        port, "/v1/counter/by-name/" + name + "/increment", "first-" + name)
+                    .statusCode())
             .isEqualTo(200);
       }
       String metrics = NodeFixture.get(port, "/metrics").body();
@@ -84,6 +87,34 @@ class AdminAndHealthIT {
       assertThat(JSON.readTree(deleted.body()).get("keysDeleted").asInt()).isEqualTo(1);
       assertThat(NodeFixture.get(port, "/v1/counter/by-name/alpha/").body()).isEqualTo("0");
       awaitHasData(cassandra, fixture, alpha, false);
+
+      // An erasure: the journal holds only the delete's own event (it empties whatever replays
+      // before it), no snapshot, and the remembered key is gone: its retry is a new request.
+      try (CqlSession session = cassandra.openSession()) {
+        String persistenceId = "durable-object-counter|" + alpha;
+        List<Long> events = new ArrayList<>();
+        session
+            .execute(
+                "SELECT sequence_nr FROM "
+                    + fixture.journalKeyspace
+                    + ".events WHERE persistence_id = ? AND partition_nr = 0",
+                persistenceId)
+            .forEach(row -> events.add(row.isNull(0) ? null : row.getLong(0)));
+        assertThat(events).containsExactly(2L);
+        assertThat(
+                session
+                    .execute(
+                        "SELECT sequence_nr FROM "
+                            + fixture.snapshotKeyspace
+                            + ".snapshots WHERE persistence_id = ?",
+                        persistenceId)
+                    .all())
+            .isEmpty();
+      }
+      HttpResponse<String> retried =
+          NodeFixture.postIdempotent(port, "/v1/counter/by-name/alpha/increment", "first-alpha");
+      assertThat(retried.body()).isEqualTo("1");
+      assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
     }
   }
 

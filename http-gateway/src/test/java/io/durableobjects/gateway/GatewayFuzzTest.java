@@ -89,9 +89,13 @@ class GatewayFuzzTest {
   private static final int COUNTER_VALUE = 17;
   private static final String COUNTER_NAME = "fuzz-counter";
 
-  /** Statuses the API lists, plus the objects' own (TestObject answers 200 and 204). */
+  /**
+   * Statuses the API lists, plus the objects' own (TestObject answers 200 and 204). The fuzz reuses
+   * five idempotency keys across random requests: another request with a remembered key is 422, the
+   * retry of a request whose response was too large to keep 409.
+   */
   private static final Set<Integer> ROUTED_STATUSES =
-      Set.of(200, 204, 400, 401, 403, 404, 405, 413, 429, 503, 504);
+      Set.of(200, 204, 400, 401, 403, 404, 405, 409, 413, 422, 429, 503, 504);
 
   /**
    * Statuses beyond the API's table that Pekko HTTP's request parser gives a malformed request
@@ -102,31 +106,26 @@ class GatewayFuzzTest {
   private static final Set<Integer> PARSER_EXTRA_STATUSES = Set.of(414, 431, 501, 505);
 
   private static final Map<Integer, Set<String>> CODES =
-      Map.of(
-          400,
-          Set.of(
-              "bad_request",
-              "invalid_id",
-              "invalid_name",
-              "invalid_header",
-              "invalid_query",
-              "invalid_idempotency_key"),
-          401,
-          Set.of("unauthorized"),
-          403,
-          Set.of("forbidden", "origin_not_allowed", "host_not_allowed"),
-          404,
-          Set.of("not_found", "unknown_namespace"),
-          405,
-          Set.of("method_not_allowed"),
-          413,
-          Set.of("payload_too_large", "storage_limit_exceeded"),
-          429,
-          Set.of("too_many_requests"),
-          503,
-          Set.of("overloaded", "unavailable", "not_ready"),
-          504,
-          Set.of("object_timeout"));
+      Map.ofEntries(
+          Map.entry(
+              400,
+              Set.of(
+                  "bad_request",
+                  "invalid_id",
+                  "invalid_name",
+                  "invalid_header",
+                  "invalid_query",
+                  "invalid_idempotency_key")),
+          Map.entry(401, Set.of("unauthorized")),
+          Map.entry(403, Set.of("forbidden", "origin_not_allowed", "host_not_allowed")),
+          Map.entry(404, Set.of("not_found", "unknown_namespace")),
+          Map.entry(405, Set.of("method_not_allowed")),
+          Map.entry(409, Set.of("idempotency_response_not_kept")),
+          Map.entry(422, Set.of("idempotency_key_reused")),
+          Map.entry(413, Set.of("payload_too_large", "storage_limit_exceeded")),
+          Map.entry(429, Set.of("too_many_requests", "idempotency_records_full")),
+          Map.entry(503, Set.of("overloaded", "unavailable", "not_ready")),
+          Map.entry(504, Set.of("object_timeout")));
 
   private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Pattern GENERATED_REQUEST_ID = Pattern.compile("[0-9a-f]{32}");
@@ -1376,7 +1375,7 @@ durable-objects.namespaces.other.class = "io.durableobjects.gateway.testing.Test
       }
       String value =
           p < 0.86
-              ? "idem-" + r.nextInt(5) // reused: replays of remembered responses
+              ? "idem-" + r.nextInt(5) // reused: replays, or 422 for another request
               : p < 0.92
                   ? token(between(1, 64))
                   : pick(

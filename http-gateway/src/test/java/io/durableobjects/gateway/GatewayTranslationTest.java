@@ -430,6 +430,20 @@ class GatewayTranslationTest {
         get(base, "/v1/test/by-name/f/fail?status=413&code=storage_limit_exceeded");
     assertError(tooLarge, 413, "storage_limit_exceeded");
     assertThat(tooLarge.body()).contains("failed as scripted");
+
+    // The idempotency refusals keep their status and code, with the object runtime's message.
+    assertError(
+        get(base, "/v1/test/by-name/f/fail?status=409&code=idempotency_response_not_kept"),
+        409,
+        "idempotency_response_not_kept");
+    assertError(
+        get(base, "/v1/test/by-name/f/fail?status=422&code=idempotency_key_reused"),
+        422,
+        "idempotency_key_reused");
+    HttpResponse<String> full =
+        get(base, "/v1/test/by-name/f/fail?status=429&code=idempotency_records_full");
+    assertError(full, 429, "idempotency_records_full");
+    assertThat(full.body()).contains("failed as scripted");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -90,11 +90,7 @@ public final class DurableObjectsSettings {
     Duration requestTimeout = positive(config, "entity.request-timeout");
     Duration idleTimeout = positive(config, "passivation.idle-timeout");
     int activeObjectLimit = atLeast(config, "passivation.active-object-limit", 1);
-    IdempotencySettings idempotency =
-        new IdempotencySettings(
-            positive(config, "idempotency.retention"),
-            atLeast(config, "idempotency.max-keys", 1),
-            config.getBytes("idempotency.max-response-size"));
+    IdempotencySettings idempotency = idempotency(config);
 
     ConfigObject entries = config.getObject("namespaces");
     Map<String, NamespaceSettings> namespaces = new TreeMap<>();
@@ -238,6 +234,32 @@ public final class DurableObjectsSettings {
   // and a key both files defined would be decided by classpath order.
   private static String optionalString(Config config, String key) {
     return config.hasPath(key) ? config.getString(key) : "";
+  }
+
+  private static IdempotencySettings idempotency(Config config) {
+    if (config.hasPath("idempotency.max-keys")) {
+      // Keys are no longer forgotten before their retention: the limit is in bytes and refuses.
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + ".idempotency.max-keys",
+          "is no longer read: every key is kept for its whole retention, and"
+              + " durable-objects.idempotency.max-records-size limits what one object remembers"
+              + " (new keys are refused with 429 beyond it); remove max-keys");
+    }
+    long maxRecordsBytes = config.getBytes("idempotency.max-records-size");
+    long maxResponseBytes = config.getBytes("idempotency.max-response-size");
+    if (maxResponseBytes < 0 || maxRecordsBytes < 1 || maxResponseBytes >= maxRecordsBytes) {
+      throw new ConfigException.BadValue(
+          config.origin(),
+          ROOT + ".idempotency",
+          "max-response-size must be at least 0 and below max-records-size, which must be"
+              + " positive; got max-response-size = "
+              + maxResponseBytes
+              + " and max-records-size = "
+              + maxRecordsBytes);
+    }
+    return new IdempotencySettings(
+        positive(config, "idempotency.retention"), maxRecordsBytes, maxResponseBytes);
   }
 
   static Duration positive(Config config, String key) {

@@ -3,11 +3,13 @@ package io.durableobjects.core.internal;
 import java.time.Duration;
 
 /**
- * INTERNAL API: how objects remember responses by {@code Idempotency-Key} ({@code
+ * INTERNAL API: how objects remember requests by {@code Idempotency-Key} ({@code
  * durable-objects.idempotency}).
  *
- * @param retention how long a key is remembered
- * @param maxKeys how many keys one object remembers at most (the oldest are forgotten first)
- * @param maxResponseBytes responses with a larger body are not remembered
+ * @param retention how long a key is remembered (every key, for all of it)
+ * @param maxBytes what one object's remembered keys and responses may hold; once they hold it, new
+ *     keyed requests are refused with 429 {@code idempotency_records_full} until keys expire
+ * @param maxResponseBytes a response with a larger body is not kept: its key is, and a retry gets
+ *     409 {@code idempotency_response_not_kept}
  */
-public record IdempotencySettings(Duration retention, int maxKeys, long maxResponseBytes) {}
+public record IdempotencySettings(Duration retention, long maxBytes, long maxResponseBytes) {}

@@ -190,4 +190,25 @@ class DurableObjectsSettingsTest {
         .hasMessageContaining("durable-objects.alarms.index-retry-attempts")
         .hasMessageContaining("must be at least 1, got 0");
   }
+
+  @Test
+  void idempotencyIsLimitedInBytesAndTheOldKeyCapIsRefused() {
+    IdempotencySettings defaults = parse(ns("counter", Good.class)).idempotency();
+    assertThat(defaults.retention()).isEqualTo(Duration.ofHours(24));
+    assertThat(defaults.maxBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(defaults.maxResponseBytes()).isEqualTo(64L * 1024);
+    assertThatThrownBy(() -> parse("durable-objects.idempotency.max-keys = 1000"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.idempotency.max-keys")
+        .hasMessageContaining("is no longer read")
+        .hasMessageContaining("max-records-size");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "durable-objects.idempotency { max-records-size = 1 MiB, max-response-size = 2"
+                        + " MiB }"))
+        .hasMessageContaining("durable-objects.idempotency")
+        .hasMessageContaining("max-response-size must be at least 0 and below max-records-size")
+        .hasMessageContaining("max-response-size = 2097152 and max-records-size = 1048576");
+  }
 }

@@ -51,9 +51,28 @@ final class Batch {
     waiters.forEach(w -> w.replyTo().tell(reply));
   }
 
-  record PendingReply(ActorRef<FetchReply> replyTo, FetchReply reply) {
+  /**
+   * A reply that waits for its batch.
+   *
+   * @param deferred null, or the answer to send instead of {@code reply}, once what must happen
+   *     after the batch is durable has happened (it never fails: a failure is a {@link
+   *     FetchReply.Failed}); an operator's delete erases the object's history first
+   */
+  record PendingReply(
+      ActorRef<FetchReply> replyTo,
+      FetchReply reply,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<FetchReply>> deferred) {
+
+    PendingReply(ActorRef<FetchReply> replyTo, FetchReply reply) {
+      this(replyTo, reply, null);
+    }
+
     void send() {
-      replyTo.tell(reply);
+      if (deferred == null) {
+        replyTo.tell(reply);
+        return;
+      }
+      deferred.get().thenAccept(replyTo::tell);
     }
   }
 }

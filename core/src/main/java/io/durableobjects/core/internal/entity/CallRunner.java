@@ -205,6 +205,12 @@ final class CallRunner {
     if (alarmsSet > 0) {
       ctx.metrics.alarmsScheduled(alarmsSet);
     }
+    if (AdminHandler.erases(call)) {
+      // The remembered requests and responses go with the data, and then the journal's history.
+      admin.commitErasure(
+          turn.working(), tx, event.forgettingRemembered(), ctx.sockets.effectsOf(tx), reply);
+      return;
+    }
     turn.working().commit(tx, event, ctx.sockets.effectsOf(tx), reply);
   }
 

@@ -8,7 +8,8 @@ import io.durableobjects.core.internal.storage.SocketRegistry;
  * INTERNAL API: the durable state of one object, as the journal recovers it (snapshot + events) and
  * as snapshots store it.
  *
- * <p>Idempotency records are not touched by a delete-all: they remember requests, not data. Alarms
+ * <p>Idempotency records are not touched by a delete-all: they remember requests, not data (an
+ * operator's erasure forgets them too, {@link TransactionCommitted#forgetsRemembered()}). Alarms
  * are: a delete-all removes them.
  *
  * <p>Persistent format: written by {@code JournalSerializer} under the stable manifest {@code
@@ -77,9 +78,14 @@ public record CommittedState(
     }
     return new CommittedState(
         next,
-        event.remembered() == null ? idempotency : idempotency.remember(event.remembered()),
+        remembered(event),
         event.committedAtMillis() > 0 ? event.committedAtMillis() : lastWriteMillis,
         nextAlarms,
         nextSockets);
+  }
+
+  private IdempotencyRecords remembered(TransactionCommitted event) {
+    IdempotencyRecords records = event.forgetsRemembered() ? IdempotencyRecords.EMPTY : idempotency;
+    return event.remembered() == null ? records : records.remember(event.remembered());
   }
 }

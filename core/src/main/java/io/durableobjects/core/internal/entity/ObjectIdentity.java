@@ -30,6 +30,10 @@ final class ObjectIdentity {
     }
   }
 
+  PersistenceId persistenceId() {
+    return persistenceId;
+  }
+
   String hex() {
     return hex;
   }

@@ -25,6 +25,8 @@ import java.util.List;
  * @param socketChanges the WebSockets accepted, changed or forgotten, each ID once (a delete-all
  *     does not touch sockets: they are connections, not data)
  * @param autoResponse the object's new auto-response pair, or null if unchanged
+ * @param forgetsRemembered whether every remembered idempotency key is forgotten first (an
+ *     operator's erasure of the object; the object's own delete-all keeps them)
  */
 public record TransactionCommitted(
     boolean deleteAll,
@@ -33,12 +35,33 @@ public record TransactionCommitted(
     long committedAtMillis,
     List<AlarmChange> alarmChanges,
     List<SocketChange> socketChanges,
-    AutoResponse autoResponse) {
+    AutoResponse autoResponse,
+    boolean forgetsRemembered) {
 
   public TransactionCommitted {
     changes = List.copyOf(changes);
     alarmChanges = List.copyOf(alarmChanges);
     socketChanges = List.copyOf(socketChanges);
+  }
+
+  /** A transaction that keeps the remembered idempotency keys. */
+  public TransactionCommitted(
+      boolean deleteAll,
+      List<Change> changes,
+      IdempotencyRecords.Remembered remembered,
+      long committedAtMillis,
+      List<AlarmChange> alarmChanges,
+      List<SocketChange> socketChanges,
+      AutoResponse autoResponse) {
+    this(
+        deleteAll,
+        changes,
+        remembered,
+        committedAtMillis,
+        alarmChanges,
+        socketChanges,
+        autoResponse,
+        false);
   }
 
   /** A transaction that changes no socket. */
@@ -79,24 +102,58 @@ public record TransactionCommitted(
   /** This transaction, also remembering {@code record}. */
   public TransactionCommitted withRemembered(IdempotencyRecords.Remembered record) {
     return new TransactionCommitted(
-        deleteAll, changes, record, committedAtMillis, alarmChanges, socketChanges, autoResponse);
+        deleteAll,
+        changes,
+        record,
+        committedAtMillis,
+        alarmChanges,
+        socketChanges,
+        autoResponse,
+        forgetsRemembered);
   }
 
   /** This transaction, committed at {@code millis}. */
   public TransactionCommitted withCommittedAt(long millis) {
     return new TransactionCommitted(
-        deleteAll, changes, remembered, millis, alarmChanges, socketChanges, autoResponse);
+        deleteAll,
+        changes,
+        remembered,
+        millis,
+        alarmChanges,
+        socketChanges,
+        autoResponse,
+        forgetsRemembered);
   }
 
   /** This transaction, also changing these alarms. */
   public TransactionCommitted withAlarmChanges(List<AlarmChange> alarms) {
     return new TransactionCommitted(
-        deleteAll, changes, remembered, committedAtMillis, alarms, socketChanges, autoResponse);
+        deleteAll,
+        changes,
+        remembered,
+        committedAtMillis,
+        alarms,
+        socketChanges,
+        autoResponse,
+        forgetsRemembered);
+  }
+
+  /** This transaction, also forgetting every remembered idempotency key first. */
+  public TransactionCommitted forgettingRemembered() {
+    return new TransactionCommitted(
+        deleteAll,
+        changes,
+        remembered,
+        committedAtMillis,
+        alarmChanges,
+        socketChanges,
+        autoResponse,
+        true);
   }
 
   /** Whether this transaction changes nothing but alarms (or nothing at all). */
   public boolean changesOnlyAlarms() {
-    return !deleteAll && changes.isEmpty() && remembered == null;
+    return !deleteAll && changes.isEmpty() && remembered == null && !forgetsRemembered;
   }
 
   /**

@@ -79,6 +79,11 @@ final class WorkingState {
     return runtimeStorage.detached(data, alarms, sockets);
   }
 
+  /** Forgets every remembered idempotency key (its event says so too). */
+  void forgetRemembered() {
+    remembered = IdempotencyRecords.EMPTY;
+  }
+
   /** Remembers a response under its idempotency key (its event carries it too). */
   void remember(IdempotencyRecords.Remembered record) {
     remembered = remembered.remember(record);

@@ -88,13 +88,52 @@ final class BinaryFields {
     return new ScheduledAlarm(name, scheduled, retryCount, due);
   }
 
+  /** A remembered request in layout 2 (with its fingerprint; its response may be absent). */
   static void writeRemembered(DataOutputStream out, IdempotencyRecords.Remembered record)
       throws IOException {
     writeString(out, record.key());
     out.writeLong(record.atMillis());
     out.writeLong(record.retentionMillis());
-    out.writeInt(record.maxKeys());
+    writeString(out, record.fingerprint() == null ? "" : record.fingerprint());
     Response response = record.response();
+    if (response == null) {
+      out.writeByte(0);
+      return;
+    }
+    out.writeByte(1);
+    writeResponse(out, response);
+  }
+
+  /** A remembered request in layout 2. */
+  static IdempotencyRecords.Remembered readRemembered(DataInputStream in) throws IOException {
+    String key = readString(in);
+    long at = in.readLong();
+    long retention = in.readLong();
+    String fingerprint = readString(in);
+    byte kept = in.readByte();
+    if (kept != 0 && kept != 1) {
+      throw new IOException("bad response-kept byte " + kept + " of remembered '" + key + "'");
+    }
+    Response response = kept == 1 ? readResponse(in, key) : null;
+    return IdempotencyRecords.Remembered.of(
+        key, at, retention, fingerprint.isEmpty() ? null : fingerprint, response);
+  }
+
+  /**
+   * A remembered response in layout 1, as written before requests were fingerprinted: it carries
+   * the key cap of its time and always a response.
+   */
+  static IdempotencyRecords.Remembered readRememberedLayout1(DataInputStream in)
+      throws IOException {
+    String key = readString(in);
+    long at = in.readLong();
+    long retention = in.readLong();
+    int maxKeys = in.readInt();
+    Response response = readResponse(in, key);
+    return new IdempotencyRecords.Remembered(key, at, retention, maxKeys, null, response);
+  }
+
+  private static void writeResponse(DataOutputStream out, Response response) throws IOException {
     out.writeInt(response.status());
     out.writeInt(response.headers().size());
     for (Header header : response.headers()) {
@@ -106,11 +145,7 @@ final class BinaryFields {
     out.write(body);
   }
 
-  static IdempotencyRecords.Remembered readRemembered(DataInputStream in) throws IOException {
-    String key = readString(in);
-    long at = in.readLong();
-    long retention = in.readLong();
-    int maxKeys = in.readInt();
+  private static Response readResponse(DataInputStream in, String key) throws IOException {
     int status = in.readInt();
     int headerCount = in.readInt();
     if (headerCount < 0 || headerCount > in.available()) {
@@ -125,8 +160,7 @@ final class BinaryFields {
       throw new IOException("remembered response of '" + key + "' has no body");
     }
     try {
-      Response response = Response.status(status).withBody(body).withHeaders(headers);
-      return new IdempotencyRecords.Remembered(key, at, retention, maxKeys, response);
+      return Response.status(status).withBody(body).withHeaders(headers);
     } catch (IllegalArgumentException e) {
       throw new IOException("bad remembered response of '" + key + "': " + e.getMessage(), e);
     }
@@ -167,12 +201,5 @@ final class BinaryFields {
       throw new IOException("bad value length " + length);
     }
     return in.readNBytes(length);
-  }
-
-  static void checkVersion(byte actual, byte supported, String manifest) throws IOException {
-    if (actual != supported) {
-      throw new IOException(
-          manifest + " has format version " + actual + "; this node reads version " + supported);
-    }
   }
 }

@@ -17,20 +17,22 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * UTF-8; a value length of -1 marks a deleted key.
  *
  * <pre>
- * transaction-committed, version 1:
- *   byte version = 1, byte flags (bit 0: delete all keys first; bit 1: remembers a response),
+ * transaction-committed, version 1 (written when no idempotency key is remembered or forgotten)
+ * and 2 (version 1 with two flag bytes and the remembered request in layout 2):
+ *   byte version, flags (version 1: byte; version 2: short) (bit 0: delete all keys first;
+ *   bit 1: remembers a request; bit 6, version 2 only: forgets every remembered request first),
  *   int count, count × (int keyLength, UTF-8 key, int valueLength or -1, value),
- *   [if bit 1: remembered], [if bit 2: long committedAtMillis],
- *   [if bit 3: int alarmCount, alarmCount × (string name, byte 0 (deleted) or 1 (set), [if 1: alarm])],
- *   [if bit 4: int socketCount, socketCount × (string id, byte 0 (forgotten) or 1 (held), [if 1: socket])],
- *   [if bit 5: auto-response]
+ *   [if bit 1: remembered (version 1: layout 1; version 2: layout 2)],
+ *   [if bit 2: long committedAtMillis],
  * object-snapshot, version 1 (written when no idempotency key is remembered), 2, 3 (written when
- * the last write time is known) and 4 (written when alarms are pending):
+ * the last write time is known), 4 (written when alarms are pending), 5 (sockets) and 6 (written
+ * when idempotency keys are remembered: version 5 with records in layout 2):
  *   byte version, int count, count × (int keyLength, UTF-8 key, int valueLength, value),
- *   [version 2 to 4: int records, records × remembered, oldest first],
- *   [version 3 and 4: long lastWriteMillis],
- *   [version 4 and 5: int alarmCount, alarmCount × (string name, alarm)],
- *   [version 5: long nextSocketOrder, int socketCount, socketCount × socket, auto-response]
+ *   [version 2 to 5: int records, records × remembered (layout 1), oldest first],
+ *   [version 6: int records, records × remembered (layout 2), oldest first],
+ *   [version 3 to 6: long lastWriteMillis],
+ *   [version 4 to 6: int alarmCount, alarmCount × (string name, alarm)],
+ *   [version 5 and 6: long nextSocketOrder, int socketCount, socketCount × socket, auto-response]
  * socket:
  *   string id, string gateway, int tagCount, tagCount × string, int attachmentLength or -1,
  *   attachment, long order
@@ -38,9 +40,13 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  *   byte 0 (none) or 1, [if 1: string request, string response]
  * alarm:
  *   long scheduledMillis, int retryCount, long dueMillis
- * remembered:
- *   string key, long atMillis, long retentionMillis, int maxKeys, int status,
- *   int headers, headers × (string name, string value), int bodyLength, body
+ * remembered, layout 1 (written before requests were fingerprinted; read only):
+ *   string key, long atMillis, long retentionMillis, int maxKeys, response
+ * remembered, layout 2:
+ *   string key, long atMillis, long retentionMillis, string fingerprint ("" if unknown),
+ *   byte 0 (response not kept) or 1, [if 1: response]
+ * response:
+ *   int status, int headers, headers × (string name, string value), int bodyLength, body
  * </pre>
  *
  * <p>{@link TransactionFormat} writes and reads the first, {@link SnapshotFormat} the second, and
@@ -53,11 +59,13 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   static final String TRANSACTION_MANIFEST = "transaction-committed";
   static final String SNAPSHOT_MANIFEST = "object-snapshot";
   static final byte TRANSACTION_VERSION = 1;
+  static final byte TRANSACTION_VERSION_WITH_BOUND_RECORDS = 2;
   static final byte SNAPSHOT_VERSION = 1;
   static final byte SNAPSHOT_VERSION_WITH_RECORDS = 2;
   static final byte SNAPSHOT_VERSION_WITH_WRITE_TIME = 3;
   static final byte SNAPSHOT_VERSION_WITH_ALARMS = 4;
   static final byte SNAPSHOT_VERSION_WITH_SOCKETS = 5;
+  static final byte SNAPSHOT_VERSION_WITH_BOUND_RECORDS = 6;
 
   /**
    * Bit 0 of a transaction's flags byte: every key was deleted before the changes. Version 1 was
@@ -81,6 +89,13 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   /** Bit 5: the auto-response pair follows (after the socket changes, if any). */
   static final byte FLAG_AUTO_RESPONSE = 0x20;
 
+  /**
+   * Bit 6 (version 2 only): every remembered request is forgotten first (an operator's erasure of
+   * the object).
+   */
+  static final int FLAG_FORGET_REMEMBERED = 0x40;
+
+  /** The flags a version-1 transaction may carry. */
   static final int KNOWN_TRANSACTION_FLAGS =
       FLAG_DELETE_ALL
           | FLAG_REMEMBERED
@@ -88,6 +103,9 @@ public final class JournalSerializer extends SerializerWithStringManifest {
           | FLAG_ALARMS
           | FLAG_SOCKETS
           | FLAG_AUTO_RESPONSE;
+
+  /** The flags a version-2 transaction may carry. */
+  static final int KNOWN_TRANSACTION_FLAGS_2 = KNOWN_TRANSACTION_FLAGS | FLAG_FORGET_REMEMBERED;
 
   /** An entry has at least its two length fields. */
   static final int MIN_ENTRY_BYTES = 8;

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * INTERNAL API: the {@code object-snapshot} payload of {@link JournalSerializer} (versions 1 to 5,
+ * INTERNAL API: the {@code object-snapshot} payload of {@link JournalSerializer} (versions 1 to 6,
  * the lowest that holds the state is written; see the format there).
  */
 final class SnapshotFormat {
@@ -32,13 +32,15 @@ final class SnapshotFormat {
     DataOutputStream out = new DataOutputStream(bytes);
     List<IdempotencyRecords.Remembered> records = state.idempotency().oldestFirst();
     byte version =
-        !state.sockets().isEmpty() || state.sockets().nextOrder() > 0
-            ? SNAPSHOT_VERSION_WITH_SOCKETS
-            : !state.alarms().isEmpty()
-                ? SNAPSHOT_VERSION_WITH_ALARMS
-                : state.lastWriteMillis() > 0
-                    ? SNAPSHOT_VERSION_WITH_WRITE_TIME
-                    : records.isEmpty() ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_WITH_RECORDS;
+        !records.isEmpty()
+            ? SNAPSHOT_VERSION_WITH_BOUND_RECORDS
+            : !state.sockets().isEmpty() || state.sockets().nextOrder() > 0
+                ? SNAPSHOT_VERSION_WITH_SOCKETS
+                : !state.alarms().isEmpty()
+                    ? SNAPSHOT_VERSION_WITH_ALARMS
+                    : state.lastWriteMillis() > 0
+                        ? SNAPSHOT_VERSION_WITH_WRITE_TIME
+                        : SNAPSHOT_VERSION;
     out.writeByte(version);
     out.writeInt(data.size());
     for (Iterator<Map.Entry<String, byte[]>> it = data.iterator(); it.hasNext(); ) {
@@ -62,7 +64,7 @@ final class SnapshotFormat {
         writeAlarm(out, alarm);
       }
     }
-    if (version == SNAPSHOT_VERSION_WITH_SOCKETS) {
+    if (version >= SNAPSHOT_VERSION_WITH_SOCKETS) {
       SocketRegistry sockets = state.sockets();
       out.writeLong(sockets.nextOrder());
       List<SocketRecord> held = sockets.all();
@@ -77,12 +79,12 @@ final class SnapshotFormat {
 
   static CommittedState fromBinary(DataInputStream in) throws IOException {
     byte version = in.readByte();
-    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_SOCKETS) {
+    if (version < SNAPSHOT_VERSION || version > SNAPSHOT_VERSION_WITH_BOUND_RECORDS) {
       throw new IOException(
           SNAPSHOT_MANIFEST
               + " has format version "
               + version
-              + "; this node reads versions 1 to 5");
+              + "; this node reads versions 1 to 6");
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -104,7 +106,11 @@ final class SnapshotFormat {
         throw new IOException("bad record count " + records);
       }
       for (int i = 0; i < records; i++) {
-        idempotency = idempotency.remember(readRemembered(in));
+        idempotency =
+            idempotency.remember(
+                version == SNAPSHOT_VERSION_WITH_BOUND_RECORDS
+                    ? readRemembered(in)
+                    : readRememberedLayout1(in));
       }
     }
     long lastWrite = version >= SNAPSHOT_VERSION_WITH_WRITE_TIME ? in.readLong() : 0L;
@@ -119,7 +125,7 @@ final class SnapshotFormat {
       }
     }
     SocketRegistry sockets = SocketRegistry.empty();
-    if (version == SNAPSHOT_VERSION_WITH_SOCKETS) {
+    if (version >= SNAPSHOT_VERSION_WITH_SOCKETS) {
       long nextOrder = in.readLong();
       int socketCount = in.readInt();
       if (socketCount < 0 || socketCount > in.available() / 8) {

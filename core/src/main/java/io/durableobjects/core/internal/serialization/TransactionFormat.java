@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * INTERNAL API: the {@code transaction-committed} payload of {@link JournalSerializer} (version 1,
- * optional parts announced by the flags byte; see the format there).
+ * INTERNAL API: the {@code transaction-committed} payload of {@link JournalSerializer} (versions 1
+ * and 2, the lowest that holds the transaction is written; optional parts announced by the flags;
+ * see the format there).
  */
 final class TransactionFormat {
   private TransactionFormat() {}
@@ -22,14 +23,23 @@ final class TransactionFormat {
   static byte[] toBinary(TransactionCommitted tx) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(TRANSACTION_VERSION);
-    out.writeByte(
+    // Version 1 where it holds the transaction, so that nodes of the version before read it.
+    boolean version2 = tx.remembered() != null || tx.forgetsRemembered();
+    int flags =
         (tx.deleteAll() ? FLAG_DELETE_ALL : 0)
             | (tx.remembered() != null ? FLAG_REMEMBERED : 0)
             | (tx.committedAtMillis() > 0 ? FLAG_COMMITTED_AT : 0)
             | (tx.alarmChanges().isEmpty() ? 0 : FLAG_ALARMS)
             | (tx.socketChanges().isEmpty() ? 0 : FLAG_SOCKETS)
-            | (tx.autoResponse() == null ? 0 : FLAG_AUTO_RESPONSE));
+            | (tx.autoResponse() == null ? 0 : FLAG_AUTO_RESPONSE)
+            | (tx.forgetsRemembered() ? FLAG_FORGET_REMEMBERED : 0);
+    if (version2) {
+      out.writeByte(TRANSACTION_VERSION_WITH_BOUND_RECORDS);
+      out.writeShort(flags);
+    } else {
+      out.writeByte(TRANSACTION_VERSION);
+      out.writeByte(flags);
+    }
     out.writeInt(tx.changes().size());
     for (TransactionCommitted.Change change : tx.changes()) {
       writeEntry(out, change.key(), change.value());
@@ -71,14 +81,23 @@ final class TransactionFormat {
   }
 
   static TransactionCommitted fromBinary(DataInputStream in) throws IOException {
-    checkVersion(in.readByte(), TRANSACTION_VERSION, TRANSACTION_MANIFEST);
-    byte flags = in.readByte();
-    if ((flags & ~KNOWN_TRANSACTION_FLAGS) != 0) {
+    byte version = in.readByte();
+    if (version != TRANSACTION_VERSION && version != TRANSACTION_VERSION_WITH_BOUND_RECORDS) {
+      throw new IOException(
+          TRANSACTION_MANIFEST
+              + " has format version "
+              + version
+              + "; this node reads versions 1 and 2");
+    }
+    boolean version2 = version == TRANSACTION_VERSION_WITH_BOUND_RECORDS;
+    int flags = version2 ? in.readUnsignedShort() : in.readUnsignedByte();
+    int known = version2 ? KNOWN_TRANSACTION_FLAGS_2 : KNOWN_TRANSACTION_FLAGS;
+    if ((flags & ~known) != 0) {
       // A later writer's flag this node cannot apply: refuse rather than replay a wrong state.
       throw new IOException(
           String.format(
-              "%s has unknown flags 0x%02x; this node knows 0x%02x",
-              TRANSACTION_MANIFEST, flags & 0xff, KNOWN_TRANSACTION_FLAGS));
+              "%s has unknown flags 0x%02x; this node knows 0x%02x in version %d",
+              TRANSACTION_MANIFEST, flags, known, version));
     }
     int count = in.readInt();
     if (count < 0 || count > in.available() / MIN_ENTRY_BYTES) {
@@ -89,8 +108,10 @@ final class TransactionFormat {
       String key = readString(in);
       changes.add(new TransactionCommitted.Change(key, readValue(in)));
     }
-    IdempotencyRecords.Remembered remembered =
-        (flags & FLAG_REMEMBERED) != 0 ? readRemembered(in) : null;
+    IdempotencyRecords.Remembered remembered = null;
+    if ((flags & FLAG_REMEMBERED) != 0) {
+      remembered = version2 ? readRemembered(in) : readRememberedLayout1(in);
+    }
     long committedAt = (flags & FLAG_COMMITTED_AT) != 0 ? in.readLong() : 0L;
     List<TransactionCommitted.AlarmChange> alarms = List.of();
     if ((flags & FLAG_ALARMS) != 0) {
@@ -130,7 +151,15 @@ final class TransactionFormat {
       String[] pair = readAutoResponse(in);
       auto = new TransactionCommitted.AutoResponse(pair[0], pair[1]);
     }
-    return new TransactionCommitted(
-        (flags & FLAG_DELETE_ALL) != 0, changes, remembered, committedAt, alarms, sockets, auto);
+    TransactionCommitted tx =
+        new TransactionCommitted(
+            (flags & FLAG_DELETE_ALL) != 0,
+            changes,
+            remembered,
+            committedAt,
+            alarms,
+            sockets,
+            auto);
+    return (flags & FLAG_FORGET_REMEMBERED) != 0 ? tx.forgettingRemembered() : tx;
   }
 }

@@ -3,7 +3,9 @@ package io.durableobjects.core.internal.serialization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.CommittedState;
+import io.durableobjects.core.internal.entity.IdempotencyRecords;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
 import io.durableobjects.core.internal.entity.TransactionCommitted.AlarmChange;
 import io.durableobjects.core.internal.entity.TransactionCommitted.Change;
@@ -12,6 +14,7 @@ import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.SocketRecord;
 import java.io.NotSerializableException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +123,95 @@ class JournalSerializerTest {
     assertThat(keys(direct.data())).containsExactly("e");
   }
 
+  /**
+   * Written by the version before requests were fingerprinted (commit 93293b5's serializer): an
+   * event that puts "count" and remembers "k-1" (layout 1: with the key cap 1000, response "1"),
+   * committed at 1000; and the snapshot (version 3) after it and a second event remembering "k-2"
+   * (201, header X-A: b, body 1 2 3), committed at 2000.
+   */
+  private static final String EVENT_WITH_LAYOUT_1 =
+      "01060000000100000005636f756e740000000107000000036b2d3100000000000003e80000000005265c0000"
+          + "0003e8000000c8000000010000000c436f6e74656e742d5479706500000019746578742f706c61696e3b2063"
+          + "6861727365743d5554462d38000000013100000000000003e8";
+
+  private static final String SNAPSHOT_WITH_LAYOUT_1 =
+      "030000000100000005636f756e74000000010700000002000000036b2d3100000000000003e8000000000526"
+          + "5c00000003e8000000c8000000010000000c436f6e74656e742d5479706500000019746578742f706c61696e"
+          + "3b20636861727365743d5554462d380000000131000000036b2d3200000000000007d00000000005265c0000"
+          + "0003e8000000c90000000100000003582d4100000001620000000301020300000000000007d0";
+
+  @Test
+  void readsRememberedResponsesWrittenBeforeRequestsWereFingerprinted() throws Exception {
+    TransactionCommitted event =
+        (TransactionCommitted)
+            serializer.fromBinary(
+                HexFormat.of().parseHex(EVENT_WITH_LAYOUT_1), "transaction-committed");
+    assertThat(event.changes()).containsExactly(new Change("count", new byte[] {7}));
+    assertThat(event.committedAtMillis()).isEqualTo(1_000);
+    IdempotencyRecords.Remembered k1 = event.remembered();
+    assertThat(k1.key()).isEqualTo("k-1");
+    assertThat(k1.maxKeys()).isEqualTo(1000); // replays prune by the cap of its time
+    assertThat(k1.fingerprint()).isNull(); // matches any request, as it did
+    assertThat(k1.response()).isEqualTo(Response.text("1"));
+
+    CommittedState snapshot =
+        (CommittedState)
+            serializer.fromBinary(
+                HexFormat.of().parseHex(SNAPSHOT_WITH_LAYOUT_1), "object-snapshot");
+    assertThat(snapshot.lastWriteMillis()).isEqualTo(2_000);
+    assertThat(snapshot.idempotency().oldestFirst())
+        .extracting(IdempotencyRecords.Remembered::key)
+        .containsExactly("k-1", "k-2");
+    assertThat(snapshot.idempotency().get("k-2", 2_000).orElseThrow().response())
+        .isEqualTo(Response.status(201).withHeader("X-A", "b").withBody(new byte[] {1, 2, 3}));
+
+    // Written again, they take the new layouts, and read back the same.
+    byte[] rewritten = serializer.toBinary(snapshot);
+    assertThat(rewritten[0]).isEqualTo((byte) 6);
+    CommittedState back = (CommittedState) serializer.fromBinary(rewritten, "object-snapshot");
+    assertThat(back.data().get("count")).isPresent();
+    assertThat(back.lastWriteMillis()).isEqualTo(2_000);
+    assertThat(back.idempotency().oldestFirst())
+        .extracting(IdempotencyRecords.Remembered::key, IdempotencyRecords.Remembered::response)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("k-1", Response.text("1")),
+            org.assertj.core.groups.Tuple.tuple(
+                "k-2", Response.status(201).withHeader("X-A", "b").withBody(new byte[] {1, 2, 3})));
+  }
+
+  @Test
+  void fingerprintsResponsesNotKeptAndErasuresRoundTripInVersion2() throws Exception {
+    TransactionCommitted notKept =
+        new TransactionCommitted(List.of(new Change("count", new byte[] {1})))
+            .withRemembered(
+                IdempotencyRecords.Remembered.of("big", 5, 60_000, "ab".repeat(32), null))
+            .withCommittedAt(5);
+    byte[] bytes = serializer.toBinary(notKept);
+    assertThat(bytes[0]).isEqualTo((byte) 2);
+    assertThat(roundTrip(notKept)).isEqualTo(notKept);
+
+    TransactionCommitted kept =
+        new TransactionCommitted(List.of())
+            .withRemembered(
+                IdempotencyRecords.Remembered.of(
+                    "small", 6, 60_000, "cd".repeat(32), Response.text("ok")));
+    assertThat(roundTrip(kept)).isEqualTo(kept);
+
+    TransactionCommitted erasure = new TransactionCommitted(true, List.of()).forgettingRemembered();
+    assertThat(roundTrip(erasure)).isEqualTo(erasure);
+    CommittedState before = CommittedState.EMPTY.apply(notKept).apply(kept);
+    assertThat(before.idempotency().size()).isEqualTo(2);
+    CommittedState after = before.apply(erasure);
+    assertThat(after.idempotency().size()).isZero();
+    assertThat(after.data().size()).isZero();
+    // The object's own delete-all keeps the keys.
+    assertThat(before.apply(new TransactionCommitted(true, List.of())).idempotency().size())
+        .isEqualTo(2);
+
+    CommittedState snapshotBack = (CommittedState) roundTrip(before);
+    assertThat(snapshotBack.idempotency()).isEqualTo(before.idempotency());
+  }
+
   @Test
   void anUnknownVersionOrManifestIsRefusedClearly() {
     byte[] bytes = serializer.toBinary(new TransactionCommitted(List.of()));
@@ -128,13 +220,13 @@ class JournalSerializerTest {
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
             "corrupt transaction-committed: transaction-committed has format version 9; this node"
-                + " reads version 1");
+                + " reads versions 1 and 2");
     byte[] snapshot = serializer.toBinary(CommittedState.EMPTY);
-    snapshot[0] = 6;
+    snapshot[0] = 7;
     assertThatThrownBy(() -> serializer.fromBinary(snapshot, "object-snapshot"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining(
-            "object-snapshot has format version 6; this node reads versions 1 to 5");
+            "object-snapshot has format version 7; this node reads versions 1 to 6");
     assertThatThrownBy(() -> serializer.fromBinary(new byte[0], "something-else"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("unknown manifest 'something-else'");
@@ -240,10 +332,18 @@ class JournalSerializerTest {
         .isInstanceOf(NotSerializableException.class)
         .hasMessage(
             "corrupt transaction-committed: transaction-committed has unknown flags 0x41; this"
-                + " node knows 0x3f");
+                + " node knows 0x3f in version 1");
     bytes[1] = (byte) 0x80;
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "transaction-committed"))
         .hasMessageContaining("unknown flags 0x80");
+    // Version 2 has two flag bytes, and knows the erasure flag (bit 6) besides.
+    byte[] erasing =
+        serializer.toBinary(new TransactionCommitted(true, List.of()).forgettingRemembered());
+    assertThat(erasing[0]).isEqualTo((byte) 2);
+    assertThat(new byte[] {erasing[1], erasing[2]}).containsExactly(0x00, 0x41);
+    erasing[1] = 0x01;
+    assertThatThrownBy(() -> serializer.fromBinary(erasing, "transaction-committed"))
+        .hasMessageContaining("unknown flags 0x141; this node knows 0x7f in version 2");
   }
 
   @Test

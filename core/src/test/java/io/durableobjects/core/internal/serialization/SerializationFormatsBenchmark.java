@@ -169,11 +169,11 @@ public class SerializationFormatsBenchmark {
       case "remembered":
         return counterEvent()
             .withRemembered(
-                new IdempotencyRecords.Remembered(
+                IdempotencyRecords.Remembered.of(
                     "7f3c9a2e-5b1d-4e8a-9c6f-0a1b2c3d4e5f",
                     COMMITTED_AT,
                     86_400_000L,
-                    1000,
+                    "9b74c9897bac770ffc029102a200c5de6f3b6ba6d2d8ef8b4ba3bd4fc0c4a3a3",
                     Response.json("{\"count\":1048576}")));
       case "snapshot1000":
         Random random = new Random(42);

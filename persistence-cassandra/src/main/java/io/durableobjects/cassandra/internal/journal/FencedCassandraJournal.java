@@ -73,6 +73,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
 
   private final JournalStatements statements;
   private final EventPartitions partitions;
+  private final EventDeletes deletes;
   private final int replayPageSize;
   private final Serialization serialization;
   private final Executor executor;
@@ -97,6 +98,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
             config.getString("write-profile"));
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
+    this.deletes = new EventDeletes(statements, partitions, executor);
   }
 
   // ---- recovery: claim, then replay -------------------------------------------------------
@@ -356,32 +358,6 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    if (toSequenceNr == Long.MAX_VALUE) {
-      // Everything: every partition that has a fence, from the first.
-      return FutureConverters.asScala(deleteAll(persistenceId, 0));
-    }
-    // Events are deleted after each snapshot, up to a point a little further each time: the
-    // partition of that point and the one before it cover what is not deleted yet.
-    long last = partitions.of(toSequenceNr);
-    CompletionStage<Void> deleted =
-        last == 0
-            ? CompletableFuture.completedFuture(null)
-            : statements.deleteTo(persistenceId, last - 1, toSequenceNr).thenApply(r -> null);
-    return FutureConverters.asScala(
-        deleted.thenCompose(
-            r -> statements.deleteTo(persistenceId, last, toSequenceNr).thenApply(d -> null)));
-  }
-
-  private CompletionStage<Void> deleteAll(String persistenceId, long partitionNr) {
-    return statements
-        .readHead(persistenceId, partitionNr)
-        .thenComposeAsync(
-            head ->
-                head.isEmpty()
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : statements
-                        .deleteTo(persistenceId, partitionNr, Long.MAX_VALUE)
-                        .thenCompose(deleted -> deleteAll(persistenceId, partitionNr + 1)),
-            executor);
+    return FutureConverters.asScala(deletes.deleteTo(persistenceId, toSequenceNr));
   }
 }

@@ -65,6 +65,7 @@ final class JournalStatements {
   private final PreparedOnce readHead;
   private final PreparedOnce replay;
   private final PreparedOnce deleteTo;
+  private final PreparedOnce firstEvent;
   private final String readProfile;
   private final String writeProfile;
 
@@ -122,6 +123,12 @@ final class JournalStatements {
             "DELETE FROM "
                 + table
                 + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr <= ?");
+    this.firstEvent =
+        new PreparedOnce(
+            session,
+            "SELECT sequence_nr FROM "
+                + table
+                + " WHERE persistence_id = ? AND partition_nr = ? LIMIT 1");
   }
 
   /**
@@ -216,6 +223,18 @@ final class JournalStatements {
                 execute(
                     read(statement.bind(persistenceId, partitionNr, from, to))
                         .setPageSize(pageSize)));
+  }
+
+  /** Whether one partition still holds an event (its fence alone reads as a null sequence_nr). */
+  CompletionStage<Boolean> hasEvents(String persistenceId, long partitionNr) {
+    return firstEvent
+        .get()
+        .thenCompose(statement -> execute(read(statement.bind(persistenceId, partitionNr))))
+        .thenApply(
+            result -> {
+              Row row = result.one();
+              return row != null && !row.isNull("sequence_nr");
+            });
   }
 
   /** Deletes the rows up to {@code to} of one partition (never its fence). */

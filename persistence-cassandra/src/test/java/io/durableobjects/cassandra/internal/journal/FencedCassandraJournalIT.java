@@ -181,6 +181,47 @@ class FencedCassandraJournalIT {
     assertThat(kept.get(kept.size() - 1) - kept.get(0) + 1).isEqualTo(kept.size());
   }
 
+  @Test
+  void anErasureDeletesTheEventsOfEveryPartitionUpToItsOwnAndKeepsTheFence() {
+    PersistenceId id = newId();
+    ActorTestKit a = node();
+    ActorRef<Ledger.Command> ledger = a.spawn(Ledger.create(id));
+    // Sequence numbers 1 to 10 in partitions 0 to 3: further back than the two partitions a
+    // snapshot's delete covers.
+    append(a, ledger, "1", "2", "3");
+    append(a, ledger, "4", "5", "6");
+    append(a, ledger, "7", "8", "9");
+    assertThat(append(a, ledger, "10")).isEqualTo("1,2,3,4,5,6,7,8,9,10");
+    assertThat(partitionOf(id, 10)).isEqualTo(3);
+
+    // What an operator's delete asks once its own event (10 here) is durable.
+    TestProbe<Object> deleted = a.createTestProbe();
+    org.apache.pekko.persistence.Persistence.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(a.system()))
+        .journalFor("durable-objects.cassandra.journal", ConfigFactory.empty())
+        .tell(
+            new org.apache.pekko.persistence.JournalProtocol.DeleteMessagesTo(
+                id.id(),
+                9,
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(deleted.getRef())),
+            org.apache.pekko.actor.ActorRef.noSender());
+    deleted.expectMessage(TIMEOUT, org.apache.pekko.persistence.DeleteMessagesSuccess.apply(9));
+
+    assertThat(sequenceNumbers(id)).containsExactly(10L);
+    for (long partition = 0; partition <= 3; partition++) {
+      assertThat(highest(id, partition)).as("fence of partition %d", partition).isPositive();
+    }
+    assertThat(highest(id, 3)).isEqualTo(10);
+
+    // Another instance recovers what is left and goes on after it; the old one is fenced off.
+    ActorTestKit b = node();
+    ActorRef<Ledger.Command> current = b.spawn(Ledger.create(id));
+    assertThat(get(b, current)).isEqualTo("10");
+    assertRefused(a, ledger, "stale");
+    assertThat(append(b, current, "11")).isEqualTo("10,11");
+    assertThat(sequenceNumbers(id)).containsExactly(10L, 11L);
+  }
+
   private ActorTestKit node() {
     ActorTestKit node = ActorTestKit.create("FencedJournal" + nodes.size(), config);
     nodes.add(node);
