@@ -11,6 +11,7 @@ import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.SocketTimeouts;
 import io.durableobjects.gateway.internal.WebSocketKeepAlive;
 import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.durableobjects.gateway.internal.WebSocketUpgrades;
@@ -80,6 +81,14 @@ final class GatewayAssembly {
         .bind(routes.route());
   }
 
+  private static java.time.Duration positive(Config config, String key) {
+    java.time.Duration value = config.getDuration(key);
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException.BadValue(key, "must be positive, got " + value);
+    }
+    return value;
+  }
+
   /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
   static WebSocketUpgrades webSockets(ActorSystem<?> system, WebSocketMetrics metrics) {
     Config config = system.settings().config();
@@ -100,8 +109,10 @@ final class GatewayAssembly {
         (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
         sendBuffer,
         unacknowledged,
-        // A client message unanswered for as long as a caller waits for an object was lost.
-        config.getDuration("durable-objects.ask-timeout"),
+        new SocketTimeouts(
+            // A client message unanswered for as long as a caller waits for an object was lost.
+            config.getDuration("durable-objects.ask-timeout"),
+            positive(config, "durable-objects.http.websocket.stream-start-timeout")),
         metrics);
   }
 }

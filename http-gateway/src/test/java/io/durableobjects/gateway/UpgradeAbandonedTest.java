@@ -1,5 +1,6 @@
 package io.durableobjects.gateway;
 
+import com.typesafe.config.ConfigFactory;
 import io.durableobjects.gateway.testing.GatewayNode;
 import io.durableobjects.testsupport.Await;
 import java.io.OutputStream;
@@ -15,14 +16,17 @@ import org.junit.jupiter.api.Timeout;
  * A client that drops its connection right after sending a WebSocket upgrade, before the 101 comes
  * back, leaves nothing behind: the object, which accepted the socket, is told it closed (1006) and
  * no longer lists it, and the gateway's connection for it ends (the open-sockets gauge is back to
- * zero).
+ * zero), once the stream-start timeout (1 s here, 10 s by default) has passed.
  */
 @Timeout(90)
 class UpgradeAbandonedTest {
 
   @Test
   void anUpgradeWhoseClientLeftBeforeThe101LeavesNoSocketBehind() throws Exception {
-    try (GatewayNode node = GatewayNode.start()) {
+    try (GatewayNode node =
+        GatewayNode.start(
+            ConfigFactory.parseString(
+                "durable-objects.http.websocket.stream-start-timeout = 1s"))) {
       try (Socket client = new Socket()) {
         client.connect(new InetSocketAddress("127.0.0.1", node.port()), 5000);
         OutputStream out = client.getOutputStream();

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Quiet WebSockets stay open: the gateway pings them before pekko-http's idle timeout would close
- * them. The node runs with an idle timeout of 2 s (60 s by default) so that a silence of several
- * idle timeouts takes seconds instead of minutes; without the pings the socket is closed after 2 s.
+ * them. The node runs with an idle timeout of 1 s (60 s by default) so that a silence of several
+ * idle timeouts takes seconds instead of minutes; without the pings the socket is closed after 1 s.
  */
 @Timeout(60)
 class WebSocketKeepAliveTest {
@@ -34,8 +34,8 @@ class WebSocketKeepAliveTest {
         GatewayNode.start(
             ConfigFactory.parseString(
                 """
-                pekko.http.server.idle-timeout = 2s
-                durable-objects.http.websocket.ping-interval = 500ms
+                pekko.http.server.idle-timeout = 1s
+                durable-objects.http.websocket.ping-interval = 250ms
                 """))) {
       AtomicInteger pings = new AtomicInteger();
       CompletableFuture<String> closed = new CompletableFuture<>();
@@ -75,7 +75,7 @@ class WebSocketKeepAliveTest {
               .get(20, TimeUnit.SECONDS);
 
       // The silence is the scenario: four idle timeouts without a message either way.
-      Thread.sleep(Duration.ofSeconds(8).toMillis());
+      Thread.sleep(Duration.ofSeconds(4).toMillis());
 
       assertThat(closed).as("closed while quiet").isNotDone();
       assertThat(pings.get()).as("pings received while quiet").isGreaterThanOrEqualTo(4);

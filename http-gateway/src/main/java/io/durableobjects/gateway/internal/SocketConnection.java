@@ -5,7 +5,6 @@ import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
 import io.durableobjects.core.spi.LogText;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -80,18 +79,10 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     INSTANCE
   }
 
-  /** The client's stream has not started within {@link #STREAM_START_TIMEOUT} of the 101. */
+  /** The client's stream has not started within {@link SocketTimeouts#streamStart} of the 101. */
   private enum StreamNeverStarted implements Command, NoSerializationVerificationNeeded {
     INSTANCE
   }
-
-  /**
-   * How long after the object accepted the socket the client's stream may take to start. Pekko HTTP
-   * starts it as it sends the 101, within milliseconds; it never starts if the client dropped the
-   * connection before the 101, and then nothing else would ever end this connection or the object's
-   * record of the socket.
-   */
-  static final Duration STREAM_START_TIMEOUT = Duration.ofSeconds(10);
 
   private final String socketId;
   private final DurableObjectId id;
@@ -100,7 +91,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private final int maxUnacknowledged;
   private final WebSocketMetrics metrics;
   private final TimerScheduler<Object> timers;
-  private final Duration deliveryTimeout;
+  private final SocketTimeouts timeouts;
   private boolean counted;
   private final List<Message> early = new ArrayList<>();
   private SourceQueueWithComplete<Message> queue;
@@ -121,21 +112,14 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       DurableObjectId id,
       String socketId,
       int maxUnacknowledged,
-      Duration deliveryTimeout,
+      SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     new SocketConnection(
-                        ctx,
-                        timers,
-                        sockets,
-                        id,
-                        socketId,
-                        maxUnacknowledged,
-                        deliveryTimeout,
-                        metrics)));
+                        ctx, timers, sockets, id, socketId, maxUnacknowledged, timeouts, metrics)));
   }
 
   private SocketConnection(
@@ -145,11 +129,11 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       DurableObjectId id,
       String socketId,
       int maxUnacknowledged,
-      Duration deliveryTimeout,
+      SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
     super(context);
     this.timers = timers;
-    this.deliveryTimeout = deliveryTimeout;
+    this.timeouts = timeouts;
     this.metrics = metrics;
     this.socketId = socketId;
     this.id = id;
@@ -170,7 +154,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
                 undelivered(
                     "message_not_confirmed",
                     "the object did not confirm a message of this client within "
-                        + deliveryTimeout.toMillis()
+                        + timeouts.delivery().toMillis()
                         + " ms (it may or may not have handled it)"))
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(ClientClosed.class, this::onClientClosed)
@@ -237,7 +221,8 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       if (unacknowledged == 0) {
         timers.cancel(DeliveryOverdue.INSTANCE);
       } else {
-        timers.startSingleTimer(DeliveryOverdue.INSTANCE, deliveryTimeout); // the next one's turn
+        timers.startSingleTimer(
+            DeliveryOverdue.INSTANCE, timeouts.delivery()); // the next one's turn
       }
       if (heldAck != null && unacknowledged < maxUnacknowledged) {
         ActorRef<Ack> ackTo = heldAck;
@@ -270,7 +255,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onConnected(Connected connected) {
-    timers.startSingleTimer(StreamNeverStarted.INSTANCE, STREAM_START_TIMEOUT);
+    timers.startSingleTimer(StreamNeverStarted.INSTANCE, timeouts.streamStart());
     queue = connected.queue();
     counted = true;
     metrics.opened();
@@ -327,7 +312,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     }
     unacknowledged++;
     if (unacknowledged == 1) {
-      timers.startSingleTimer(DeliveryOverdue.INSTANCE, deliveryTimeout);
+      timers.startSingleTimer(DeliveryOverdue.INSTANCE, timeouts.delivery());
     }
     object.message(inbound.text(), inbound.data());
     if (unacknowledged < maxUnacknowledged) {

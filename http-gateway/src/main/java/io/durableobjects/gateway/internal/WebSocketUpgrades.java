@@ -6,7 +6,6 @@ import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.spi.ClientSockets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,7 +50,7 @@ public final class WebSocketUpgrades {
   private final int maxMessageBytes;
   private final int sendBuffer;
   private final int maxUnacknowledged;
-  private final Duration deliveryTimeout;
+  private final SocketTimeouts timeouts;
   private final ClientSockets sockets;
   private final WebSocketMetrics metrics;
 
@@ -61,9 +60,9 @@ public final class WebSocketUpgrades {
       int maxMessageBytes,
       int sendBuffer,
       int maxUnacknowledged,
-      Duration deliveryTimeout,
+      SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
-    this.deliveryTimeout = deliveryTimeout;
+    this.timeouts = timeouts;
     this.metrics = metrics;
     this.system = system;
     this.sockets = sockets;
@@ -83,8 +82,7 @@ public final class WebSocketUpgrades {
     String socketId = HexFormat.of().formatHex(random);
     ActorRef<Object> connection =
         system.systemActorOf(
-            SocketConnection.create(
-                sockets, id, socketId, maxUnacknowledged, deliveryTimeout, metrics),
+            SocketConnection.create(sockets, id, socketId, maxUnacknowledged, timeouts, metrics),
             "websocket-" + socketId,
             Props.empty());
     CompletionStage<Response> answer;

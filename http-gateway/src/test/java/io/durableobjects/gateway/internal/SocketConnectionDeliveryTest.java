@@ -133,7 +133,7 @@ class SocketConnectionDeliveryTest {
                 ID,
                 socketId,
                 16,
-                DELIVERY_TIMEOUT,
+                new SocketTimeouts(DELIVERY_TIMEOUT, Duration.ofSeconds(10)),
                 new WebSocketMetrics(new SimpleMeterRegistry())));
     Pair<SourceQueueWithComplete<Message>, CompletionStage<List<Message>>> client =
         Source.<Message>queue(16, OverflowStrategy.dropNew())
