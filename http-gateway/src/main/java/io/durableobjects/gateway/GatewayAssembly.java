@@ -11,6 +11,7 @@ import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.SocketLimits;
 import io.durableobjects.gateway.internal.SocketTimeouts;
 import io.durableobjects.gateway.internal.WebSocketKeepAlive;
 import io.durableobjects.gateway.internal.WebSocketMetrics;
@@ -103,12 +104,28 @@ final class GatewayAssembly {
           "durable-objects.http.websocket.max-unacknowledged",
           "must be 1 to 10000, got " + unacknowledged);
     }
+    long maxMessage = config.getBytes("durable-objects.websockets.max-message-size");
+    long sendBufferBytes = config.getBytes("durable-objects.http.websocket.send-buffer-size");
+    long unacknowledgedBytes =
+        config.getBytes("durable-objects.http.websocket.max-unacknowledged-size");
+    if (sendBufferBytes < maxMessage) {
+      throw new ConfigException.BadValue(
+          "durable-objects.http.websocket.send-buffer-size",
+          "must be at least durable-objects.websockets.max-message-size ("
+              + maxMessage
+              + " bytes), or a message of the largest size could never be sent; got "
+              + sendBufferBytes);
+    }
+    if (unacknowledgedBytes < 1) {
+      throw new ConfigException.BadValue(
+          "durable-objects.http.websocket.max-unacknowledged-size",
+          "must be positive, got " + unacknowledgedBytes);
+    }
     return new WebSocketUpgrades(
         system,
         ClientSockets.of(system),
-        (int) config.getBytes("durable-objects.websockets.max-message-size").longValue(),
-        sendBuffer,
-        unacknowledged,
+        (int) maxMessage,
+        new SocketLimits(sendBuffer, sendBufferBytes, unacknowledged, unacknowledgedBytes),
         new SocketTimeouts(
             // A client message unanswered for as long as a caller waits for an object was lost.
             config.getDuration("durable-objects.ask-timeout"),

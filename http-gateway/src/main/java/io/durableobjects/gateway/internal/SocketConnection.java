@@ -28,11 +28,13 @@ import org.apache.pekko.util.ByteString;
  *
  * <ul>
  *   <li>From the client: each message goes to the object in order; at most {@code
- *       maxUnacknowledged} are unanswered at once, beyond which the client's stream is held back
- *       (backpressure). A text equal to the object's auto-response request is answered here.
- *   <li>From the object: messages go into a bounded buffer towards the client; a client too slow to
- *       drain it is disconnected and the object told ({@code webSocketError}, then {@code
- *       webSocketClose}), so that it cannot hold the object or other clients back.
+ *       max-unacknowledged} messages and {@code max-unacknowledged-size} bytes are unanswered at
+ *       once, beyond which the client's stream is held back (backpressure, {@link InboundPacing}).
+ *       A text equal to the object's auto-response request is answered here.
+ *   <li>From the object: messages go into a buffer towards the client bounded in messages and bytes
+ *       ({@link OutboundBytes}); a client too slow to drain it is disconnected and the object told
+ *       ({@code webSocketError}, then {@code webSocketClose}), so that it cannot hold the object or
+ *       other clients back.
  * </ul>
  *
  * <p>The object watches this actor: if it stops without a close (its node died), the object closes
@@ -45,8 +47,10 @@ public final class SocketConnection extends AbstractBehavior<Object> {
    */
   public interface Command {}
 
-  /** The client's stream is connected; messages go out through {@code queue}. */
-  public record Connected(SourceQueueWithComplete<Message> queue)
+  /**
+   * The client's stream is connected; messages go out through {@code queue}, within {@code bytes}.
+   */
+  public record Connected(SourceQueueWithComplete<Message> queue, OutboundBytes bytes)
       implements Command, NoSerializationVerificationNeeded {}
 
   /** The object refused the upgrade: nothing to connect. */
@@ -88,17 +92,16 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private final DurableObjectId id;
   private final ClientSocketLink object;
   private final ClientSocketListener fromObject = new FromObject();
-  private final int maxUnacknowledged;
+  private final InboundPacing pacing;
   private final WebSocketMetrics metrics;
   private final TimerScheduler<Object> timers;
   private final SocketTimeouts timeouts;
   private boolean counted;
   private final List<Message> early = new ArrayList<>();
   private SourceQueueWithComplete<Message> queue;
+  private OutboundBytes queuedBytes;
   private String autoRequest;
   private String autoResponse;
-  private int unacknowledged;
-  private ActorRef<Ack> heldAck;
   private boolean closedByObject;
   private boolean closed;
 
@@ -111,7 +114,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       ClientSockets sockets,
       DurableObjectId id,
       String socketId,
-      int maxUnacknowledged,
+      SocketLimits limits,
       SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
     return Behaviors.setup(
@@ -119,7 +122,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
             Behaviors.withTimers(
                 timers ->
                     new SocketConnection(
-                        ctx, timers, sockets, id, socketId, maxUnacknowledged, timeouts, metrics)));
+                        ctx, timers, sockets, id, socketId, limits, timeouts, metrics)));
   }
 
   private SocketConnection(
@@ -128,7 +131,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       ClientSockets sockets,
       DurableObjectId id,
       String socketId,
-      int maxUnacknowledged,
+      SocketLimits limits,
       SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
     super(context);
@@ -138,7 +141,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     this.socketId = socketId;
     this.id = id;
     this.object = sockets.link(id, socketId, context.getSelf());
-    this.maxUnacknowledged = maxUnacknowledged;
+    this.pacing = new InboundPacing(limits.maxUnacknowledged(), limits.maxUnacknowledgedBytes());
   }
 
   @Override
@@ -217,17 +220,15 @@ public final class SocketConnection extends AbstractBehavior<Object> {
 
     @Override
     public void messageHandled() {
-      unacknowledged = Math.max(0, unacknowledged - 1);
-      if (unacknowledged == 0) {
+      ActorRef<Ack> release = pacing.handled();
+      if (pacing.outstanding() == 0) {
         timers.cancel(DeliveryOverdue.INSTANCE);
       } else {
         timers.startSingleTimer(
             DeliveryOverdue.INSTANCE, timeouts.delivery()); // the next one's turn
       }
-      if (heldAck != null && unacknowledged < maxUnacknowledged) {
-        ActorRef<Ack> ackTo = heldAck;
-        heldAck = null;
-        ackTo.tell(Ack.INSTANCE);
+      if (release != null) {
+        release.tell(Ack.INSTANCE);
       }
     }
   }
@@ -257,6 +258,7 @@ public final class SocketConnection extends AbstractBehavior<Object> {
   private Behavior<Object> onConnected(Connected connected) {
     timers.startSingleTimer(StreamNeverStarted.INSTANCE, timeouts.streamStart());
     queue = connected.queue();
+    queuedBytes = connected.bytes();
     counted = true;
     metrics.opened();
     early.forEach(this::deliver);
@@ -275,6 +277,10 @@ public final class SocketConnection extends AbstractBehavior<Object> {
     }
     metrics.sent();
     ActorRef<Object> self = getContext().getSelf();
+    if (!queuedBytes.tryReserve(message)) {
+      self.tell(new Offered(QueueOfferResult.dropped(), null)); // beyond the bytes: too slow
+      return;
+    }
     queue.offer(message).whenComplete((result, failure) -> self.tell(new Offered(result, failure)));
   }
 
@@ -310,16 +316,13 @@ public final class SocketConnection extends AbstractBehavior<Object> {
       deliver(TextMessage.create(autoResponse)); // answered here: the object stays asleep
       return ack(inbound.ackTo());
     }
-    unacknowledged++;
-    if (unacknowledged == 1) {
+    if (pacing.outstanding() == 0) {
       timers.startSingleTimer(DeliveryOverdue.INSTANCE, timeouts.delivery());
     }
     object.message(inbound.text(), inbound.data());
-    if (unacknowledged < maxUnacknowledged) {
-      return ack(inbound.ackTo());
-    }
-    heldAck = inbound.ackTo(); // backpressure: the next message waits for the object
-    return this;
+    int size = inbound.text() != null ? inbound.text().length() : inbound.data().length;
+    // Backpressure: beyond the bounds the next message waits for the object.
+    return pacing.sent(size, inbound.ackTo()) ? ack(inbound.ackTo()) : this;
   }
 
   /**

@@ -48,8 +48,7 @@ public final class WebSocketUpgrades {
   private final ActorSystem<?> system;
   private final Materializer materializer;
   private final int maxMessageBytes;
-  private final int sendBuffer;
-  private final int maxUnacknowledged;
+  private final SocketLimits limits;
   private final SocketTimeouts timeouts;
   private final ClientSockets sockets;
   private final WebSocketMetrics metrics;
@@ -58,8 +57,7 @@ public final class WebSocketUpgrades {
       ActorSystem<?> system,
       ClientSockets sockets,
       int maxMessageBytes,
-      int sendBuffer,
-      int maxUnacknowledged,
+      SocketLimits limits,
       SocketTimeouts timeouts,
       WebSocketMetrics metrics) {
     this.timeouts = timeouts;
@@ -68,8 +66,7 @@ public final class WebSocketUpgrades {
     this.sockets = sockets;
     this.materializer = Materializer.matFromSystem(system);
     this.maxMessageBytes = maxMessageBytes;
-    this.sendBuffer = sendBuffer;
-    this.maxUnacknowledged = maxUnacknowledged;
+    this.limits = limits;
   }
 
   /**
@@ -82,7 +79,7 @@ public final class WebSocketUpgrades {
     String socketId = HexFormat.of().formatHex(random);
     ActorRef<Object> connection =
         system.systemActorOf(
-            SocketConnection.create(sockets, id, socketId, maxUnacknowledged, timeouts, metrics),
+            SocketConnection.create(sockets, id, socketId, limits, timeouts, metrics),
             "websocket-" + socketId,
             Props.empty());
     CompletionStage<Response> answer;
@@ -102,9 +99,12 @@ public final class WebSocketUpgrades {
 
   /** Completes the upgrade the object accepted: the client's stream meets its connection. */
   public HttpResponse connect(WebSocketUpgrade upgrade, ActorRef<Object> connection) {
+    OutboundBytes bytes = new OutboundBytes(limits.sendBufferBytes());
     Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> outgoing =
-        Source.<Message>queue(sendBuffer, OverflowStrategy.dropNew()).preMaterialize(materializer);
-    connection.tell(new SocketConnection.Connected(outgoing.first()));
+        Source.<Message>queue(limits.sendBuffer(), OverflowStrategy.dropNew())
+            .map(bytes::taken)
+            .preMaterialize(materializer);
+    connection.tell(new SocketConnection.Connected(outgoing.first(), bytes));
     Sink<Message, NotUsed> incoming =
         Flow.<Message>create()
             .mapAsync(1, this::whole)

@@ -3,10 +3,7 @@ package io.durableobjects.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.DurableObjectId;
-import io.durableobjects.core.Request;
-import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.ObjectIdFactory;
-import io.durableobjects.core.spi.ClientSocketLink;
 import io.durableobjects.core.spi.ClientSocketListener;
 import io.durableobjects.core.spi.ClientSockets;
 import io.durableobjects.testsupport.Await;
@@ -14,7 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -48,49 +44,6 @@ class SocketConnectionDeliveryTest {
     testKit.shutdownTestKit();
   }
 
-  /** Something the object tells the connection (read by the recording link). */
-  private record ObjectSays(Consumer<ClientSocketListener> what) {}
-
-  /** The object's side: records what the connection tells it. */
-  private static final class RecordingSockets implements ClientSockets {
-    final List<String> toObject = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletionStage<Response> offer(
-        DurableObjectId id, Request request, String socketId, ActorRef<Object> connection) {
-      throw new UnsupportedOperationException("the test connects the socket itself");
-    }
-
-    @Override
-    public ClientSocketLink link(DurableObjectId id, String socketId, ActorRef<Object> conn) {
-      return new ClientSocketLink() {
-        @Override
-        public void message(String text, byte[] data) {
-          toObject.add("message " + text);
-        }
-
-        @Override
-        public void closed(int code, String reason) {
-          toObject.add("closed " + code + " " + reason);
-        }
-
-        @Override
-        public void failed(String error) {
-          toObject.add("failed");
-        }
-
-        @Override
-        public boolean receive(Object message, ClientSocketListener listener) {
-          if (message instanceof ObjectSays says) {
-            says.what().accept(listener);
-            return true;
-          }
-          return false;
-        }
-      };
-    }
-  }
-
   /** A connected socket: the connection, what reaches the client, and the object's record. */
   private record Socket(
       ActorRef<Object> connection,
@@ -104,7 +57,7 @@ class SocketConnectionDeliveryTest {
     }
 
     void objectSays(Consumer<ClientSocketListener> what) {
-      connection.tell(new ObjectSays(what));
+      connection.tell(new RecordingSockets.Says(what));
     }
 
     /** Waits until the object was told exactly these, in order (told from the actor's thread). */
@@ -132,14 +85,14 @@ class SocketConnectionDeliveryTest {
                 object,
                 ID,
                 socketId,
-                16,
+                new SocketLimits(16, 1 << 20, 16, 1 << 20),
                 new SocketTimeouts(DELIVERY_TIMEOUT, Duration.ofSeconds(10)),
                 new WebSocketMetrics(new SimpleMeterRegistry())));
     Pair<SourceQueueWithComplete<Message>, CompletionStage<List<Message>>> client =
         Source.<Message>queue(16, OverflowStrategy.dropNew())
             .toMat(Sink.seq(), Keep.both())
             .run(Materializer.matFromSystem(testKit.system()));
-    connection.tell(new SocketConnection.Connected(client.first()));
+    connection.tell(new SocketConnection.Connected(client.first(), new OutboundBytes(1 << 20)));
     TestProbe<SocketConnection.Ack> acks = testKit.createTestProbe();
     connection.tell(new SocketConnection.StreamInit(acks.getRef()));
     acks.expectMessage(SocketConnection.Ack.INSTANCE);
