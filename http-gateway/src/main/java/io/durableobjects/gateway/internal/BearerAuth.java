@@ -96,7 +96,8 @@ public final class BearerAuth {
     return ErrorResponses.of(401, "unauthorized", message).addHeader(CHALLENGE);
   }
 
-  private static Optional<String> bearerToken(HttpRequest request) {
+  /** The token of an {@code Authorization: Bearer <token>} header, if the request has one. */
+  static Optional<String> bearerToken(HttpRequest request) {
     Optional<HttpHeader> header = request.getHeader("Authorization");
     if (header.isEmpty()) {
       return Optional.empty();
@@ -109,7 +110,8 @@ public final class BearerAuth {
     return token.isEmpty() ? Optional.empty() : Optional.of(token);
   }
 
-  private static byte[] digest(String token) {
+  /** What tokens are compared by (in constant time: {@link MessageDigest#isEqual}). */
+  static byte[] digest(String token) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

@@ -1,10 +1,7 @@
 package io.durableobjects.gateway.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -23,7 +20,7 @@ public final class MetricsAccess {
   private final byte[] digest;
 
   public MetricsAccess(Optional<String> token) {
-    this.digest = token.map(MetricsAccess::digest).orElse(null);
+    this.digest = token.map(BearerAuth::digest).orElse(null);
   }
 
   /** Empty if {@code request} may read the metrics, else the 401/403 answer. */
@@ -31,7 +28,7 @@ public final class MetricsAccess {
     if (digest == null) {
       return Optional.empty();
     }
-    Optional<String> token = bearerToken(request);
+    Optional<String> token = BearerAuth.bearerToken(request);
     if (token.isEmpty()) {
       return Optional.of(
           ErrorResponses.of(
@@ -40,30 +37,9 @@ public final class MetricsAccess {
                   "this route requires the header 'Authorization: Bearer <token>'")
               .addHeader(CHALLENGE));
     }
-    if (MessageDigest.isEqual(digest, digest(token.get()))) {
+    if (MessageDigest.isEqual(digest, BearerAuth.digest(token.get()))) {
       return Optional.empty();
     }
     return Optional.of(ErrorResponses.of(403, "forbidden", "the token is not the metrics token"));
-  }
-
-  private static Optional<String> bearerToken(HttpRequest request) {
-    Optional<HttpHeader> header = request.getHeader("Authorization");
-    if (header.isEmpty()) {
-      return Optional.empty();
-    }
-    String value = header.get().value().strip();
-    if (value.length() <= 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Optional.empty();
-    }
-    String token = value.substring(7).strip();
-    return token.isEmpty() ? Optional.empty() : Optional.of(token);
-  }
-
-  private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
   }
 }
