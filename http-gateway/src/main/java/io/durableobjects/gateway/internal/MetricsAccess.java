@@ -2,6 +2,7 @@ package io.durableobjects.gateway.internal;
 
 import java.security.MessageDigest;
 import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
