@@ -16,6 +16,8 @@ final class Batch {
   // Commands for sockets' connections (the output gate holds them like replies); dropped if the
   // batch fails, since the state that made them is not durable.
   final List<Runnable> effects = new ArrayList<>();
+  // The events' journal bytes as the output gate counts them against its cap.
+  long bytes;
   // While in flight: when its write started, whether the journal confirmed it (and at which
   // sequence number), and whether an alarm index row it needs is still being written. It is
   // durable when both are done.

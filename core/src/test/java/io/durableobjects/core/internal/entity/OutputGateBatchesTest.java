@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class OutputGateBatchesTest {
   private static final ActorTestKit testKit = ActorTestKit.create("OutputGateBatchesTest");
-  private final OutputGate gate = new OutputGate();
+  private final OutputGate gate = new OutputGate(1024 * 1024);
   private final TestProbe<FetchReply> replies = testKit.createTestProbe();
   private final List<String> sent = new ArrayList<>();
 
