@@ -13,14 +13,15 @@ import com.typesafe.config.ConfigException;
  */
 public record EntityLimits(long maxBatchBytes, long maxWaitingBytes) {
   /**
-   * The largest {@code max-batch-size}: below Cassandra's largest mutation at its defaults (half
-   * the 32 MiB commit log segment, 16 MiB), leaving room for what a batch adds to its rows.
+   * The most bytes one journal write may hold, the largest {@code max-batch-size} and the largest
+   * single transaction: below Cassandra's largest mutation at its defaults (half the 32 MiB commit
+   * log segment, 16 MiB), leaving room for what the write adds to its rows.
    */
-  public static final long MAX_BATCH_BYTES_LIMIT = 12L * 1024 * 1024;
+  public static final long MAX_WRITE_BYTES = 12L * 1024 * 1024;
 
   static EntityLimits fromConfig(Config config) {
     long batch = config.getBytes("entity.max-batch-size");
-    if (batch < 1 || batch > MAX_BATCH_BYTES_LIMIT) {
+    if (batch < 1 || batch > MAX_WRITE_BYTES) {
       throw new ConfigException.BadValue(
           config.origin(),
           "durable-objects.entity.max-batch-size",

@@ -10,18 +10,19 @@ import java.util.List;
  * INTERNAL API: the output gate: nothing an object sends leaves before every write made before it
  * is durable.
  *
- * <p>It owns two batches: the <i>open</i> one, which collects the transactions committed to the
- * working state (and the replies and socket commands that wait for them), and the one <i>in
- * flight</i>, being written by the journal. A transaction committed while none is in flight is
- * written at once; those committed while one is in flight are written together next, in one journal
- * write (group commit). A batch is capped in bytes (the transactions' journal payloads plus {@link
- * #EVENT_OVERHEAD_BYTES} each), since one journal write is one Cassandra mutation, which Cassandra
- * refuses above half its commit log segment: a transaction that would take the open batch past the
- * cap closes it and starts the next one, and closed batches are written one after another, in
- * order. A transaction larger than the cap alone is written alone (the storage limits bound it). A
- * reply without writes of its own still waits behind the latest batch, as it may have read its
- * writes ({@link #release}). What a running call sends to other objects (and replies to re-entrant
- * calls) waits in its {@link OutgoingCallGate}, which counts the same transactions.
+ * <p>It owns the <i>open</i> batch, which collects the transactions committed to the working state
+ * (and the replies and socket commands that wait for them), the batches <i>closed</i> at the cap
+ * below, and the one <i>in flight</i>, being written by the journal. A transaction committed while
+ * none is in flight is written at once; those committed while one is in flight are written together
+ * next, in one journal write (group commit). A batch is capped in bytes (the transactions' journal
+ * payloads plus {@link #EVENT_OVERHEAD_BYTES} each), since one journal write is one Cassandra
+ * mutation, which Cassandra refuses above half its commit log segment: a transaction that would
+ * take the open batch past the cap closes it and starts the next one, and closed batches are
+ * written one after another, in order. A transaction larger than the cap is written alone ({@code
+ * CallRunner} refuses one that no journal write can hold). A reply without writes of its own still
+ * waits behind the latest batch, as it may have read its writes ({@link #release}). What a running
+ * call sends to other objects (and replies to re-entrant calls) waits in its {@link
+ * OutgoingCallGate}, which counts the same transactions.
  *
  * <p>The gate neither writes nor confirms: it hands the batch to write to the caller ({@link
  * #commit}, {@link #nextToWrite}) and is told of the journal's and the alarm index's confirmations.

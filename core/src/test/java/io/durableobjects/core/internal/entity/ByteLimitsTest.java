@@ -171,6 +171,30 @@ class ByteLimitsTest {
     assertThat(replyText(waiting)).isEqualTo("huge");
   }
 
+  @Test
+  void aTransactionTooLargeForOneJournalWriteIsRefusedWith413AndWritesNothing() {
+    ActorRef<ObjectCommand> object = kit.spawn("churning");
+    TestProbe<FetchReply> replies = kit.testKit.createTestProbe();
+    // 7 000 deleted keys of about 2 000 bytes: some 14 MB of changes in a tiny object.
+    object.tell(
+        EntityTestKit.fetch("churning", "/write?key=k&value=before", List.of(), replies.getRef()));
+    assertThat(replyText(replies)).isEqualTo("before");
+    object.tell(
+        EntityTestKit.fetch(
+            "churning", "/churn?n=7000&key=k&value=after", List.of(), replies.getRef()));
+    FetchReply.Failed failed = (FetchReply.Failed) replies.receiveMessage();
+    assertThat(failed.status()).isEqualTo(413);
+    assertThat(failed.code()).isEqualTo("storage_limit_exceeded");
+    assertThat(failed.message())
+        .contains("bytes in the journal; one journal write holds at most 12582912")
+        .endsWith("nothing was written");
+
+    object.tell(EntityTestKit.fetch("churning", "/churn?n=10", List.of(), replies.getRef()));
+    assertThat(replyText(replies)).isEqualTo("churned 10"); // a smaller one commits
+    object.tell(EntityTestKit.fetch("churning", "/read?key=k", List.of(), replies.getRef()));
+    assertThat(replyText(replies)).isEqualTo("before"); // the refused request's put was dropped
+  }
+
   /**
    * A durable first write, then: w1 alone in a write the journal holds, and w2, w3 and w4 (about 1
    * 300 bytes each) committed meanwhile, none answered.
