@@ -67,6 +67,11 @@ final class OutputGate {
       open = new Batch(nextBatchId++);
     }
     open.bytes += bytes;
+    for (TransactionCommitted.AlarmChange change : event.alarmChanges()) {
+      if (!change.isDelete()) {
+        open.earliestAlarmSet = Math.min(open.earliestAlarmSet, change.alarm().dueMillis());
+      }
+    }
     open.effects.addAll(effects);
     if (reply != null) {
       open.waiters.add(reply);
