@@ -20,6 +20,7 @@ public final class DurableObjectsSettings {
   private final int keepSnapshots;
   private final boolean deleteEventsOnSnapshot;
   private final int stashCapacity;
+  private final EntityLimits entityLimits;
   private final long maxResponseBytes;
   private final Duration requestTimeout;
   private final Duration idleTimeout;
@@ -38,6 +39,7 @@ public final class DurableObjectsSettings {
       int keepSnapshots,
       boolean deleteEventsOnSnapshot,
       int stashCapacity,
+      EntityLimits entityLimits,
       long maxResponseBytes,
       Duration requestTimeout,
       Duration idleTimeout,
@@ -56,6 +58,7 @@ public final class DurableObjectsSettings {
     this.keepSnapshots = keepSnapshots;
     this.deleteEventsOnSnapshot = deleteEventsOnSnapshot;
     this.stashCapacity = stashCapacity;
+    this.entityLimits = entityLimits;
     this.maxResponseBytes = maxResponseBytes;
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
@@ -108,6 +111,7 @@ public final class DurableObjectsSettings {
         keepSnapshots,
         deleteEventsOnSnapshot,
         stashCapacity,
+        EntityLimits.fromConfig(config),
         maxResponseBytes,
         requestTimeout,
         idleTimeout,
@@ -193,6 +197,11 @@ public final class DurableObjectsSettings {
 
   public int stashCapacity() {
     return stashCapacity;
+  }
+
+  /** The object actor's limits in bytes: its journal writes and its waiting calls. */
+  public EntityLimits entityLimits() {
+    return entityLimits;
   }
 
   /** The largest response body (or RPC result) an object may answer with. */

@@ -211,4 +211,22 @@ class DurableObjectsSettingsTest {
         .hasMessageContaining("max-response-size must be at least 0 and below max-records-size")
         .hasMessageContaining("max-response-size = 2097152 and max-records-size = 1048576");
   }
+
+  @Test
+  void journalWritesAndWaitingCallsAreLimitedInBytes() {
+    EntityLimits defaults = parse(ns("counter", Good.class)).entityLimits();
+    assertThat(defaults.maxBatchBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(defaults.maxWaitingBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThatThrownBy(() -> parse("durable-objects.entity.max-batch-size = 16 MiB"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.entity.max-batch-size")
+        .hasMessageContaining("must be between 1 byte and 12 MiB")
+        .hasMessageContaining("got 16777216");
+    assertThatThrownBy(() -> parse("durable-objects.entity.max-batch-size = 0"))
+        .hasMessageContaining("durable-objects.entity.max-batch-size");
+    assertThatThrownBy(() -> parse("durable-objects.entity.max-waiting-size = 0"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.entity.max-waiting-size")
+        .hasMessageContaining("must be at least 1 byte, got 0");
+  }
 }

@@ -16,6 +16,12 @@ final class Batch {
   // Commands for sockets' connections (the output gate holds them like replies); dropped if the
   // batch fails, since the state that made them is not durable.
   final List<Runnable> effects = new ArrayList<>();
+  // The events' journal bytes as the output gate counts them against its cap.
+  long bytes;
+  // The earliest due time of the alarms its events set (Long.MAX_VALUE: none). A batch closed at
+  // the cap is written while later transactions are in the working state already: the alarm index
+  // must cover its own alarms too, which those may have deleted.
+  long earliestAlarmSet = Long.MAX_VALUE;
   // While in flight: when its write started, whether the journal confirmed it (and at which
   // sequence number), and whether an alarm index row it needs is still being written. It is
   // durable when both are done.

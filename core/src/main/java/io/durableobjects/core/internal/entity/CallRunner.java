@@ -2,6 +2,9 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.ObjectFailedException;
+import io.durableobjects.core.StorageException;
+import io.durableobjects.core.internal.EntityLimits;
+import io.durableobjects.core.internal.serialization.JournalSerializer;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +191,9 @@ final class CallRunner {
     TransactionalStorage tx = turn.tx();
     Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
     TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
+    if (event != null && tooLargeToWrite(call, event)) {
+      return;
+    }
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
@@ -212,6 +218,27 @@ final class CallRunner {
       return;
     }
     turn.working().commit(tx, event, ctx.sockets.effectsOf(tx), reply);
+  }
+
+  /**
+   * Refuses (413) a transaction one journal write cannot hold. The storage limits bound what an
+   * object holds, not what one transaction changes: keys written and deleted again in one request
+   * each leave a change.
+   */
+  private boolean tooLargeToWrite(ObjectCommand.Call call, TransactionCommitted event) {
+    int bytes = JournalSerializer.transactionSize(event);
+    if (bytes <= EntityLimits.MAX_WRITE_BYTES) {
+      return false;
+    }
+    replyFailure(
+        call,
+        StorageException.limitExceeded(
+            "the request's changes take "
+                + bytes
+                + " bytes in the journal; one journal write holds at most "
+                + EntityLimits.MAX_WRITE_BYTES
+                + " (Cassandra refuses larger writes); nothing was written"));
+    return true;
   }
 
   /**

@@ -55,8 +55,14 @@ final class EntityContext {
     this.clock = config.clock();
     this.metrics = config.metrics();
     this.journal = new JournalLink(actor, persistenceId, config);
-    this.input = new InputGate(stash, timers, actor.getSelf(), config.requestTimeout());
-    this.output = new OutputGate();
+    this.input =
+        new InputGate(
+            stash,
+            config.limits().maxWaitingBytes(),
+            timers,
+            actor.getSelf(),
+            config.requestTimeout());
+    this.output = new OutputGate(config.limits().maxBatchBytes());
     this.alarmIndex =
         new AlarmIndexKeeper(
             config.alarmIndex(),

@@ -21,6 +21,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * back as {@link InternalCommand.AsyncCompleted}; if it has not within the request timeout, a
  * {@link InternalCommand.RequestTimedOut} (a Pekko timer) says so. Each call gets a token, unique
  * for the actor's life, so that news of a call that is over (a late continuation) is told apart.
+ *
+ * <p>The waiting calls are bounded by count (the stash's capacity) and by the bytes of their
+ * request bodies and arguments ({@link #bytesOf}): a call beyond either is refused with 503, but a
+ * call may always wait alone, so that a large request is never refused by an idle queue.
  */
 final class InputGate {
 
@@ -30,18 +34,23 @@ final class InputGate {
   private static final String TIMEOUT_TIMER = "request-timeout";
 
   private final StashBuffer<ObjectCommand> stash;
+  private final long maxWaitingBytes;
   private final TimerScheduler<ObjectCommand> timers;
   private final ActorRef<ObjectCommand> self;
   private final Duration timeout;
   private Running running;
   private long nextToken = 1;
+  // The bytes of the calls in the stash: added when one is stashed, taken off when unstashed.
+  private long waitingBytes;
 
   InputGate(
       StashBuffer<ObjectCommand> stash,
+      long maxWaitingBytes,
       TimerScheduler<ObjectCommand> timers,
       ActorRef<ObjectCommand> self,
       Duration timeout) {
     this.stash = stash;
+    this.maxWaitingBytes = maxWaitingBytes;
     this.timers = timers;
     this.self = self;
     this.timeout = timeout;
@@ -62,16 +71,60 @@ final class InputGate {
     return running;
   }
 
-  /** Keeps {@code call} until the gate opens, or refuses it (503) if too many calls wait. */
+  /**
+   * Keeps {@code call} until the gate opens, or refuses it (503) if too many calls, or too many
+   * bytes, wait.
+   */
   void hold(ObjectCommand.Call call) {
+    long bytes = bytesOf(call);
     if (stash.isFull()) {
-      call.replyTo()
-          .tell(
-              FetchReply.Failed.of(
-                  new ObjectUnavailableException("the object has too many waiting requests")));
+      refuse(call, "the object has too many waiting requests");
+    } else if (!stash.isEmpty() && waitingBytes + bytes > maxWaitingBytes) {
+      refuse(
+          call,
+          "the object's waiting requests hold "
+              + waitingBytes
+              + " bytes; this one's "
+              + bytes
+              + " would pass durable-objects.entity.max-waiting-size ("
+              + maxWaitingBytes
+              + " bytes)");
     } else {
+      waitingBytes += bytes;
       stash.stash(call);
     }
+  }
+
+  private static void refuse(ObjectCommand.Call call, String message) {
+    call.replyTo().tell(FetchReply.Failed.of(new ObjectUnavailableException(message)));
+  }
+
+  /** What {@code call} holds while it waits: its request's body, its arguments, its message. */
+  static long bytesOf(ObjectCommand call) {
+    if (call instanceof ObjectCommand.Fetch fetch) {
+      return fetch.request().bodyLength();
+    }
+    if (call instanceof ObjectCommand.Upgrade upgrade) {
+      return upgrade.request().bodyLength();
+    }
+    if (call instanceof ObjectCommand.Invoke invoke) {
+      return invoke.arguments() == null ? 0 : invoke.arguments().length;
+    }
+    if (call instanceof ObjectCommand.SocketEvent event) {
+      return (event.data() == null ? 0 : event.data().length)
+          + (event.text() == null ? 0 : utf8Length(event.text()));
+    }
+    return 0; // an operator's call or an alarm's delivery carries no body
+  }
+
+  private static long utf8Length(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      // A surrogate pair is 4 bytes: 2 for each of its chars.
+      length += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return length;
   }
 
   /** Whether no further call can wait. */
@@ -130,7 +183,13 @@ final class InputGate {
 
   /** Lets the waiting calls in, in order, into {@code behavior}. */
   Behavior<ObjectCommand> admitWaiting(Behavior<ObjectCommand> behavior) {
-    return stash.unstashAll(behavior);
+    return stash.unstash(
+        behavior,
+        stash.size(),
+        message -> {
+          waitingBytes -= bytesOf(message); // one that must wait again is held again
+          return message;
+        });
   }
 
   /** Answers every waiting call with {@code error}; none of them runs. */
@@ -143,6 +202,7 @@ final class InputGate {
           }
         });
     stash.clear();
+    waitingBytes = 0;
   }
 
   static Throwable unwrap(Throwable t) {

@@ -133,6 +133,11 @@ public final class ObjectEntity {
       return settings.stashCapacity();
     }
 
+    /** The object actor's limits in bytes: its journal writes and its waiting calls. */
+    io.durableobjects.core.internal.EntityLimits limits() {
+      return settings.entityLimits();
+    }
+
     /** How long a call may run (and an activation take) before it fails with 504. */
     Duration requestTimeout() {
       return settings.requestTimeout();

@@ -6,7 +6,6 @@ import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.SocketRegistry;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -112,15 +111,18 @@ final class WorkingState {
   }
 
   /**
-   * Hands a batch to the journal. The working state is now exactly what it makes durable: if it
-   * brings the earliest alarm forward, the alarm index must have its row before it is acknowledged.
+   * Hands a batch to the journal. If it brings the earliest alarm forward, the alarm index must
+   * have its row before it is acknowledged.
    */
   private void write(Batch batch) {
     batch.writeStartNanos = System.nanoTime();
-    Optional<ScheduledAlarm> next = alarms.next();
-    if (next.isPresent()) {
-      CompletionStage<Done> covered =
-          ctx.alarmIndex.cover(next.get().dueMillis(), ctx.identity.name());
+    // Also the batch's own alarms: later transactions (in the working state) may have deleted them.
+    long due =
+        Math.min(
+            alarms.next().map(ScheduledAlarm::dueMillis).orElse(Long.MAX_VALUE),
+            batch.earliestAlarmSet);
+    if (due != Long.MAX_VALUE) {
+      CompletionStage<Done> covered = ctx.alarmIndex.cover(due, ctx.identity.name());
       if (covered != null) {
         batch.indexPending = true;
         long batchId = batch.id;

@@ -126,6 +126,18 @@ public final class JournalSerializer extends SerializerWithStringManifest {
     throw new IllegalArgumentException("cannot serialize " + o.getClass().getName());
   }
 
+  /**
+   * The length of {@code tx}'s journal payload, exactly as {@link #toBinary} writes it (without
+   * keeping the bytes): what the output gate counts against its batch cap.
+   */
+  public static int transactionSize(TransactionCommitted tx) {
+    try {
+      return TransactionFormat.size(tx);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public byte[] toBinary(Object o) {
     try {

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,18 @@ final class TransactionFormat {
 
   static byte[] toBinary(TransactionCommitted tx) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    DataOutputStream out = new DataOutputStream(bytes);
+    write(tx, new DataOutputStream(bytes));
+    return bytes.toByteArray();
+  }
+
+  /** The length of {@link #toBinary}'s result, counted without keeping the bytes. */
+  static int size(TransactionCommitted tx) throws IOException {
+    DataOutputStream out = new DataOutputStream(OutputStream.nullOutputStream());
+    write(tx, out);
+    return out.size();
+  }
+
+  private static void write(TransactionCommitted tx, DataOutputStream out) throws IOException {
     // Version 1 where it holds the transaction, so that nodes of the version before read it.
     boolean version2 = tx.remembered() != null || tx.forgetsRemembered();
     int flags =
@@ -77,7 +89,6 @@ final class TransactionFormat {
     if (tx.autoResponse() != null) {
       writeAutoResponse(out, tx.autoResponse().request(), tx.autoResponse().response());
     }
-    return bytes.toByteArray();
   }
 
   static TransactionCommitted fromBinary(DataInputStream in) throws IOException {

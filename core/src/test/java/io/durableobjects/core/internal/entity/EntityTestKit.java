@@ -46,6 +46,7 @@ public final class EntityTestKit {
   public final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   public final PersistenceTestKit journal;
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  public final InMemoryAlarmIndex alarmIndex = new InMemoryAlarmIndex();
   final TestProbe<ClusterSharding.ShardCommand> shard;
   private final ObjectEntity.Config config;
 
@@ -83,7 +84,7 @@ public final class EntityTestKit {
             mapper,
             () -> null,
             new InMemoryObjectCatalog(),
-            new InMemoryAlarmIndex(),
+            alarmIndex,
             meters,
             null);
     config = ObjectEntity.Config.of(namespace, settings, services, clock);
@@ -95,6 +96,11 @@ public final class EntityTestKit {
     return testKit.spawn(
         ObjectEntity.create(config, persistenceId(objectName), hex, shard.getRef()),
         "object-" + objectName);
+  }
+
+  /** The persistence ID of the object of this name, as its journal has it. */
+  public String persistenceIdOf(String objectName) {
+    return persistenceId(objectName).id();
   }
 
   static PersistenceId persistenceId(String objectName) {

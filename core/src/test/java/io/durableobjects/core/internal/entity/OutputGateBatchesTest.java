@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class OutputGateBatchesTest {
   private static final ActorTestKit testKit = ActorTestKit.create("OutputGateBatchesTest");
-  private final OutputGate gate = new OutputGate();
+  private final OutputGate gate = new OutputGate(1024 * 1024);
   private final TestProbe<FetchReply> replies = testKit.createTestProbe();
   private final List<String> sent = new ArrayList<>();
 
@@ -109,5 +109,61 @@ class OutputGateBatchesTest {
     assertThat(sent).isEmpty();
     assertThat(gate.inFlight(inFlight.id)).isNull(); // a late confirmation finds nothing
     assertThat(gate.isIdle()).isTrue();
+  }
+
+  @Test
+  void aBatchIsCappedInBytesAndTheNextTransactionsAreWrittenAfterItInOrder() {
+    TransactionCommitted large =
+        new TransactionCommitted(List.of(new TransactionCommitted.Change("k", new byte[1000])));
+    long each =
+        io.durableobjects.core.internal.serialization.JournalSerializer.transactionSize(large)
+            + OutputGate.EVENT_OVERHEAD_BYTES;
+    OutputGate capped = new OutputGate(2 * each); // two transactions fit, three do not
+    Batch first = capped.commit(large, List.of(), reply("1"));
+    for (int i = 2; i <= 6; i++) {
+      assertThat(capped.commit(large, List.of(), reply(Integer.toString(i)))).isNull();
+    }
+    assertThat(capped.unconfirmed()).isEqualTo(6);
+    capped.release(List.of(), reply("read after 6"));
+
+    List<Integer> written = new ArrayList<>();
+    List<String> answered = new ArrayList<>();
+    for (Batch batch = first; batch != null; batch = capped.nextToWrite()) {
+      written.add(batch.events.size());
+      assertThat(batch.bytes).isLessThanOrEqualTo(2 * each);
+      replies.expectNoMessage(Duration.ZERO); // nothing leaves before its own batch is durable
+      capped.inFlight(batch.id).journalDone = true;
+      assertThat(capped.releaseIfDurable()).isSameAs(batch);
+      for (int i = 0; i < batch.waiters.size(); i++) {
+        answered.add(next());
+      }
+    }
+    assertThat(written).containsExactly(1, 2, 2, 1); // 2..6 committed while 1 was in flight
+    assertThat(answered).containsExactly("1", "2", "3", "4", "5", "6", "read after 6");
+    assertThat(capped.isIdle()).isTrue();
+  }
+
+  @Test
+  void aFailedWriteFailsTheBatchesClosedBehindIt() {
+    TransactionCommitted large =
+        new TransactionCommitted(List.of(new TransactionCommitted.Change("k", new byte[1000])));
+    OutputGate capped = new OutputGate(1); // every transaction alone
+    Batch first = capped.commit(large, List.of(), reply("1"));
+    capped.commit(large, List.of(() -> sent.add("lost")), reply("2"));
+    capped.commit(large, List.of(), reply("3"));
+    capped.inFlight(first.id).journalDone = true;
+    capped.releaseIfDurable();
+    assertThat(next()).isEqualTo("1");
+    Batch second = capped.nextToWrite();
+    assertThat(second.events).hasSize(1);
+
+    capped.writeFailed(new ObjectUnavailableException("journal failed"));
+    for (int i = 0; i < 2; i++) {
+      assertThat(((FetchReply.Failed) replies.receiveMessage()).message())
+          .isEqualTo("journal failed");
+    }
+    assertThat(sent).isEmpty();
+    assertThat(capped.isIdle()).isTrue();
+    assertThat(capped.nextToWrite()).isNull();
   }
 }

@@ -20,6 +20,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   <li>{@code /write}: writes, answers the value; {@code /read}: answers the key's value.
  *   <li>{@code /hold}: writes (if asked), then answers only when the test completes {@link
  *       Script#hold} of its id.
+ *   <li>{@code /churn?n=}: writes and deletes again {@code n} keys of 2 000 characters (then
+ *       writes, if asked).
  *   <li>{@code /block}: {@code blockConcurrencyWhile} on the hold of its id, whose stage writes (if
  *       asked); answers at once.
  * </ul>
@@ -78,6 +80,19 @@ public final class ScriptedObject implements AsyncFetchHandler {
           state.storage().put(key, value);
         }
         return s.hold(id).thenApply(v -> Response.text(id));
+      }
+      case "/churn" -> {
+        // Writes and deletes again n long keys: the object stays empty, the transaction does not.
+        int n = Integer.parseInt(request.queryParam("n").orElse("1"));
+        for (int i = 0; i < n; i++) {
+          String churned = i + "c".repeat(2000);
+          state.storage().put(churned, "");
+          state.storage().delete(churned);
+        }
+        if (key != null) {
+          state.storage().put(key, value);
+        }
+        return done("churned " + n);
       }
       case "/block" -> {
         state.blockConcurrencyWhile(
