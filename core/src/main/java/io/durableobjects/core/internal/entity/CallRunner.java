@@ -2,6 +2,8 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.ObjectFailedException;
+import io.durableobjects.core.StorageException;
+import io.durableobjects.core.internal.storage.ObjectSize;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,6 +192,11 @@ final class CallRunner {
     TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
+      StorageException full = rememberingOverflows(tx, turn.working().remembered(), record);
+      if (full != null) {
+        replyFailure(call, full);
+        return;
+      }
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
       turn.working().remember(record);
     }
@@ -212,6 +219,19 @@ final class CallRunner {
       return;
     }
     turn.working().commit(tx, event, ctx.sockets.effectsOf(tx), reply);
+  }
+
+  /**
+   * The refusal of a call whose remembered response would take the object's snapshot above its
+   * limit (its writes are not applied either), or null if it fits.
+   */
+  private static StorageException rememberingOverflows(
+      TransactionalStorage tx, IdempotencyRecords records, IdempotencyRecords.Remembered record) {
+    ObjectSize before = tx.size();
+    ObjectSize after = before.withRemembered(records.remember(record).snapshotBytes());
+    return tx.snapshotLimit()
+        .refusal(
+            before, after, "remembering the response to Idempotency-Key '" + record.key() + "'");
   }
 
   /**
