@@ -61,7 +61,7 @@ class StorageSettingsTest {
     assertThatThrownBy(() -> parse("durable-objects.storage.max-snapshot-size = 8 MiB"))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining(
-            "durable-objects.storage.max-snapshot-size: must be above"
+            "'durable-objects.storage.max-snapshot-size': must be above"
                 + " durable-objects.storage.max-object-size (8388608 bytes)");
   }
 
