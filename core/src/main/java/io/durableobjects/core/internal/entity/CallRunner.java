@@ -229,7 +229,7 @@ final class CallRunner {
       TransactionalStorage tx, IdempotencyRecords records, IdempotencyRecords.Remembered record) {
     ObjectSize before = tx.size();
     ObjectSize after = before.withRemembered(records.remember(record).snapshotBytes());
-    return tx.snapshotLimit()
+    return tx.limits()
         .refusal(
             before, after, "remembering the response to Idempotency-Key '" + record.key() + "'");
   }

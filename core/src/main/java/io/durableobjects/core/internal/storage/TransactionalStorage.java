@@ -46,8 +46,7 @@ public final class TransactionalStorage implements Storage {
 
   private final ValueCodec codec;
   private final StorageReads reads;
-  private final long maxObjectBytes;
-  private final SnapshotLimit snapshotLimit;
+  private final SizeLimits limits;
   private final AlarmRules alarmRules;
   // What the object's idempotency records take in its snapshot: they change only after the call.
   private long rememberedBytes;
@@ -82,8 +81,7 @@ public final class TransactionalStorage implements Storage {
     this.alarms = new AlarmChanges(alarms);
     this.codec = codec;
     this.reads = new StorageReads(codec);
-    this.maxObjectBytes = maxObjectBytes;
-    this.snapshotLimit = new SnapshotLimit(codec.settings().maxSnapshotBytes());
+    this.limits = new SizeLimits(maxObjectBytes, codec.settings().maxSnapshotBytes());
     this.alarmRules = alarmRules;
   }
 
@@ -161,8 +159,8 @@ public final class TransactionalStorage implements Storage {
     Keys.validate(key);
     byte[] encoded = codec.encode(key, value);
     KeyValueState next = state.put(key, encoded);
-    checkObjectSize(next, "storing key '" + key + "'");
-    snapshotLimit.check(size(), sizeWith(next), "storing key '" + key + "'");
+    limits.checkData(state, next, "storing key '" + key + "'");
+    limits.check(size(), sizeWith(next), "storing key '" + key + "'");
     state = next;
     changes = changes.updated(key, encoded);
   }
@@ -190,8 +188,8 @@ public final class TransactionalStorage implements Storage {
         keys.size() == 1
             ? "storing key '" + keys.get(0) + "'"
             : "storing these " + keys.size() + " entries";
-    checkObjectSize(next, what);
-    snapshotLimit.check(size(), sizeWith(next), what);
+    limits.checkData(state, next, what);
+    limits.check(size(), sizeWith(next), what);
     state = next;
     changes = nextChanges;
   }
@@ -250,7 +248,7 @@ public final class TransactionalStorage implements Storage {
     }
     ScheduledAlarm alarm = ScheduledAlarm.at(name, millis);
     ObjectSize before = size();
-    snapshotLimit.check(
+    limits.check(
         before, before.withAlarms(current.with(alarm).bytes()), "setting alarm '" + name + "'");
     putAlarm(alarm);
   }
@@ -300,7 +298,7 @@ public final class TransactionalStorage implements Storage {
    */
   public void putSocket(SocketRecord record, String what) {
     ObjectSize before = size();
-    snapshotLimit.check(before, before.withSockets(sockets.result().with(record).bytes()), what);
+    limits.check(before, before.withSockets(sockets.result().with(record).bytes()), what);
     sockets.put(record);
   }
 
@@ -315,7 +313,7 @@ public final class TransactionalStorage implements Storage {
    */
   public void setAutoResponse(String request, String response) {
     ObjectSize before = size();
-    snapshotLimit.check(
+    limits.check(
         before,
         before.withSockets(sockets.result().withAutoResponse(request, response).bytes()),
         "setting the WebSocket auto-response");
@@ -408,25 +406,12 @@ public final class TransactionalStorage implements Storage {
     return sizeWith(state);
   }
 
-  /** The object's snapshot limit ({@code durable-objects.storage.max-snapshot-size}). */
-  public SnapshotLimit snapshotLimit() {
-    return snapshotLimit;
+  /** The object's size limits ({@code durable-objects.storage}). */
+  public SizeLimits limits() {
+    return limits;
   }
 
   private ObjectSize sizeWith(KeyValueState data) {
     return ObjectSize.of(data, rememberedBytes, sockets.result(), alarms.result());
-  }
-
-  /** Refuses a state above the object limit, unless the write does not grow the object. */
-  private void checkObjectSize(KeyValueState next, String what) {
-    if (next.bytes() > maxObjectBytes && next.bytes() > state.bytes()) {
-      throw StorageException.limitExceeded(
-          what
-              + " would make the object's storage "
-              + next.bytes()
-              + " bytes; the limit is "
-              + maxObjectBytes
-              + " bytes");
-    }
   }
 }
