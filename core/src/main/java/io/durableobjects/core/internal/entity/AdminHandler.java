@@ -131,7 +131,7 @@ final class AdminHandler implements CallHandler {
         new FetchReply.Inspected(
             ctx.identity.name(),
             data.size(),
-            turn.working().size().total(),
+            turn.working().size().reported(),
             sequenceNr,
             turn.working().lastWriteMillis(),
             keys,

@@ -39,6 +39,14 @@ public record ObjectSize(long data, long remembered, long sockets, long alarms) 
     return HEADER_BYTES + data + remembered + sockets + alarms;
   }
 
+  /**
+   * What an operator sees (the admin view's {@code bytes}): {@link #total()}, or 0 for an object
+   * that stores nothing (its snapshot's fixed fields are no data of its).
+   */
+  public long reported() {
+    return data + remembered + sockets + alarms == 0 ? 0 : total();
+  }
+
   /** This size with other idempotency records. */
   public ObjectSize withRemembered(long rememberedBytes) {
     return new ObjectSize(data, rememberedBytes, sockets, alarms);
