@@ -49,10 +49,10 @@ public final class TransactionalStorage implements Storage {
   private final SizeLimits limits;
   private final AlarmRules alarmRules;
   // What the object's idempotency records take in its snapshot: they change only after the call.
-  private long rememberedBytes;
+  private final long rememberedBytes;
   private KeyValueState state;
   private final AlarmChanges alarms;
-  private SocketChanges sockets = new SocketChanges(SocketRegistry.empty());
+  private final SocketChanges sockets;
 
   /** The value each written key ends with, {@code null} for a deleted key; in UTF-8 key order. */
   private scala.collection.immutable.TreeMap<String, byte[]> changes = NO_CHANGES;
@@ -77,12 +77,7 @@ public final class TransactionalStorage implements Storage {
       ValueCodec codec,
       long maxObjectBytes,
       AlarmRules alarmRules) {
-    this.state = state;
-    this.alarms = new AlarmChanges(alarms);
-    this.codec = codec;
-    this.reads = new StorageReads(codec);
-    this.limits = new SizeLimits(maxObjectBytes, codec.settings().maxSnapshotBytes());
-    this.alarmRules = alarmRules;
+    this(state, alarms, SocketRegistry.empty(), 0, codec, maxObjectBytes, alarmRules);
   }
 
   /**
@@ -97,9 +92,14 @@ public final class TransactionalStorage implements Storage {
       ValueCodec codec,
       long maxObjectBytes,
       AlarmRules alarmRules) {
-    this(state, alarms, codec, maxObjectBytes, alarmRules);
+    this.state = state;
+    this.alarms = new AlarmChanges(alarms);
     this.sockets = new SocketChanges(sockets);
     this.rememberedBytes = rememberedBytes;
+    this.codec = codec;
+    this.reads = new StorageReads(codec);
+    this.limits = new SizeLimits(maxObjectBytes, codec.settings().maxSnapshotBytes());
+    this.alarmRules = alarmRules;
   }
 
   // ---- reads (StorageReads) -------------------------------------------------------------
