@@ -89,8 +89,8 @@ public interface DurableObjectState {
    *     each 1 to 256 characters
    * @return a 101 (Switching Protocols) response
    * @throws IllegalStateException if {@code request} is not the upgrade being handled
-   * @throws StorageException if a tag is invalid or the object already holds the most sockets
-   *     allowed
+   * @throws StorageException if a tag is invalid, the object already holds the most sockets
+   *     allowed, or it would hold more than {@code durable-objects.storage.max-snapshot-size}
    */
   default Response acceptWebSocket(Request request, String... tags) {
     return acceptWebSocket(request, socket -> {}, tags);

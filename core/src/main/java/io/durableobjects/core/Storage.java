@@ -28,8 +28,11 @@ import java.util.function.Function;
  * byte[]} (stored as is). A serialized value may be at most {@code
  * durable-objects.storage.max-value-size} bytes (default {@value #MAX_VALUE_BYTES}), and an
  * object's whole storage — its keys in UTF-8 plus its serialized values, plus one byte per value —
- * at most {@code durable-objects.storage.max-object-size} (default 8 MiB). A write that would
- * exceed the object limit is refused, unless it does not make the storage larger.
+ * at most {@code durable-objects.storage.max-object-size} (default 8 MiB). Everything an object
+ * stores (keys and values, alarms, WebSockets with their attachments, remembered idempotency
+ * responses) is at most {@code max-snapshot-size} (default 15 MiB), so that its snapshot fits one
+ * Cassandra write. A write that would exceed either limit is refused, unless it does not make the
+ * object larger.
  *
  * <p><b>Failures.</b> Every method validates all its arguments, and every write is checked against
  * the limits, before anything is written: a method that throws {@link StorageException} has written

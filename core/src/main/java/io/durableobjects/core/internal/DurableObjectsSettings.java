@@ -95,6 +95,9 @@ public final class DurableObjectsSettings {
     int activeObjectLimit = atLeast(config, "passivation.active-object-limit", 1);
     IdempotencySettings idempotency = idempotency(config);
 
+    AlarmSettings alarms = AlarmSettings.fromConfig(config);
+    SnapshotBudget.check(root, idempotency.maxBytes(), alarms.maxPerObject());
+
     ConfigObject entries = config.getObject("namespaces");
     Map<String, NamespaceSettings> namespaces = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> entry : entries.entrySet()) {
@@ -119,7 +122,7 @@ public final class DurableObjectsSettings {
         idempotency,
         optionalString(config, "journal.plugin-id"),
         optionalString(config, "journal.snapshot-plugin-id"),
-        AlarmSettings.fromConfig(config),
+        alarms,
         webSockets(config));
   }
 

@@ -192,6 +192,21 @@ class DurableObjectsSettingsTest {
   }
 
   @Test
+  void theLimitsInBytesMustFitOneSnapshot() {
+    // Defaults: 8 MiB + 4 MiB + 1000 alarms of 280 bytes + 6 KiB + 34 bytes, below 15 MiB.
+    parse(ns("counter", Good.class));
+    assertThatThrownBy(() -> parse("durable-objects.storage.max-object-size = 11 MiB"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining(
+            "'durable-objects.storage.max-snapshot-size': is 15728640 bytes, less than what an"
+                + " object may hold by the other limits: 16014826 bytes"
+                + " (storage.max-object-size 11534336 + idempotency.max-records-size 4194304 +"
+                + " alarms.max-per-object 1000 x 280 + auto-response 6152 + 34 fixed)");
+    // Raised together, they fit again.
+    parse("durable-objects.storage { max-object-size = 11 MiB, max-snapshot-size = 16 MiB }");
+  }
+
+  @Test
   void idempotencyIsLimitedInBytesAndTheOldKeyCapIsRefused() {
     IdempotencySettings defaults = parse(ns("counter", Good.class)).idempotency();
     assertThat(defaults.retention()).isEqualTo(Duration.ofHours(24));

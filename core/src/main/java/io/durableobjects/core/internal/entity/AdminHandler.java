@@ -131,7 +131,7 @@ final class AdminHandler implements CallHandler {
         new FetchReply.Inspected(
             ctx.identity.name(),
             data.size(),
-            data.bytes(),
+            turn.working().size().reported(),
             sequenceNr,
             turn.working().lastWriteMillis(),
             keys,

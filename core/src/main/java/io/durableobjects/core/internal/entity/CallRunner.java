@@ -5,6 +5,7 @@ import io.durableobjects.core.ObjectFailedException;
 import io.durableobjects.core.StorageException;
 import io.durableobjects.core.internal.EntityLimits;
 import io.durableobjects.core.internal.serialization.JournalSerializer;
+import io.durableobjects.core.internal.storage.ObjectSize;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,11 @@ final class CallRunner {
     }
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
+      StorageException full = rememberingOverflows(tx, turn.working().remembered(), record);
+      if (full != null) {
+        replyFailure(call, full);
+        return;
+      }
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
       turn.working().remember(record);
     }
@@ -239,6 +245,19 @@ final class CallRunner {
                 + EntityLimits.MAX_WRITE_BYTES
                 + " (Cassandra refuses larger writes); nothing was written"));
     return true;
+  }
+
+  /**
+   * The refusal of a call whose remembered response would take the object's snapshot above its
+   * limit (its writes are not applied either), or null if it fits.
+   */
+  private static StorageException rememberingOverflows(
+      TransactionalStorage tx, IdempotencyRecords records, IdempotencyRecords.Remembered record) {
+    ObjectSize before = tx.size();
+    ObjectSize after = before.withRemembered(records.remember(record).snapshotBytes());
+    return tx.limits()
+        .refusal(
+            before, after, "remembering the response to Idempotency-Key '" + record.key() + "'");
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.Response;
+import io.durableobjects.core.internal.storage.ObjectSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,26 @@ public final class IdempotencyRecords {
       return response != null;
     }
 
+    /**
+     * What this record takes in a snapshot, exactly ({@code BinaryFields.writeRemembered}): key,
+     * times (16), fingerprint, kept byte (1), and a kept response's status (4), headers with their
+     * count (4) and body with its length (4).
+     */
+    public long snapshotBytes() {
+      long size =
+          ObjectSize.stringBytes(key)
+              + 16
+              + ObjectSize.stringBytes(fingerprint == null ? "" : fingerprint)
+              + 1;
+      if (response != null) {
+        size += 12 + response.bodyLength();
+        for (io.durableobjects.core.Header header : response.headers()) {
+          size += ObjectSize.stringBytes(header.name()) + ObjectSize.stringBytes(header.value());
+        }
+      }
+      return size;
+    }
+
     /** Roughly what this record costs in memory and in a snapshot. */
     public long bytes() {
       long size = RECORD_OVERHEAD_BYTES + key.length();
@@ -79,23 +100,26 @@ public final class IdempotencyRecords {
       Ordering.comparatorToOrdering(String::compareTo);
   private static final Ordering<Long> TIME_ORDER = Ordering.comparatorToOrdering(Long::compare);
   public static final IdempotencyRecords EMPTY =
-      new IdempotencyRecords(new TreeMap<>(KEY_ORDER), new TreeMap<>(TIME_ORDER), 0, 0);
+      new IdempotencyRecords(new TreeMap<>(KEY_ORDER), new TreeMap<>(TIME_ORDER), 0, 0, 0);
 
   private final TreeMap<String, Remembered> byKey;
   // Sequence number of insertion → key: the oldest first (times may tie or go back with clocks).
   private final TreeMap<Long, String> byAge;
   private final long nextSequence;
   private final long bytes;
+  private final long snapshotBytes;
 
   private IdempotencyRecords(
       TreeMap<String, Remembered> byKey,
       TreeMap<Long, String> byAge,
       long nextSequence,
-      long bytes) {
+      long bytes,
+      long snapshotBytes) {
     this.byKey = byKey;
     this.byAge = byAge;
     this.nextSequence = nextSequence;
     this.bytes = bytes;
+    this.snapshotBytes = snapshotBytes;
   }
 
   /** The record of {@code key} if it is still within its retention at {@code nowMillis}. */
@@ -112,14 +136,17 @@ public final class IdempotencyRecords {
     TreeMap<String, Remembered> keys = byKey;
     TreeMap<Long, String> ages = byAge;
     long size = bytes;
+    long stored = snapshotBytes;
     Option<Remembered> previous = keys.get(record.key());
     if (previous.isDefined()) {
       ages = removeKeyFromAges(ages, record.key());
       size -= previous.get().bytes();
+      stored -= previous.get().snapshotBytes();
     }
     keys = keys.updated(record.key(), record);
     ages = ages.updated(nextSequence, record.key());
     size += record.bytes();
+    stored += record.snapshotBytes();
     long cutoff = record.atMillis() - record.retentionMillis();
     while (!ages.isEmpty()) {
       Tuple2<Long, String> oldest = ages.head();
@@ -130,8 +157,9 @@ public final class IdempotencyRecords {
       keys = keys.removed(oldest._2());
       ages = ages.removed(oldest._1());
       size -= r.bytes();
+      stored -= r.snapshotBytes();
     }
-    return new IdempotencyRecords(keys, ages, nextSequence + 1, size);
+    return new IdempotencyRecords(keys, ages, nextSequence + 1, size, stored);
   }
 
   /** Number of remembered keys. */
@@ -142,6 +170,14 @@ public final class IdempotencyRecords {
   /** What the remembered records cost ({@link Remembered#bytes()}), expired ones included. */
   public long bytes() {
     return bytes;
+  }
+
+  /**
+   * What the records take in a snapshot ({@link Remembered#snapshotBytes()}), expired ones
+   * included: a snapshot holds them until the next record prunes them.
+   */
+  public long snapshotBytes() {
+    return snapshotBytes;
   }
 
   /**

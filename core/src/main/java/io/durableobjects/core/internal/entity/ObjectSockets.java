@@ -74,7 +74,8 @@ public final class ObjectSockets {
     }
     String id = upgrade.call().socketId();
     tx.putSocket(
-        new SocketRecord(id, upgrade.gateway(), tagList, null, tx.resultSockets().nextOrder()));
+        new SocketRecord(id, upgrade.gateway(), tagList, null, tx.resultSockets().nextOrder()),
+        "accepting WebSocket " + id);
     tx.send(
         new OutgoingFrame(
             id,
@@ -169,7 +170,7 @@ public final class ObjectSockets {
               + limits.maxAttachmentBytes()
               + " (durable-objects.websockets.max-attachment-size)");
     }
-    tx.putSocket(record.get().withAttachment(bytes));
+    tx.putSocket(record.get().withAttachment(bytes), "the attachment of socket " + id);
   }
 
   <T> Optional<T> attachment(String id, Class<T> type) {

@@ -58,12 +58,16 @@ public final class ObjectStorage implements Storage {
     return current;
   }
 
-  /** Starts a call's transaction over the working state, with the object's sockets. */
+  /**
+   * Starts a call's transaction over the working state, with the object's sockets and what its
+   * idempotency records take in its snapshot.
+   */
   public TransactionalStorage begin(
       KeyValueState working,
       AlarmSchedule alarms,
-      io.durableobjects.core.internal.storage.SocketRegistry sockets) {
-    current = detached(working, alarms, sockets);
+      io.durableobjects.core.internal.storage.SocketRegistry sockets,
+      long rememberedBytes) {
+    current = detached(working, alarms, sockets, rememberedBytes);
     return current;
   }
 
@@ -71,8 +75,10 @@ public final class ObjectStorage implements Storage {
   public TransactionalStorage detached(
       KeyValueState working,
       AlarmSchedule alarms,
-      io.durableobjects.core.internal.storage.SocketRegistry sockets) {
-    return new TransactionalStorage(working, alarms, sockets, codec, maxObjectBytes, alarmRules);
+      io.durableobjects.core.internal.storage.SocketRegistry sockets,
+      long rememberedBytes) {
+    return new TransactionalStorage(
+        working, alarms, sockets, rememberedBytes, codec, maxObjectBytes, alarmRules);
   }
 
   /** A transaction of the runtime's own (not the object's): the object's handle stays closed. */

@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.KeyValueState;
+import io.durableobjects.core.internal.storage.ObjectSize;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.SocketRegistry;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
@@ -60,6 +61,11 @@ final class WorkingState {
     return remembered;
   }
 
+  /** What the working state takes in a snapshot, by part (the admin view's bytes). */
+  ObjectSize size() {
+    return ObjectSize.of(data, remembered.snapshotBytes(), sockets, alarms);
+  }
+
   long lastSequenceNr() {
     return lastSequenceNr;
   }
@@ -70,12 +76,12 @@ final class WorkingState {
 
   /** Starts the transaction of a call (or of the constructor) on the object's storage handle. */
   TransactionalStorage begin(ObjectStorage storage) {
-    return storage.begin(data, alarms, sockets);
+    return storage.begin(data, alarms, sockets, remembered.snapshotBytes());
   }
 
   /** A transaction of the runtime's own: the object's storage handle stays closed. */
   TransactionalStorage detached() {
-    return runtimeStorage.detached(data, alarms, sockets);
+    return runtimeStorage.detached(data, alarms, sockets, remembered.snapshotBytes());
   }
 
   /** Forgets every remembered idempotency key (its event says so too). */

@@ -12,12 +12,15 @@ import scala.collection.immutable.TreeMap;
  */
 public final class AlarmSchedule {
   private static final AlarmSchedule EMPTY =
-      new AlarmSchedule(new TreeMap<>(KeyValueState.ORDERING));
+      new AlarmSchedule(new TreeMap<>(KeyValueState.ORDERING), 0);
 
   private final TreeMap<String, ScheduledAlarm> alarms;
+  // What the alarms take in a snapshot (ObjectSize).
+  private final long bytes;
 
-  private AlarmSchedule(TreeMap<String, ScheduledAlarm> alarms) {
+  private AlarmSchedule(TreeMap<String, ScheduledAlarm> alarms, long bytes) {
     this.alarms = alarms;
+    this.bytes = bytes;
   }
 
   public static AlarmSchedule empty() {
@@ -34,11 +37,21 @@ public final class AlarmSchedule {
   }
 
   public AlarmSchedule with(ScheduledAlarm alarm) {
-    return new AlarmSchedule(alarms.updated(alarm.name(), alarm));
+    // An alarm's size depends only on its name: replacing one changes nothing.
+    long delta = alarms.contains(alarm.name()) ? 0 : ObjectSize.alarmBytes(alarm);
+    return new AlarmSchedule(alarms.updated(alarm.name(), alarm), bytes + delta);
   }
 
   public AlarmSchedule without(String name) {
-    return alarms.contains(name) ? new AlarmSchedule(alarms.removed(name)) : this;
+    Option<ScheduledAlarm> alarm = alarms.get(name);
+    return alarm.isDefined()
+        ? new AlarmSchedule(alarms.removed(name), bytes - ObjectSize.alarmBytes(alarm.get()))
+        : this;
+  }
+
+  /** What the alarms take in a snapshot ({@link ObjectSize}). */
+  public long bytes() {
+    return bytes;
   }
 
   public int size() {

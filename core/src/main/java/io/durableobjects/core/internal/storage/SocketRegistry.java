@@ -14,22 +14,26 @@ import scala.collection.immutable.TreeMap;
  */
 public final class SocketRegistry {
   private static final SocketRegistry EMPTY =
-      new SocketRegistry(new TreeMap<>(KeyValueState.ORDERING), 0, null, null);
+      new SocketRegistry(new TreeMap<>(KeyValueState.ORDERING), 0, null, null, 0);
 
   private final TreeMap<String, SocketRecord> sockets;
   private final long nextOrder;
   private final String autoRequest;
   private final String autoResponse;
+  // What the sockets and the auto-response pair take in a snapshot (ObjectSize).
+  private final long bytes;
 
   private SocketRegistry(
       TreeMap<String, SocketRecord> sockets,
       long nextOrder,
       String autoRequest,
-      String autoResponse) {
+      String autoResponse,
+      long bytes) {
     this.sockets = sockets;
     this.nextOrder = nextOrder;
     this.autoRequest = autoRequest;
     this.autoResponse = autoResponse;
+    this.bytes = bytes;
   }
 
   public static SocketRegistry empty() {
@@ -42,26 +46,46 @@ public final class SocketRegistry {
   }
 
   public SocketRegistry with(SocketRecord record) {
+    Option<SocketRecord> previous = sockets.get(record.id());
+    long delta =
+        ObjectSize.socketBytes(record)
+            - (previous.isDefined() ? ObjectSize.socketBytes(previous.get()) : 0);
     return new SocketRegistry(
         sockets.updated(record.id(), record),
         Math.max(nextOrder, record.order() + 1),
         autoRequest,
-        autoResponse);
+        autoResponse,
+        bytes + delta);
   }
 
   public SocketRegistry without(String id) {
-    return sockets.contains(id)
-        ? new SocketRegistry(sockets.removed(id), nextOrder, autoRequest, autoResponse)
+    Option<SocketRecord> previous = sockets.get(id);
+    return previous.isDefined()
+        ? new SocketRegistry(
+            sockets.removed(id),
+            nextOrder,
+            autoRequest,
+            autoResponse,
+            bytes - ObjectSize.socketBytes(previous.get()))
         : this;
   }
 
   public SocketRegistry withAutoResponse(String request, String response) {
-    return new SocketRegistry(sockets, nextOrder, request, response);
+    long delta =
+        ObjectSize.autoResponseBytes(request, response)
+            - ObjectSize.autoResponseBytes(autoRequest, autoResponse);
+    return new SocketRegistry(sockets, nextOrder, request, response, bytes + delta);
   }
 
   /** This registry with the next order number {@code order} (restoring a snapshot). */
   public SocketRegistry withNextOrder(long order) {
-    return new SocketRegistry(sockets, Math.max(nextOrder, order), autoRequest, autoResponse);
+    return new SocketRegistry(
+        sockets, Math.max(nextOrder, order), autoRequest, autoResponse, bytes);
+  }
+
+  /** What the sockets and the auto-response pair take in a snapshot ({@link ObjectSize}). */
+  public long bytes() {
+    return bytes;
   }
 
   /** The order number the next accepted socket gets. */

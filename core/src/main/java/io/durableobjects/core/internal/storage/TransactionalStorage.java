@@ -46,11 +46,13 @@ public final class TransactionalStorage implements Storage {
 
   private final ValueCodec codec;
   private final StorageReads reads;
-  private final long maxObjectBytes;
+  private final SizeLimits limits;
   private final AlarmRules alarmRules;
+  // What the object's idempotency records take in its snapshot: they change only after the call.
+  private final long rememberedBytes;
   private KeyValueState state;
   private final AlarmChanges alarms;
-  private SocketChanges sockets = new SocketChanges(SocketRegistry.empty());
+  private final SocketChanges sockets;
 
   /** The value each written key ends with, {@code null} for a deleted key; in UTF-8 key order. */
   private scala.collection.immutable.TreeMap<String, byte[]> changes = NO_CHANGES;
@@ -75,24 +77,29 @@ public final class TransactionalStorage implements Storage {
       ValueCodec codec,
       long maxObjectBytes,
       AlarmRules alarmRules) {
-    this.state = state;
-    this.alarms = new AlarmChanges(alarms);
-    this.codec = codec;
-    this.reads = new StorageReads(codec);
-    this.maxObjectBytes = maxObjectBytes;
-    this.alarmRules = alarmRules;
+    this(state, alarms, SocketRegistry.empty(), 0, codec, maxObjectBytes, alarmRules);
   }
 
-  /** A transaction over data, alarms and sockets. */
+  /**
+   * A transaction over data, alarms and sockets of an object whose idempotency records take {@code
+   * rememberedBytes} in its snapshot (they count against {@code max-snapshot-size} too).
+   */
   public TransactionalStorage(
       KeyValueState state,
       AlarmSchedule alarms,
       SocketRegistry sockets,
+      long rememberedBytes,
       ValueCodec codec,
       long maxObjectBytes,
       AlarmRules alarmRules) {
-    this(state, alarms, codec, maxObjectBytes, alarmRules);
+    this.state = state;
+    this.alarms = new AlarmChanges(alarms);
     this.sockets = new SocketChanges(sockets);
+    this.rememberedBytes = rememberedBytes;
+    this.codec = codec;
+    this.reads = new StorageReads(codec);
+    this.limits = new SizeLimits(maxObjectBytes, codec.settings().maxSnapshotBytes());
+    this.alarmRules = alarmRules;
   }
 
   // ---- reads (StorageReads) -------------------------------------------------------------
@@ -152,7 +159,8 @@ public final class TransactionalStorage implements Storage {
     Keys.validate(key);
     byte[] encoded = codec.encode(key, value);
     KeyValueState next = state.put(key, encoded);
-    checkObjectSize(next, "storing key '" + key + "'");
+    limits.checkData(state, next, "storing key '" + key + "'");
+    limits.check(size(), sizeWith(next), "storing key '" + key + "'");
     state = next;
     changes = changes.updated(key, encoded);
   }
@@ -176,11 +184,12 @@ public final class TransactionalStorage implements Storage {
       next = next.put(keys.get(i), values.get(i));
       nextChanges = nextChanges.updated(keys.get(i), values.get(i));
     }
-    checkObjectSize(
-        next,
+    String what =
         keys.size() == 1
             ? "storing key '" + keys.get(0) + "'"
-            : "storing these " + keys.size() + " entries");
+            : "storing these " + keys.size() + " entries";
+    limits.checkData(state, next, what);
+    limits.check(size(), sizeWith(next), what);
     state = next;
     changes = nextChanges;
   }
@@ -237,7 +246,11 @@ public final class TransactionalStorage implements Storage {
               + alarmRules.maxPerObject()
               + " alarms (durable-objects.alarms.max-per-object)");
     }
-    putAlarm(ScheduledAlarm.at(name, millis));
+    ScheduledAlarm alarm = ScheduledAlarm.at(name, millis);
+    ObjectSize before = size();
+    limits.check(
+        before, before.withAlarms(current.with(alarm).bytes()), "setting alarm '" + name + "'");
+    putAlarm(alarm);
   }
 
   @Override
@@ -277,7 +290,15 @@ public final class TransactionalStorage implements Storage {
     return sockets.result();
   }
 
-  public void putSocket(SocketRecord record) {
+  /**
+   * Records a socket (accepted, or with a new attachment).
+   *
+   * @param what the write, for the message if the object's snapshot would be too large
+   * @throws StorageException (413) if it would take the object above {@code max-snapshot-size}
+   */
+  public void putSocket(SocketRecord record, String what) {
+    ObjectSize before = size();
+    limits.check(before, before.withSockets(sockets.result().with(record).bytes()), what);
     sockets.put(record);
   }
 
@@ -285,7 +306,17 @@ public final class TransactionalStorage implements Storage {
     return sockets.remove(id);
   }
 
+  /**
+   * Sets the automatic response pair.
+   *
+   * @throws StorageException (413) if it would take the object above {@code max-snapshot-size}
+   */
   public void setAutoResponse(String request, String response) {
+    ObjectSize before = size();
+    limits.check(
+        before,
+        before.withSockets(sockets.result().withAutoResponse(request, response).bytes()),
+        "setting the WebSocket auto-response");
     sockets.setAutoResponse(request, response);
   }
 
@@ -370,16 +401,17 @@ public final class TransactionalStorage implements Storage {
 
   // ---- checks ------------------------------------------------------------------------------
 
-  /** Refuses a state above the object limit, unless the write does not grow the object. */
-  private void checkObjectSize(KeyValueState next, String what) {
-    if (next.bytes() > maxObjectBytes && next.bytes() > state.bytes()) {
-      throw StorageException.limitExceeded(
-          what
-              + " would make the object's storage "
-              + next.bytes()
-              + " bytes; the limit is "
-              + maxObjectBytes
-              + " bytes");
-    }
+  /** What the object with this transaction's writes takes in its snapshot, by part. */
+  public ObjectSize size() {
+    return sizeWith(state);
+  }
+
+  /** The object's size limits ({@code durable-objects.storage}). */
+  public SizeLimits limits() {
+    return limits;
+  }
+
+  private ObjectSize sizeWith(KeyValueState data) {
+    return ObjectSize.of(data, rememberedBytes, sockets.result(), alarms.result());
   }
 }

@@ -28,9 +28,12 @@ class StorageSettingsTest {
   @Test
   void readsSizesWithUnits() {
     StorageSettings settings =
-        parse("durable-objects.storage { max-value-size = 1 MiB, max-object-size = 10 GiB }");
+        parse(
+            "durable-objects.storage { max-value-size = 1 MiB, max-object-size = 10 MiB,"
+                + " max-snapshot-size = 12 MiB }");
     assertThat(settings.maxValueBytes()).isEqualTo(1 << 20);
-    assertThat(settings.maxObjectBytes()).isEqualTo(10L << 30);
+    assertThat(settings.maxObjectBytes()).isEqualTo(10L << 20);
+    assertThat(settings.maxSnapshotBytes()).isEqualTo(12L << 20);
     assertThat(parse("durable-objects.storage.max-value-size = 1000").maxValueBytes())
         .isEqualTo(1000);
   }
@@ -51,6 +54,15 @@ class StorageSettingsTest {
     assertThatThrownBy(() -> parse("durable-objects.storage.max-object-size = lots"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("max-object-size");
+    assertThatThrownBy(() -> parse("durable-objects.storage.max-snapshot-size = 2 GiB"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.storage.max-snapshot-size")
+        .hasMessageContaining("got 2147483648");
+    assertThatThrownBy(() -> parse("durable-objects.storage.max-snapshot-size = 8 MiB"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining(
+            "'durable-objects.storage.max-snapshot-size': must be above"
+                + " durable-objects.storage.max-object-size (8388608 bytes)");
   }
 
   @Test

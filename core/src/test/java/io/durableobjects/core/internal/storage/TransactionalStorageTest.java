@@ -226,6 +226,49 @@ class TransactionalStorageTest {
   }
 
   @Test
+  void everyWriteThatWouldTakeTheSnapshotAboveItsLimitFailsNamingWhatFillsIt() {
+    // A 1000-byte snapshot; the object's idempotency records already take 900 of it.
+    ValueCodec small = new ValueCodec(new ObjectMapper(), new StorageSettings(1000, 500, 1000));
+    TransactionalStorage tx =
+        new TransactionalStorage(
+            KeyValueState.empty(),
+            AlarmSchedule.empty(),
+            SocketRegistry.empty(),
+            900,
+            small,
+            500,
+            AlarmRules.PERMISSIVE);
+    tx.put("a", new byte[40]); // 34 fixed + 900 + (8 + 1 + 41) = 984
+    assertThat(tx.size().total()).isEqualTo(984);
+    assertThatThrownBy(() -> tx.put("b", new byte[10]))
+        .isInstanceOf(StorageException.class)
+        .hasMessage(
+            "storing key 'b' would make the object's snapshot 1004 bytes (keys and values 70,"
+                + " idempotency records 900, WebSockets 0, alarms 0); the limit is 1000 bytes"
+                + " (durable-objects.storage.max-snapshot-size)")
+        .satisfies(e -> assertThat(((StorageException) e).status()).isEqualTo(413));
+    assertThatThrownBy(() -> tx.setAlarm("later", java.time.Instant.ofEpochSecond(1)))
+        .hasMessageStartingWith("setting alarm 'later' would make the object's snapshot 1013");
+    assertThatThrownBy(() -> tx.setAutoResponse("ping!", "pong"))
+        .hasMessageStartingWith(
+            "setting the WebSocket auto-response would make the object's snapshot 1001")
+        .isInstanceOf(StorageException.class);
+    assertThatThrownBy(
+            () ->
+                tx.putSocket(
+                    new SocketRecord("s", "g", List.of(), null, 0), "accepting WebSocket s"))
+        .hasMessageStartingWith("accepting WebSocket s would make the object's snapshot 1010");
+    assertThat(tx.hasChanges()).isTrue();
+    assertThat(tx.toEvent().alarmChanges()).isEmpty();
+    assertThat(tx.toEvent().socketChanges()).isEmpty();
+    assertThat(tx.toEvent().autoResponse()).isNull();
+    // What does not grow the object is accepted, and what is left fits exactly.
+    tx.put("a", new byte[40]);
+    tx.put("a", new byte[56]); // 984 + 16 = 1000: exactly the limit
+    assertThat(tx.size().total()).isEqualTo(1000);
+  }
+
+  @Test
   void anObjectAlreadyAboveALoweredLimitCanStillShrink() {
     KeyValueState big =
         KeyValueState.empty()
