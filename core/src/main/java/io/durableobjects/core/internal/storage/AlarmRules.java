@@ -71,4 +71,20 @@ public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerOb
           objectClass + " sets an alarm but implements neither AlarmHandler nor AsyncAlarmHandler");
     }
   }
+
+  /**
+   * Checks that {@code current} has room for an alarm named {@code name} (a new name counts).
+   *
+   * @throws StorageException (413) beyond {@link #maxPerObject}
+   */
+  void checkRoomFor(AlarmSchedule current, String name) {
+    if (!current.contains(name) && current.size() >= maxPerObject) {
+      throw StorageException.limitExceeded(
+          "setting alarm '"
+              + name
+              + "' would give the object more than "
+              + maxPerObject
+              + " alarms (durable-objects.alarms.max-per-object)");
+    }
+  }
 }

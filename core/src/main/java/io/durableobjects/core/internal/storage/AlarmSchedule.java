@@ -99,4 +99,13 @@ public final class AlarmSchedule {
   public String toString() {
     return "AlarmSchedule" + all();
   }
+
+  /** Each alarm's name and time, in this schedule's order. */
+  public java.util.Map<String, java.time.Instant> times() {
+    java.util.Map<String, java.time.Instant> result = new java.util.LinkedHashMap<>();
+    for (ScheduledAlarm alarm : all()) {
+      result.put(alarm.name(), java.time.Instant.ofEpochMilli(alarm.scheduledMillis()));
+    }
+    return java.util.Collections.unmodifiableMap(result);
+  }
 }

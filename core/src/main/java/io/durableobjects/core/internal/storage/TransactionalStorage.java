@@ -9,8 +9,6 @@ import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,16 +57,6 @@ public final class TransactionalStorage implements Storage {
 
   /** Whether the changes apply to an empty state rather than to the state this started from. */
   private boolean deleteAll;
-
-  /** A transaction with the codec's limits. */
-  public TransactionalStorage(KeyValueState state, ValueCodec codec) {
-    this(state, codec, codec.settings().maxObjectBytes());
-  }
-
-  /** A transaction with another object limit (UTF-8 keys plus encoded values, in bytes). */
-  public TransactionalStorage(KeyValueState state, ValueCodec codec, long maxObjectBytes) {
-    this(state, AlarmSchedule.empty(), codec, maxObjectBytes, AlarmRules.PERMISSIVE);
-  }
 
   /** A transaction over data and alarms. */
   public TransactionalStorage(
@@ -238,14 +226,7 @@ public final class TransactionalStorage implements Storage {
     long millis = AlarmRules.validateTime(time);
     alarmRules.checkHandled();
     AlarmSchedule current = alarms.result();
-    if (!current.contains(name) && current.size() >= alarmRules.maxPerObject()) {
-      throw StorageException.limitExceeded(
-          "setting alarm '"
-              + name
-              + "' would give the object more than "
-              + alarmRules.maxPerObject()
-              + " alarms (durable-objects.alarms.max-per-object)");
-    }
+    alarmRules.checkRoomFor(current, name);
     ScheduledAlarm alarm = ScheduledAlarm.at(name, millis);
     ObjectSize before = size();
     limits.check(
@@ -267,11 +248,7 @@ public final class TransactionalStorage implements Storage {
 
   @Override
   public Map<String, Instant> listAlarms() {
-    Map<String, Instant> result = new LinkedHashMap<>();
-    for (ScheduledAlarm alarm : alarms.result().all()) {
-      result.put(alarm.name(), Instant.ofEpochMilli(alarm.scheduledMillis()));
-    }
-    return Collections.unmodifiableMap(result);
+    return alarms.result().times();
   }
 
   /** The pending alarm of this name, with its retry state (for the runtime). */
@@ -297,8 +274,7 @@ public final class TransactionalStorage implements Storage {
    * @throws StorageException (413) if it would take the object above {@code max-snapshot-size}
    */
   public void putSocket(SocketRecord record, String what) {
-    ObjectSize before = size();
-    limits.check(before, before.withSockets(sockets.result().with(record).bytes()), what);
+    checkSockets(sockets.result().with(record), what);
     sockets.put(record);
   }
 
@@ -312,12 +288,15 @@ public final class TransactionalStorage implements Storage {
    * @throws StorageException (413) if it would take the object above {@code max-snapshot-size}
    */
   public void setAutoResponse(String request, String response) {
-    ObjectSize before = size();
-    limits.check(
-        before,
-        before.withSockets(sockets.result().withAutoResponse(request, response).bytes()),
+    checkSockets(
+        sockets.result().withAutoResponse(request, response),
         "setting the WebSocket auto-response");
     sockets.setAutoResponse(request, response);
+  }
+
+  private void checkSockets(SocketRegistry after, String what) {
+    ObjectSize before = size();
+    limits.check(before, before.withSockets(after.bytes()), what);
   }
 
   /** Queues a command for a socket's connection (sent after the request's writes are durable). */

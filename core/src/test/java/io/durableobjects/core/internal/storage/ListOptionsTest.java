@@ -65,7 +65,7 @@ class ListOptionsTest {
     for (String key : shuffled) {
       state = state.put(key, CODEC.encode(key, key));
     }
-    return new TransactionalStorage(state, CODEC);
+    return Transactions.over(state, CODEC);
   }
 
   private List<String> list(ListOptions options) {

@@ -29,7 +29,7 @@ class TransactionalStorageTest {
       String key = (String) keysAndValues[i];
       state = state.put(key, codec.encode(key, keysAndValues[i + 1]));
     }
-    return new TransactionalStorage(state, codec);
+    return Transactions.over(state, codec);
   }
 
   /** The event replayed on the state the transaction started from gives its result. */
@@ -42,7 +42,7 @@ class TransactionalStorageTest {
   @Test
   void readsItsOwnWritesWithoutTouchingTheStateItStartedFrom() {
     KeyValueState before = KeyValueState.empty().put("count", codec.encode("count", 41L));
-    TransactionalStorage tx = new TransactionalStorage(before, codec);
+    TransactionalStorage tx = Transactions.over(before, codec);
 
     tx.put("count", tx.get("count", Long.class).orElseThrow() + 1);
     tx.put("item", new Item("apple", 3));
@@ -78,7 +78,7 @@ class TransactionalStorageTest {
         KeyValueState.empty()
             .put("gone", codec.encode("gone", 1))
             .put("kept", codec.encode("kept", 2));
-    TransactionalStorage tx = new TransactionalStorage(before, codec);
+    TransactionalStorage tx = Transactions.over(before, codec);
     tx.put("a", "x");
     tx.put("a", "y");
     tx.delete("gone");
@@ -185,7 +185,7 @@ class TransactionalStorageTest {
   @Test
   void theValueLimitIsConfigurableAndAValueOfExactlyTheLimitIsAccepted() {
     ValueCodec small = new ValueCodec(new ObjectMapper(), 10);
-    TransactionalStorage tx = new TransactionalStorage(KeyValueState.empty(), small);
+    TransactionalStorage tx = Transactions.over(KeyValueState.empty(), small);
     tx.put("raw", new byte[10]);
     tx.put("json", "12345678"); // "12345678" with quotes: 10 bytes
     assertThatThrownBy(() -> tx.put("raw", new byte[11]))
@@ -201,7 +201,7 @@ class TransactionalStorageTest {
   @Test
   void aPutThatWouldExceedTheObjectLimitFailsAndWritesNothing() {
     // Each entry "kN" -> 5 raw bytes counts 2 (key) + 1 (tag) + 5 = 8 bytes.
-    TransactionalStorage tx = new TransactionalStorage(KeyValueState.empty(), codec, 24);
+    TransactionalStorage tx = Transactions.over(KeyValueState.empty(), codec, 24);
     tx.put("k1", new byte[5]);
     tx.put("k2", new byte[5]);
     tx.put("k3", new byte[5]);
@@ -274,7 +274,7 @@ class TransactionalStorageTest {
         KeyValueState.empty()
             .put("a", codec.encode("a", new byte[50]))
             .put("b", codec.encode("b", new byte[50]));
-    TransactionalStorage tx = new TransactionalStorage(big, codec, 10);
+    TransactionalStorage tx = Transactions.over(big, codec, 10);
     tx.put("a", new byte[20]); // shrinks: accepted though still above the limit
     assertThat(tx.delete("b")).isTrue();
     assertThatThrownBy(() -> tx.put("a", new byte[21]))
@@ -285,7 +285,7 @@ class TransactionalStorageTest {
   @Test
   void theObjectLimitComesFromTheCodecSettings() {
     ValueCodec limited = new ValueCodec(new ObjectMapper(), new StorageSettings(100, 10));
-    TransactionalStorage tx = new TransactionalStorage(KeyValueState.empty(), limited);
+    TransactionalStorage tx = Transactions.over(KeyValueState.empty(), limited);
     tx.put("k", new byte[8]); // 1 + 1 + 8 = 10
     assertThatThrownBy(() -> tx.put("j", new byte[0]))
         .hasMessage(
@@ -377,7 +377,7 @@ class TransactionalStorageTest {
   @Test
   void putManyChecksTheObjectLimitForAllEntriesTogether() {
     // "a" -> raw[2]: 1 + 1 + 2 = 4 bytes each.
-    TransactionalStorage tx = new TransactionalStorage(KeyValueState.empty(), codec, 10);
+    TransactionalStorage tx = Transactions.over(KeyValueState.empty(), codec, 10);
     assertThatThrownBy(() -> tx.put(Map.of("a", new byte[2], "b", new byte[2], "c", new byte[2])))
         .hasMessage(
             "storing these 3 entries would make the object's storage 12 bytes; the limit is 10"
@@ -414,7 +414,7 @@ class TransactionalStorageTest {
   @Test
   void deleteAllRemovesEveryKeyAndKeepsLaterWritesOfTheSameRequest() {
     KeyValueState before = txWith("a", 1, "b", 2, "c", 3).result();
-    TransactionalStorage tx = new TransactionalStorage(before, codec);
+    TransactionalStorage tx = Transactions.over(before, codec);
     tx.put("d", 4);
     tx.deleteAll();
     assertThat(tx.list(Integer.class)).isEmpty();
@@ -493,7 +493,7 @@ class TransactionalStorageTest {
   @Test
   void aFailedTransactionUndoesOnlyItsOwnWritesAndRethrows() {
     KeyValueState before = txWith("a", 1, "b", 2).result();
-    TransactionalStorage tx = new TransactionalStorage(before, codec);
+    TransactionalStorage tx = Transactions.over(before, codec);
     tx.put("outer", 0);
     IllegalStateException boom = new IllegalStateException("boom");
     assertThatThrownBy(

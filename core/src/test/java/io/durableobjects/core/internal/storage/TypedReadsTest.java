@@ -19,7 +19,7 @@ class TypedReadsTest {
   private static final TypeReference<List<Item>> ITEMS = new TypeReference<>() {};
 
   private final TransactionalStorage storage =
-      new TransactionalStorage(KeyValueState.empty(), new ValueCodec(new ObjectMapper()));
+      Transactions.over(KeyValueState.empty(), new ValueCodec(new ObjectMapper()));
 
   @Test
   void readsAGenericValue() {
