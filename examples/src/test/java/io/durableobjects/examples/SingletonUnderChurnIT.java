@@ -87,21 +87,21 @@ class SingletonUnderChurnIT {
         clients.add(client);
       }
       churn.add("load @" + now());
-      awaitMoreAcknowledged(150);
+      awaitMoreAcknowledged(100);
 
       // 1. A node leaves gracefully; a new one joins.
       DurableObjectsServer leaving = cluster.nodes().get(1);
       churn.add(step("leave", leaving));
       stopGracefully(cluster, leaving);
       churn.add(step("joined", join(cluster)));
-      awaitMoreAcknowledged(150);
+      awaitMoreAcknowledged(100);
 
       // 2. The oldest node, which runs the shard coordinator, leaves; a new one joins.
       leaving = cluster.nodes().get(0);
       churn.add(step("leave-oldest", leaving));
       stopGracefully(cluster, leaving);
       churn.add(step("joined", join(cluster)));
-      awaitMoreAcknowledged(150);
+      awaitMoreAcknowledged(100);
 
       // 3. A node is cut off; both sides' split-brain resolvers down it. Clients keep using its
       // gateway until it is gone. A new node joins.
@@ -112,7 +112,7 @@ class SingletonUnderChurnIT {
       ports.remove(Integer.valueOf(httpPort(isolated)));
       cluster.awaitUp(2);
       churn.add(step("joined", join(cluster)));
-      awaitMoreAcknowledged(150);
+      awaitMoreAcknowledged(100);
 
       // 4. A node stops answering the others (crashed, as far as they can tell) and an operator
       // downs it at once, before the split-brain resolver would: only sharding's removal margin
@@ -124,7 +124,7 @@ class SingletonUnderChurnIT {
       cluster.awaitTerminated(downed, Duration.ofSeconds(60));
       ports.remove(Integer.valueOf(httpPort(downed)));
       cluster.awaitUp(2);
-      awaitMoreAcknowledged(150);
+      awaitMoreAcknowledged(100);
 
       loadRunning = false;
       for (Thread client : clients) {

@@ -44,11 +44,11 @@ class ChaosSmokeIT {
         new ChaosSettings(
             List.of(Fault.PAUSE_NODE),
             Map.of(Fault.PAUSE_NODE, 1),
-            Duration.ofSeconds(5), // warm-up
+            Duration.ofSeconds(3), // warm-up
             Duration.ofSeconds(6), // pause
             Duration.ofSeconds(30), // partition (not run)
             Duration.ofSeconds(10), // Cassandra down (not run)
-            Duration.ofSeconds(3), // load after recovery
+            Duration.ofSeconds(2), // load after recovery
             Duration.ofSeconds(20), // drain
             Duration.ofSeconds(60), // alarm margin
             Duration.ofSeconds(150), // recover within
