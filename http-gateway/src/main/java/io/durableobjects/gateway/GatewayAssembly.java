@@ -82,14 +82,6 @@ final class GatewayAssembly {
         .bind(routes.route());
   }
 
-  private static java.time.Duration positive(Config config, String key) {
-    java.time.Duration value = config.getDuration(key);
-    if (value.isZero() || value.isNegative()) {
-      throw new ConfigException.BadValue(key, "must be positive, got " + value);
-    }
-    return value;
-  }
-
   /** WebSocket upgrades, with {@code durable-objects.http.websocket} and the objects' limits. */
   static WebSocketUpgrades webSockets(ActorSystem<?> system, WebSocketMetrics metrics) {
     Config config = system.settings().config();
@@ -129,7 +121,8 @@ final class GatewayAssembly {
         new SocketTimeouts(
             // A client message unanswered for as long as a caller waits for an object was lost.
             config.getDuration("durable-objects.ask-timeout"),
-            positive(config, "durable-objects.http.websocket.stream-start-timeout")),
+            GatewaySettings.positive(
+                config.getConfig("durable-objects.http"), "websocket.stream-start-timeout")),
         metrics);
   }
 }

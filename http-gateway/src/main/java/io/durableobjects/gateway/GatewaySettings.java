@@ -199,7 +199,8 @@ public record GatewaySettings(
     return value;
   }
 
-  private static Duration positive(Config c, String key) {
+  /** {@code key} of {@code durable-objects.http} ({@code c}), checked to be positive. */
+  static Duration positive(Config c, String key) {
     Duration value = c.getDuration(key);
     if (value.isZero() || value.isNegative()) {
       throw new ConfigException.BadValue(
