@@ -6,6 +6,7 @@ import io.durableobjects.core.internal.entity.TransactionCommitted;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,21 @@ import org.junit.jupiter.api.Test;
  */
 class EventRetentionTest {
 
+  /** Stores each request's body under its path. */
+  public static final class Notes implements FetchHandler {
+    private final DurableObjectState state;
+
+    public Notes(DurableObjectState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Response fetch(Request request) {
+      state.storage().put(request.path(), request.bodyText());
+      return Response.text("ok");
+    }
+  }
+
   @Test
   void snapshotsDeleteOldEventsByDefault() throws Exception {
     assertThat(eventsAfter35Increments("EventRetentionDelete", "on")).isEqualTo(25);
@@ -23,6 +39,42 @@ class EventRetentionTest {
   @Test
   void withDeletesOffEveryTransactionStays() throws Exception {
     assertThat(eventsAfter35Increments("EventRetentionKeep", "off")).isEqualTo(35);
+  }
+
+  @Test
+  void aSnapshotIsAlsoWrittenOnceTheEventsSinceTheLastOneTakeSnapshotAfterSize() throws Exception {
+    // Values of 400 bytes, 1 KiB: a snapshot after about every third write (not deleting
+    // events), though the count (1000) is far away. With 1 MiB, none.
+    assertThat(snapshotsAfter10Writes("SnapshotBySize", "1 KiB")).isBetween(2, 5);
+    assertThat(snapshotsAfter10Writes("NoSnapshotBySize", "1 MiB")).isZero();
+  }
+
+  /** 10 writes of 400 bytes; answers how many snapshots were written, the events all kept. */
+  private static int snapshotsAfter10Writes(String node, String afterSize) throws Exception {
+    ActorTestKit testKit =
+        TestNodes.start(
+            node,
+            """
+            durable-objects.journal.snapshot-every = 1000
+            durable-objects.journal.snapshot-after-size = %s
+            durable-objects.namespaces.kv.class = "%s"
+            """
+                .formatted(afterSize, Notes.class.getName()));
+    try {
+      DurableObjectNamespace kv = DurableObjects.get(testKit.system()).namespace("kv");
+      DurableObjectId id = kv.idFromName("sized");
+      DurableObjectStub stub = kv.get(id);
+      String value = "v".repeat(400);
+      for (int i = 1; i <= 10; i++) {
+        TestTime.await(stub.fetch(Request.of("PUT", "/key-" + i).withBody(value)));
+      }
+      String persistenceId = "durable-object-kv|" + id;
+      assertThat(PersistenceTestKit.create(testKit.system()).persistedInStorage(persistenceId))
+          .hasSize(10);
+      return SnapshotTestKit.create(testKit.system()).persistedInStorage(persistenceId).size();
+    } finally {
+      testKit.shutdownTestKit();
+    }
   }
 
   /** 35 increments with a snapshot every 10 events, 2 kept; answers the events left. */

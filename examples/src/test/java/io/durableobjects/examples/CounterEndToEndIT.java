@@ -52,7 +52,7 @@ class CounterEndToEndIT {
               .execute(
                   "SELECT sequence_nr, ser_id, ser_manifest, event, writer_uuid FROM "
                       + fixture.journalKeyspace
-                      + ".events WHERE persistence_id = ? AND partition_nr = 0",
+                      + ".events WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr > 0",
                   persistenceId)
               .all();
       assertThat(rows).hasSize(101);
@@ -64,13 +64,13 @@ class CounterEndToEndIT {
                 assertThat(r.getString("ser_manifest")).isEqualTo("transaction-committed");
                 assertThat(r.getByteBuffer("event").remaining()).isPositive();
               });
-      // The partition's fence: the last writer's UUID and the highest sequence number.
+      // The partition's fence, its row 0: the last writer's UUID and the highest sequence number.
       Row fence =
           session
               .execute(
                   "SELECT writer, highest_sequence_nr FROM "
                       + fixture.journalKeyspace
-                      + ".events WHERE persistence_id = ? AND partition_nr = 0 LIMIT 1",
+                      + ".events WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr = 0",
                   persistenceId)
               .one();
       assertThat(fence.getLong("highest_sequence_nr")).isEqualTo(101L);

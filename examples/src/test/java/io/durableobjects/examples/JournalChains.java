@@ -38,7 +38,7 @@ final class JournalChains {
       if (!row.isNull(3)) {
         fences.merge(id, row.getLong(3), Math::max);
       }
-      if (!row.isNull(1)) { // a partition with only its fence has a row of nulls
+      if (row.getLong(1) > 0) { // row 0 is the partition's fence
         events.computeIfAbsent(id, k -> new TreeMap<>()).put(row.getLong(1), row.getString(2));
       }
     }

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.durableobjects.cassandra.internal.CqlValidation;
 import io.durableobjects.cassandra.internal.SchemaScript;
@@ -110,6 +111,7 @@ public final class CassandraSchema {
     if (!agreed) {
       awaitSchemaAgreement(session);
     }
+    refuseStaticFence(session, journalKeyspace);
     log.info(
         "Schema ready in keyspaces {} and {} ({} statements, {} ms)",
         journalKeyspace,
@@ -122,6 +124,32 @@ public final class CassandraSchema {
   public static void create(CqlSession session, CassandraSettings settings) {
     create(
         session, settings.journalKeyspace(), settings.snapshotKeyspace(), settings.replication());
+  }
+
+  /**
+   * Fails if the journal table was created with the fence in static columns (before 2026-12):
+   * {@code CREATE TABLE IF NOT EXISTS} leaves such a table as it is, and the journal's statements,
+   * which address the fence row, would fail on every activation instead.
+   */
+  private static void refuseStaticFence(CqlSession session, String journalKeyspace) {
+    Row writer =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                        "SELECT kind FROM system_schema.columns WHERE keyspace_name = ?"
+                            + " AND table_name = 'events' AND column_name = 'writer'",
+                        journalKeyspace)
+                    .setTimeout(STATEMENT_TIMEOUT))
+            .one();
+    if (writer != null && "static".equals(writer.getString("kind"))) {
+      throw new IllegalStateException(
+          "table "
+              + journalKeyspace
+              + ".events has the journal layout of before 2026-12 (the fence in static columns"
+              + " writer and highest_sequence_nr), which this version cannot write: start from a"
+              + " new journal keyspace (durable-objects.cassandra.journal-keyspace) or drop the"
+              + " keyspace's tables and snapshots of objects you do not need to keep");
+    }
   }
 
   private static void awaitSchemaAgreement(CqlSession session) {

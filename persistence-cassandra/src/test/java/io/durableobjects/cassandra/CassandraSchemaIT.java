@@ -1,6 +1,7 @@
 package io.durableobjects.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -119,6 +120,32 @@ class CassandraSchemaIT {
     assertThat(count(keyspaces.snapshotKeyspace() + ".snapshots", id)).isPositive();
   }
 
+  @Test
+  void aJournalTableWithTheFenceInStaticColumnsIsRefused() {
+    // The layout before 2026-12: CREATE TABLE IF NOT EXISTS would leave it as it is.
+    String journal = keyspaces.journalKeyspace() + "_old";
+    String snapshots = keyspaces.snapshotKeyspace() + "_old";
+    String replication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    try {
+      session.execute("CREATE KEYSPACE " + journal + " WITH REPLICATION = " + replication);
+      session.execute(
+          "CREATE TABLE "
+              + journal
+              + ".events (persistence_id text, partition_nr bigint, sequence_nr bigint,"
+              + " written_at bigint, writer_uuid text, ser_id int, ser_manifest text, event blob,"
+              + " writer text static, highest_sequence_nr bigint static,"
+              + " PRIMARY KEY ((persistence_id, partition_nr), sequence_nr))");
+
+      assertThatThrownBy(() -> CassandraSchema.create(session, journal, snapshots, replication))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(journal + ".events has the journal layout of before 2026-12")
+          .hasMessageContaining("durable-objects.cassandra.journal-keyspace");
+    } finally {
+      session.execute("DROP KEYSPACE IF EXISTS " + journal);
+      session.execute("DROP KEYSPACE IF EXISTS " + snapshots);
+    }
+  }
+
   private static Set<String> tables(String keyspace) {
     return session
         .execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)
@@ -131,7 +158,10 @@ class CassandraSchemaIT {
   private static long count(String table, PersistenceId id) {
     return session
         .execute(
-            "SELECT count(*) FROM " + table + " WHERE persistence_id = ? ALLOW FILTERING", id.id())
+            "SELECT count(*) FROM "
+                + table
+                + " WHERE persistence_id = ? AND sequence_nr > 0 ALLOW FILTERING",
+            id.id())
         .one()
         .getLong(0);
   }

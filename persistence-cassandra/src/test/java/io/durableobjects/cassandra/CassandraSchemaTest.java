@@ -152,8 +152,8 @@ class CassandraSchemaTest {
             Map.entry("ser_id", "int"),
             Map.entry("ser_manifest", "text"),
             Map.entry("event", "blob"),
-            Map.entry("writer", "textstatic"),
-            Map.entry("highest_sequence_nr", "bigintstatic"));
+            Map.entry("writer", "text"),
+            Map.entry("highest_sequence_nr", "bigint"));
     assertThat(events.primaryKey()).isEqualTo("((persistence_id,partition_nr),sequence_nr)");
 
     Table catalog = ours.get("jks.object_catalog");

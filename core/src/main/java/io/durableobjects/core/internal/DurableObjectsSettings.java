@@ -16,9 +16,7 @@ public final class DurableObjectsSettings {
   private final Map<String, NamespaceSettings> namespaces;
   private final Duration askTimeout;
   private final Duration unreachableAskTimeout;
-  private final int snapshotEvery;
-  private final int keepSnapshots;
-  private final boolean deleteEventsOnSnapshot;
+  private final SnapshotPolicy snapshots;
   private final int stashCapacity;
   private final EntityLimits entityLimits;
   private final long maxResponseBytes;
@@ -35,9 +33,7 @@ public final class DurableObjectsSettings {
       Map<String, NamespaceSettings> namespaces,
       Duration askTimeout,
       Duration unreachableAskTimeout,
-      int snapshotEvery,
-      int keepSnapshots,
-      boolean deleteEventsOnSnapshot,
+      SnapshotPolicy snapshots,
       int stashCapacity,
       EntityLimits entityLimits,
       long maxResponseBytes,
@@ -54,9 +50,7 @@ public final class DurableObjectsSettings {
     this.namespaces = namespaces;
     this.askTimeout = askTimeout;
     this.unreachableAskTimeout = unreachableAskTimeout;
-    this.snapshotEvery = snapshotEvery;
-    this.keepSnapshots = keepSnapshots;
-    this.deleteEventsOnSnapshot = deleteEventsOnSnapshot;
+    this.snapshots = snapshots;
     this.stashCapacity = stashCapacity;
     this.entityLimits = entityLimits;
     this.maxResponseBytes = maxResponseBytes;
@@ -77,9 +71,7 @@ public final class DurableObjectsSettings {
     Config config = root.getConfig(ROOT);
     Duration askTimeout = positive(config, "ask-timeout");
     Duration unreachableAskTimeout = unreachableAskTimeout(config, askTimeout);
-    int snapshotEvery = atLeast(config, "journal.snapshot-every", 1);
-    int keepSnapshots = atLeast(config, "journal.keep-snapshots", 1);
-    boolean deleteEventsOnSnapshot = config.getBoolean("journal.delete-events-on-snapshot");
+    SnapshotPolicy snapshots = SnapshotPolicy.fromConfig(config);
     int stashCapacity = atLeast(config, "entity.stash-capacity", 1);
     long maxResponseBytes = config.getBytes("entity.max-response-size");
     if (maxResponseBytes < 1 || maxResponseBytes > 3L * 1024 * 1024) {
@@ -110,9 +102,7 @@ public final class DurableObjectsSettings {
         Collections.unmodifiableMap(namespaces),
         askTimeout,
         unreachableAskTimeout,
-        snapshotEvery,
-        keepSnapshots,
-        deleteEventsOnSnapshot,
+        snapshots,
         stashCapacity,
         EntityLimits.fromConfig(config),
         maxResponseBytes,
@@ -185,17 +175,9 @@ public final class DurableObjectsSettings {
     return timeout.compareTo(askTimeout) > 0 ? askTimeout : timeout;
   }
 
-  public int snapshotEvery() {
-    return snapshotEvery;
-  }
-
-  public int keepSnapshots() {
-    return keepSnapshots;
-  }
-
-  /** Whether events older than the oldest kept snapshot are deleted when a snapshot is taken. */
-  public boolean deleteEventsOnSnapshot() {
-    return deleteEventsOnSnapshot;
+  /** When objects write snapshots ({@code durable-objects.journal}). */
+  public SnapshotPolicy snapshots() {
+    return snapshots;
   }
 
   public int stashCapacity() {

@@ -61,9 +61,7 @@ class DurableObjectsSettingsTest {
     assertThat(settings.namespaces()).containsOnlyKeys("counter");
     assertThat(settings.namespaces().get("counter").objectClass()).isEqualTo(Good.class);
     assertThat(settings.askTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(settings.snapshotEvery()).isEqualTo(100);
-    assertThat(settings.keepSnapshots()).isEqualTo(2);
-    assertThat(settings.deleteEventsOnSnapshot()).isTrue();
+    assertThat(settings.snapshots()).isEqualTo(new SnapshotPolicy(1000, 2, true, 1024 * 1024));
   }
 
   @Test
@@ -166,6 +164,9 @@ class DurableObjectsSettingsTest {
     assertThatThrownBy(() -> parse("durable-objects.journal.snapshot-every = 0"))
         .hasMessageContaining("durable-objects.journal.snapshot-every")
         .hasMessageContaining("must be at least 1, got 0");
+    assertThatThrownBy(() -> parse("durable-objects.journal.snapshot-after-size = 1000"))
+        .hasMessageContaining("durable-objects.journal.snapshot-after-size")
+        .hasMessageContaining("must be at least 1 KiB, got 1000 bytes");
   }
 
   @Test

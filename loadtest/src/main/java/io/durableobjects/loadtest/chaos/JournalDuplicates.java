@@ -21,8 +21,9 @@ import java.util.TreeMap;
  *
  * <p>This is the one place that knows the journal's table: {@code durable_objects.events}, {@code
  * PRIMARY KEY ((persistence_id, partition_nr), sequence_nr)}, one row per sequence number (a second
- * write of one would overwrite the first, which the journal's fence prevents), with static columns
- * {@code writer} and {@code highest_sequence_nr}, the fence. For each object it checks:
+ * write of one would overwrite the first, which the journal's fence prevents), numbered from 1, and
+ * row 0 of each partition, the fence ({@code writer} and {@code highest_sequence_nr}). For each
+ * object it checks:
  *
  * <ul>
  *   <li>no sequence number missing between 1 and the last (a write that overwrote or skipped);
@@ -72,7 +73,7 @@ final class JournalDuplicates {
         if (!row.isNull(3)) {
           fences.merge(id, row.getLong(3), Math::max);
         }
-        if (!row.isNull(1)) { // a partition with only its fence has a row of nulls
+        if (row.getLong(1) > 0) { // row 0 is the partition's fence
           events.computeIfAbsent(id, k -> new TreeMap<>()).put(row.getLong(1), row.getString(2));
         }
       }

@@ -42,7 +42,7 @@ final class JournalLink {
 
   /** Persists the batch's transactions in one atomic write; the child confirms it. */
   void persist(Batch batch) {
-    journal.tell(new ObjectJournal.PersistBatch(batch.id, batch.events));
+    journal.tell(new ObjectJournal.PersistBatch(batch.id, batch.events, batch.bytes));
   }
 
   /** Stops the child, which fails the batch in flight like a journal failure. */

@@ -7,6 +7,7 @@ import io.durableobjects.core.internal.IdempotencySettings;
 import io.durableobjects.core.internal.NamespaceSettings;
 import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectMetrics;
+import io.durableobjects.core.internal.SnapshotPolicy;
 import io.durableobjects.core.internal.rpc.RpcDispatch;
 import io.durableobjects.core.internal.storage.AlarmRules;
 import io.durableobjects.core.internal.storage.ValueCodec;
@@ -109,16 +110,8 @@ public final class ObjectEntity {
       return services.alarmIndex();
     }
 
-    int snapshotEvery() {
-      return settings.snapshotEvery();
-    }
-
-    int keepSnapshots() {
-      return settings.keepSnapshots();
-    }
-
-    boolean deleteEventsOnSnapshot() {
-      return settings.deleteEventsOnSnapshot();
+    SnapshotPolicy snapshots() {
+      return settings.snapshots();
     }
 
     String journalPluginId() {

@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import io.durableobjects.core.internal.SnapshotPolicy;
 import io.durableobjects.core.spi.JournalFencedException;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -32,13 +33,19 @@ final class ObjectJournal
 
   interface Command {}
 
-  /** Persist these transactions in one atomic write, then confirm {@code batchId}. */
-  record PersistBatch(long batchId, List<TransactionCommitted> events)
+  /**
+   * Persist these transactions in one atomic write, then confirm {@code batchId}; {@code bytes} is
+   * what the output gate counted for them (their journal bytes), for the snapshot policy.
+   */
+  record PersistBatch(long batchId, List<TransactionCommitted> events, long bytes)
       implements Command, NoSerializationVerificationNeeded {}
 
   private final ActorContext<Command> context;
   private final ActorRef<ObjectCommand> parent;
   private final ObjectEntity.Config config;
+
+  /** Journal bytes written since the last snapshot (or since recovery: a lower bound). */
+  private long bytesSinceSnapshot;
 
   static Behavior<Command> create(
       PersistenceId persistenceId, ActorRef<ObjectCommand> parent, ObjectEntity.Config config) {
@@ -77,14 +84,21 @@ final class ObjectJournal
         .forAnyState()
         .onCommand(
             PersistBatch.class,
-            batch ->
-                Effect()
-                    .persist(batch.events())
-                    .thenRun(
-                        state ->
-                            parent.tell(
-                                new InternalCommand.BatchPersisted(
-                                    batch.batchId(), lastSequenceNumber(context)))))
+            batch -> {
+              long before = lastSequenceNumber(context);
+              long every = config.snapshots().every();
+              if ((before + batch.events().size()) / every > before / every) {
+                bytesSinceSnapshot = 0; // a counted snapshot follows this write
+              }
+              bytesSinceSnapshot += batch.bytes();
+              return Effect()
+                  .persist(batch.events())
+                  .thenRun(
+                      state ->
+                          parent.tell(
+                              new InternalCommand.BatchPersisted(
+                                  batch.batchId(), lastSequenceNumber(context))));
+            })
         .build();
   }
 
@@ -117,8 +131,22 @@ final class ObjectJournal
 
   @Override
   public RetentionCriteria retentionCriteria() {
+    SnapshotPolicy policy = config.snapshots();
     SnapshotCountRetentionCriteria snapshots =
-        RetentionCriteria.snapshotEvery(config.snapshotEvery(), config.keepSnapshots());
-    return config.deleteEventsOnSnapshot() ? snapshots.withDeleteEventsOnSnapshot() : snapshots;
+        RetentionCriteria.snapshotEvery(policy.every(), policy.keep());
+    return policy.deleteEvents() ? snapshots.withDeleteEventsOnSnapshot() : snapshots;
+  }
+
+  /**
+   * The snapshots due by size ({@link SnapshotPolicy#dueBySize}). Pekko asks only for events the
+   * retention criteria's count does not already snapshot, and writes these without deleting events.
+   */
+  @Override
+  public boolean shouldSnapshot(CommittedState state, TransactionCommitted event, long sequenceNr) {
+    if (config.snapshots().dueBySize(bytesSinceSnapshot, state.data().bytes())) {
+      bytesSinceSnapshot = 0;
+      return true;
+    }
+    return false;
   }
 }

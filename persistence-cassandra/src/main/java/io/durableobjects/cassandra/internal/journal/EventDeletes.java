@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 
 /**
  * INTERNAL API: how {@link FencedCassandraJournal} deletes events: row ranges of the {@code events}
- * table, partition by partition, oldest first, never the static columns (each partition's fence),
- * so that a stale instance stays fenced off and the highest sequence number stays known.
+ * table, partition by partition, oldest first, never row 0 (each partition's fence), so that a
+ * stale instance stays fenced off and the highest sequence number stays known.
  */
 final class EventDeletes {
   private final JournalStatements statements;

@@ -40,9 +40,10 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p><b>Table.</b> {@code events} of the journal keyspace: partition {@code (persistence_id,
  * partition_nr)}, clustered by {@code sequence_nr} (one row per event, so there can never be two
- * events with one sequence number), plus two static columns per partition, the <i>fence</i>: {@code
- * writer}, the instance allowed to write, and {@code highest_sequence_nr}, the last sequence number
- * written (including those written into earlier partitions). See {@link EventPartitions}.
+ * events with one sequence number, numbered from 1), plus row 0 of each partition, the
+ * <i>fence</i>: {@code writer}, the instance allowed to write, and {@code highest_sequence_nr}, the
+ * last sequence number written (including those written into earlier partitions). See {@link
+ * EventPartitions} and {@link JournalStatements} (why a row and not static columns).
  *
  * <p><b>Claim.</b> Recovery starts with {@code asyncReadHighestSequenceNr}: this journal finds the
  * current partition (the one the next event goes to) and sets its writer to this node's claim token

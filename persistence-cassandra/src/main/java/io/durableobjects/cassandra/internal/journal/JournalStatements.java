@@ -18,14 +18,24 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 /**
  * INTERNAL API
  *
- * <p>The CQL of table {@value #TABLE} (see {@code schema.cql}), each statement prepared once. The
- * partition's static columns {@code writer} and {@code highest_sequence_nr} are the fence: every
- * write is a conditional batch on them (a lightweight transaction), applied only if the writer and
- * the highest sequence number are what the writing instance expects.
+ * <p>The CQL of table {@value #TABLE} (see {@code schema.cql}), each statement prepared once. Row
+ * {@value #FENCE_ROW} of a partition, its columns {@code writer} and {@code highest_sequence_nr},
+ * is the fence: every write is a conditional batch on it (a lightweight transaction), applied only
+ * if the writer and the highest sequence number are what the writing instance expects.
+ *
+ * <p>The fence is a row of its own rather than static columns because of what a condition reads:
+ * Cassandra reads a condition on static columns with a slice of the partition that stops at the
+ * first live row, so it steps over every event deleted after a snapshot (until compaction purges
+ * them, {@code gc_grace_seconds} later), and a hot object's every write grew slower with its
+ * history. A condition on one row reads that row only. Events are numbered from 1, so the fence
+ * never mixes with them: replays and deletes cover sequence numbers from 1 up.
  */
 final class JournalStatements {
 
   static final String TABLE = "events";
+
+  /** The clustering key of each partition's fence row. */
+  static final long FENCE_ROW = 0;
 
   /** One row of the table, serialized. */
   record EventRow(
@@ -36,7 +46,7 @@ final class JournalStatements {
       String manifest,
       ByteBuffer bytes) {}
 
-  /** The fence of a partition: its static columns, absent when the partition has none yet. */
+  /** The fence of a partition: its fence row, absent when the partition has none yet. */
   record Head(String writer, long highest) {
     static Optional<Head> of(Row row) {
       if (row == null
@@ -88,28 +98,33 @@ final class JournalStatements {
             "UPDATE "
                 + table
                 + " SET writer = ?, highest_sequence_nr = ?"
-                + " WHERE persistence_id = ? AND partition_nr = ?"
+                + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
+                + FENCE_ROW
                 + " IF writer = ? AND highest_sequence_nr = ?");
     this.openPartition =
         new PreparedOnce(
             session,
             "INSERT INTO "
                 + table
-                + " (persistence_id, partition_nr, writer, highest_sequence_nr) VALUES (?, ?, ?, ?)"
-                + " IF NOT EXISTS");
+                + " (persistence_id, partition_nr, sequence_nr, writer, highest_sequence_nr)"
+                + " VALUES (?, ?, "
+                + FENCE_ROW
+                + ", ?, ?) IF NOT EXISTS");
     this.claim =
         new PreparedOnce(
             session,
             "UPDATE "
                 + table
-                + " SET writer = ? WHERE persistence_id = ? AND partition_nr = ?"
+                + " SET writer = ? WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
+                + FENCE_ROW
                 + " IF writer = ? AND highest_sequence_nr = ?");
     this.readHead =
         new PreparedOnce(
             session,
             "SELECT writer, highest_sequence_nr FROM "
                 + table
-                + " WHERE persistence_id = ? AND partition_nr = ? LIMIT 1");
+                + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
+                + FENCE_ROW);
     this.replay =
         new PreparedOnce(
             session,
@@ -122,13 +137,17 @@ final class JournalStatements {
             session,
             "DELETE FROM "
                 + table
-                + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr <= ?");
+                + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr > "
+                + FENCE_ROW
+                + " AND sequence_nr <= ?");
     this.firstEvent =
         new PreparedOnce(
             session,
             "SELECT sequence_nr FROM "
                 + table
-                + " WHERE persistence_id = ? AND partition_nr = ? LIMIT 1");
+                + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr > "
+                + FENCE_ROW
+                + " LIMIT 1");
   }
 
   /**
@@ -225,15 +244,14 @@ final class JournalStatements {
                         .setPageSize(pageSize)));
   }
 
-  /** Whether one partition still holds an event (its fence alone reads as a null sequence_nr). */
+  /** Whether one partition still holds an event (a row after its fence). */
   CompletionStage<Boolean> hasEvents(String persistenceId, long partitionNr) {
     return firstEvent
         .get()
         .thenCompose(statement -> execute(read(statement.bind(persistenceId, partitionNr))))
         .thenApply(
             result -> {
-              Row row = result.one();
-              return row != null && !row.isNull("sequence_nr");
+              return result.one() != null;
             });
   }
 

@@ -261,12 +261,10 @@ class FencedCassandraJournalIT {
           session.execute(
               "SELECT sequence_nr FROM "
                   + keyspaces.journalKeyspace()
-                  + ".events WHERE persistence_id = ? AND partition_nr = ?",
+                  + ".events WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr > 0",
               id.id(),
               partition)) {
-        if (!row.isNull("sequence_nr")) {
-          result.add(row.getLong("sequence_nr"));
-        }
+        result.add(row.getLong("sequence_nr"));
       }
     }
     return result;
@@ -296,7 +294,7 @@ class FencedCassandraJournalIT {
         .execute(
             "SELECT highest_sequence_nr FROM "
                 + keyspaces.journalKeyspace()
-                + ".events WHERE persistence_id = ? AND partition_nr = ? LIMIT 1",
+                + ".events WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = 0",
             id.id(),
             partition)
         .one()
