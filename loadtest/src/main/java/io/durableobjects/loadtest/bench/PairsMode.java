@@ -92,7 +92,7 @@ final class PairsMode {
         pairs);
     out.printf(
         Locale.ROOT,
-        "%-11s %-22s %-22s %6s   %-22s %-22s %6s%n",
+        "%-11s %-22s %-22s %6s   %-26s %-26s %6s%n",
         "scenario",
         "A req/s",
         "B req/s",
@@ -113,7 +113,7 @@ final class PairsMode {
           throughput.put(scenario, rps);
           out.printf(
               Locale.ROOT,
-              "%-11s %-22s %-22s %6.2f   %-22s %-22s %6.2f%n",
+              "%-11s %-22s %-22s %6.2f   %-26s %-26s %6.2f%n",
               scenario.id,
               format(rps[0], "%.0f"),
               format(rps[1], "%.0f"),
