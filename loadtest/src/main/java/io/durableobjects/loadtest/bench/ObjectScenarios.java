@@ -97,7 +97,7 @@ final class ObjectScenarios {
         String.format(
             Locale.ROOT,
             "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
-                + "%d activations on the node, mean %.1f ms inside the node%n",
+                + "%d activations on the node, mean %.1f ms inside the node",
             requests,
             ACTIVATION_ROUNDS,
             BOARDS,
