@@ -96,8 +96,9 @@ final class ObjectScenarios {
     stack.note(
         String.format(
             Locale.ROOT,
-            "  activation: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
+            "  activation%s: %d first requests to evicted boards of 1 000 keys (%d rounds of %d), "
                 + "%d activations on the node, mean %.1f ms inside the node",
+            stack.name.isEmpty() ? "" : " " + stack.name,
             requests,
             ACTIVATION_ROUNDS,
             BOARDS,
