@@ -69,7 +69,7 @@ final class BenchReport {
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-15s %7s %6s %9s %9s %8s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
+        "%-17s %7s %6s %9s %9s %8s %8s %8s %8s %7s %9s %9s %9s %9s %8s %8s%n",
         "scenario",
         "clients",
         "secs",
@@ -93,7 +93,7 @@ final class BenchReport {
     Histogram h = r.latencyMicros();
     out.printf(
         Locale.ROOT,
-        "%-15s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
+        "%-17s %7d %6.1f %9d %9.0f %8.2f %8.2f %8.1f %8.1f %7d %9s %8dM %9s %8dM %8s %8s%n",
         name,
         clients,
         r.seconds(),

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -41,6 +39,16 @@ final class HttpLoad {
     byte[] next(int client, ThreadLocalRandom random);
   }
 
+  /**
+   * Told each request's outcome, on the load's selector threads: the HTTP status, or 0 when no
+   * response came (I/O error or timeout; the request may still have been applied).
+   */
+  interface Outcomes {
+    Outcomes NONE = (client, status) -> {};
+
+    void completed(int client, int status);
+  }
+
   /** What one run measured. Latencies are in microseconds. */
   record Result(
       long requests,
@@ -64,36 +72,18 @@ final class HttpLoad {
     this.address = address;
   }
 
-  /** Builds a request with an optional body (sent as JSON when present). */
-  static byte[] request(String method, String hostPort, String path, String token, String json) {
-    byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head =
-        new StringBuilder(128)
-            .append(method)
-            .append(' ')
-            .append(path)
-            .append(" HTTP/1.1\r\n")
-            .append("Host: ")
-            .append(hostPort)
-            .append("\r\n");
-    if (token != null && !token.isEmpty()) {
-      head.append("Authorization: Bearer ").append(token).append("\r\n");
-    }
-    if (json != null) {
-      head.append("Content-Type: application/json\r\n");
-    }
-    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
-    byte[] all = new byte[headBytes.length + body.length];
-    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-    System.arraycopy(body, 0, all, headBytes.length, body.length);
-    return all;
-  }
-
   /**
    * Runs {@code clients} connections for {@code duration}, or until {@code requests} has none left.
    */
   Result run(Requests requests, int clients, Duration duration)
+      throws IOException, InterruptedException {
+    return run(requests, clients, duration, Outcomes.NONE);
+  }
+
+  /**
+   * Like {@link #run(Requests, int, Duration)}, telling {@code outcomes} each request's outcome.
+   */
+  Result run(Requests requests, int clients, Duration duration, Outcomes outcomes)
       throws IOException, InterruptedException {
     int threads = Math.min(SELECTOR_THREADS, clients);
     long start = System.nanoTime();
@@ -104,7 +94,7 @@ final class HttpLoad {
       for (int c = t; c < clients; c += threads) {
         mine.add(c);
       }
-      workers.add(new Worker(mine, requests, stopSendingAt));
+      workers.add(new Worker(mine, requests, outcomes, stopSendingAt));
     }
     List<Thread> running = new ArrayList<>();
     for (Worker worker : workers) {
@@ -138,6 +128,7 @@ final class HttpLoad {
   private final class Worker implements Runnable {
     private final List<Integer> clientIds;
     private final Requests requests;
+    private final Outcomes outcomes;
     private final long stopSendingAt;
     final Histogram histogram = new Histogram(1, RESPONSE_TIMEOUT.toNanos() / 1000 * 2, 3);
     final Map<Integer, Long> statuses = new TreeMap<>();
@@ -147,9 +138,10 @@ final class HttpLoad {
     int busy;
     Throwable failure;
 
-    Worker(List<Integer> clientIds, Requests requests, long stopSendingAt) {
+    Worker(List<Integer> clientIds, Requests requests, Outcomes outcomes, long stopSendingAt) {
       this.clientIds = clientIds;
       this.requests = requests;
+      this.outcomes = outcomes;
       this.stopSendingAt = stopSendingAt;
     }
 
@@ -185,7 +177,7 @@ final class HttpLoad {
               if (key.isValid() && key.isReadable()) {
                 int status = connection.read();
                 if (status > 0) {
-                  record(status, connection.sentAt);
+                  record(connection, status);
                   if (connection.closeAfter) {
                     connection.close();
                   }
@@ -224,16 +216,18 @@ final class HttpLoad {
       ioErrors++;
       completed++;
       connection.close();
+      outcomes.completed(connection.id, 0);
     }
 
-    private void record(int status, long sentAt) {
-      long micros = Math.max(1, (System.nanoTime() - sentAt) / 1000);
+    private void record(Connection connection, int status) {
+      long micros = Math.max(1, (System.nanoTime() - connection.sentAt) / 1000);
       histogram.recordValue(Math.min(micros, histogram.getHighestTrackableValue()));
       completed++;
       if (status >= 200 && status < 300) {
         ok++;
       }
       statuses.merge(status, 1L, Long::sum);
+      outcomes.completed(connection.id, status);
     }
 
     /**
@@ -368,29 +362,5 @@ final class HttpLoad {
       }
     }
     return -1;
-  }
-
-  /** Requests for items picked at random among {@code count}, each built once by {@code build}. */
-  static Requests randomOf(int count, IntFunction<byte[]> build) {
-    byte[][] all = prebuilt(count, build);
-    return (client, random) -> all[random.nextInt(count)];
-  }
-
-  /** Each of {@code count} requests once, in order, shared by all clients; then none. */
-  static Requests eachOnce(int count, IntFunction<byte[]> build) {
-    byte[][] all = prebuilt(count, build);
-    AtomicInteger next = new AtomicInteger();
-    return (client, random) -> {
-      int i = next.getAndIncrement();
-      return i < count ? all[i] : null;
-    };
-  }
-
-  private static byte[][] prebuilt(int count, IntFunction<byte[]> build) {
-    byte[][] all = new byte[count][];
-    for (int i = 0; i < count; i++) {
-      all[i] = build.apply(i);
-    }
-    return all;
   }
 }

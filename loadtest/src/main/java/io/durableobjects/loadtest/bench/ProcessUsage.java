@@ -28,11 +28,17 @@ final class ProcessUsage {
 
   /** Resident set size in MiB, or -1 when {@code /proc} is not there (not Linux). */
   long rssMiB() {
+    long kib = rssKiB();
+    return kib < 0 ? -1 : kib / 1024;
+  }
+
+  /** Resident set size in KiB, or -1 when {@code /proc} is not there (not Linux). */
+  long rssKiB() {
     try {
       for (String line :
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
     } catch (IOException | NumberFormatException e) {

@@ -23,4 +23,23 @@ final class PrometheusText {
     }
     return 0;
   }
+
+  /**
+   * The sum of the samples {@code name} whose labels include {@code label="value"}, leaving out
+   * negative ones (-1: a memory pool without a maximum); 0 if none.
+   */
+  static double sum(String page, String name, String label, String value) {
+    Pattern sample =
+        Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\}\\s+(\\S+)$", Pattern.MULTILINE);
+    Matcher m = sample.matcher(page);
+    String wanted = label + "=\"" + value + "\"";
+    double sum = 0;
+    while (m.find()) {
+      double found = Double.parseDouble(m.group(2));
+      if (m.group(1).contains(wanted) && found > 0) {
+        sum += found;
+      }
+    }
+    return sum;
+  }
 }
