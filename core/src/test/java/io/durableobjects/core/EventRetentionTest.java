@@ -49,6 +49,48 @@ class EventRetentionTest {
     assertThat(snapshotsAfter10Writes("NoSnapshotBySize", "1 MiB")).isZero();
   }
 
+  @Test
+  void anObjectThatGoesIdleWritesASnapshotFirstWhenItsNextActivationWouldReplayMany()
+      throws Exception {
+    ActorTestKit testKit =
+        TestNodes.start(
+            "SnapshotBeforeStop",
+            """
+            durable-objects.journal.snapshot-every = 1000
+            durable-objects.journal.snapshot-before-stop-after = 50
+            durable-objects.namespaces.counter.class = "%s"
+            durable-objects.namespaces.counter.idle-timeout = 1s
+            """
+                .formatted(DurableObjectsTest.TestCounter.class.getName()));
+    try {
+      DurableObjectNamespace counters = DurableObjects.get(testKit.system()).namespace("counter");
+      DurableObjectId many = counters.idFromName("many");
+      DurableObjectId few = counters.idFromName("few");
+      for (int i = 1; i <= 60; i++) {
+        fetch(counters.get(many), "POST", "/increment");
+      }
+      for (int i = 1; i <= 49; i++) {
+        fetch(counters.get(few), "POST", "/increment");
+      }
+      TestNodes.awaitInactive(testKit, "counter", many.toString());
+      TestNodes.awaitInactive(testKit, "counter", few.toString());
+
+      SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+      // 60 events since no snapshot: one more, empty, and the snapshot after it.
+      assertThat(snapshots.persistedInStorage("durable-object-counter|" + many))
+          .singleElement()
+          .satisfies(snapshot -> assertThat(snapshot.first().sequenceNr()).isEqualTo(61));
+      assertThat(snapshots.persistedInStorage("durable-object-counter|" + few)).isEmpty();
+      // The next activations read the same state, from the snapshot or the events.
+      assertThat(fetch(counters.get(many), "GET", "/")).isEqualTo("60");
+      assertThat(fetch(counters.get(few), "GET", "/")).isEqualTo("49");
+      fetch(counters.get(many), "POST", "/increment");
+      assertThat(fetch(counters.get(many), "GET", "/")).isEqualTo("61");
+    } finally {
+      testKit.shutdownTestKit();
+    }
+  }
+
   /** 10 writes of 400 bytes; answers how many snapshots were written, the events all kept. */
   private static int snapshotsAfter10Writes(String node, String afterSize) throws Exception {
     ActorTestKit testKit =

@@ -18,8 +18,13 @@ import com.typesafe.config.ConfigException;
  * @param keep snapshots kept per object
  * @param deleteEvents whether a counted snapshot deletes the events older than the oldest kept one
  * @param afterBytes the least bytes of events since the last snapshot that call for one
+ * @param beforeStopAfter an object that goes idle (passivation) with at least this many events
+ *     since its last snapshot writes one first, so that its next activation replays none: a hot
+ *     object, never idle, snapshots only every {@code every} events, an object read again after
+ *     idling starts from a snapshot
  */
-public record SnapshotPolicy(int every, int keep, boolean deleteEvents, long afterBytes) {
+public record SnapshotPolicy(
+    int every, int keep, boolean deleteEvents, long afterBytes, int beforeStopAfter) {
 
   /** Reads the policy from the {@code durable-objects.journal} section. */
   static SnapshotPolicy fromConfig(Config durableObjects) {
@@ -33,7 +38,9 @@ public record SnapshotPolicy(int every, int keep, boolean deleteEvents, long aft
           "durable-objects.journal.snapshot-after-size",
           "must be at least 1 KiB, got " + afterBytes + " bytes");
     }
-    return new SnapshotPolicy(every, keep, deleteEvents, afterBytes);
+    int beforeStopAfter =
+        DurableObjectsSettings.atLeast(durableObjects, "journal.snapshot-before-stop-after", 1);
+    return new SnapshotPolicy(every, keep, deleteEvents, afterBytes, beforeStopAfter);
   }
 
   /**

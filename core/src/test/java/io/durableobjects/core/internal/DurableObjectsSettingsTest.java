@@ -61,7 +61,7 @@ class DurableObjectsSettingsTest {
     assertThat(settings.namespaces()).containsOnlyKeys("counter");
     assertThat(settings.namespaces().get("counter").objectClass()).isEqualTo(Good.class);
     assertThat(settings.askTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(settings.snapshots()).isEqualTo(new SnapshotPolicy(1000, 2, true, 1024 * 1024));
+    assertThat(settings.snapshots()).isEqualTo(new SnapshotPolicy(1000, 2, true, 1024 * 1024, 50));
   }
 
   @Test

@@ -45,6 +45,11 @@ final class JournalLink {
     journal.tell(new ObjectJournal.PersistBatch(batch.id, batch.events, batch.bytes));
   }
 
+  /** Asks the child, idle, to write a snapshot if one is due before the object stops, then stop. */
+  void checkpointAndStop() {
+    journal.tell(new ObjectJournal.CheckpointAndStop());
+  }
+
   /** Stops the child, which fails the batch in flight like a journal failure. */
   void stop() {
     actor.stop(journal);

@@ -11,7 +11,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -40,12 +43,36 @@ final class ObjectJournal
   record PersistBatch(long batchId, List<TransactionCommitted> events, long bytes)
       implements Command, NoSerializationVerificationNeeded {}
 
+  /**
+   * The object is going idle (passivation; nothing in flight): write a snapshot first if the next
+   * activation would replay at least {@code snapshot-before-stop-after} events, then stop.
+   */
+  record CheckpointAndStop() implements Command, NoSerializationVerificationNeeded {}
+
+  /** The checkpoint's snapshot was written or failed: stop now. */
+  private record StopNow() implements Command, NoSerializationVerificationNeeded {}
+
+  /**
+   * A transaction without changes: a checkpoint persists one so that its snapshot (the state as it
+   * is) follows through Pekko's own snapshot path. Replaying it changes nothing.
+   */
+  static final TransactionCommitted CHECKPOINT = new TransactionCommitted(List.of());
+
   private final ActorContext<Command> context;
   private final ActorRef<ObjectCommand> parent;
   private final ObjectEntity.Config config;
 
   /** Journal bytes written since the last snapshot (or since recovery: a lower bound). */
   private long bytesSinceSnapshot;
+
+  /** Events applied so far; those applied during recovery tell where the snapshot was. */
+  private long eventsApplied;
+
+  /** The sequence number of the latest snapshot known (recovered or written), 0 for none. */
+  private long snapshotSequenceNr;
+
+  /** The sequence number of the checkpoint event being written, 0 for none. */
+  private long checkpointSequenceNr;
 
   static Behavior<Command> create(
       PersistenceId persistenceId, ActorRef<ObjectCommand> parent, ObjectEntity.Config config) {
@@ -99,14 +126,31 @@ final class ObjectJournal
                               new InternalCommand.BatchPersisted(
                                   batch.batchId(), lastSequenceNumber(context))));
             })
+        .onCommand(CheckpointAndStop.class, this::checkpointAndStop)
+        .onCommand(StopNow.class, stop -> Effect().stop())
         .build();
+  }
+
+  private Effect<TransactionCommitted, CommittedState> checkpointAndStop(
+      CheckpointAndStop command) {
+    long last = lastSequenceNumber(context);
+    if (last - snapshotSequenceNr < config.snapshots().beforeStopAfter()) {
+      return Effect().stop();
+    }
+    checkpointSequenceNr = last + 1; // shouldSnapshot takes it; the snapshot's signal stops us
+    return Effect().persist(CHECKPOINT);
   }
 
   @Override
   public EventHandler<CommittedState, TransactionCommitted> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(TransactionCommitted.class, CommittedState::apply)
+        .onEvent(
+            TransactionCommitted.class,
+            (state, event) -> {
+              eventsApplied++;
+              return state.apply(event);
+            })
         .build();
   }
 
@@ -115,9 +159,20 @@ final class ObjectJournal
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.instance(),
-            state ->
-                parent.tell(
-                    new InternalCommand.JournalRecovered(state, lastSequenceNumber(context))))
+            state -> {
+              snapshotSequenceNr = lastSequenceNumber(context) - eventsApplied;
+              parent.tell(new InternalCommand.JournalRecovered(state, lastSequenceNumber(context)));
+            })
+        .onSignal(
+            SnapshotCompleted.class,
+            (state, completed) -> {
+              long written = completed.metadata().sequenceNr();
+              snapshotSequenceNr = Math.max(snapshotSequenceNr, written);
+              stopAfterCheckpoint(written);
+            })
+        .onSignal(
+            SnapshotFailed.class,
+            (state, failed) -> stopAfterCheckpoint(failed.metadata().sequenceNr()))
         .onSignal(
             JournalPersistFailed.class,
             (state, failed) -> {
@@ -143,10 +198,18 @@ final class ObjectJournal
    */
   @Override
   public boolean shouldSnapshot(CommittedState state, TransactionCommitted event, long sequenceNr) {
-    if (config.snapshots().dueBySize(bytesSinceSnapshot, state.data().bytes())) {
+    if (sequenceNr == checkpointSequenceNr
+        || config.snapshots().dueBySize(bytesSinceSnapshot, state.data().bytes())) {
       bytesSinceSnapshot = 0;
       return true;
     }
     return false;
+  }
+
+  /** Once the checkpoint's snapshot is settled (written or not), the journal stops. */
+  private void stopAfterCheckpoint(long settledSequenceNr) {
+    if (checkpointSequenceNr > 0 && settledSequenceNr >= checkpointSequenceNr) {
+      context.getSelf().tell(new StopNow());
+    }
   }
 }

@@ -4,7 +4,6 @@ import io.durableobjects.core.ObjectTimeoutException;
 import io.durableobjects.core.ObjectUnavailableException;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * INTERNAL API: third (of three) phase of the object actor, after {@link Recovering} and {@link
@@ -123,7 +122,7 @@ class Running extends LivePhase {
   Behavior<ObjectCommand> onStop() {
     ctx.metrics.evicted();
     if (ctx.idle()) {
-      return Behaviors.stopped();
+      return Closing.enter(ctx);
     }
     // Finish the call and the writes in flight, and the calls waiting behind them, first: their
     // callers get answers instead of timeouts, and a hand-over to another node (rolling restart)
