@@ -3,6 +3,8 @@ package io.durableobjects.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -63,6 +65,8 @@ class EventRetentionTest {
             """
                 .formatted(DurableObjectsTest.TestCounter.class.getName()));
     try {
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      DurableObjects.get(testKit.system()).meterRegistry().add(metrics);
       DurableObjectNamespace counters = DurableObjects.get(testKit.system()).namespace("counter");
       DurableObjectId many = counters.idFromName("many");
       DurableObjectId few = counters.idFromName("few");
@@ -74,6 +78,10 @@ class EventRetentionTest {
       }
       TestNodes.awaitInactive(testKit, "counter", many.toString());
       TestNodes.awaitInactive(testKit, "counter", few.toString());
+      // Stopped by way of the checkpoint or not, both count as stopped.
+      assertThat(metrics.get("durable_objects.objects.active").tag("namespace", "counter").gauge())
+          .extracting(Gauge::value)
+          .isEqualTo(0.0);
 
       SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
       // 60 events since no snapshot: one more, empty, and the snapshot after it.

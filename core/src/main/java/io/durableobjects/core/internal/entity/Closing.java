@@ -2,6 +2,7 @@ package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.ObjectUnavailableException;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -33,6 +34,7 @@ final class Closing extends AbstractBehavior<ObjectCommand> {
         .onMessage(InternalCommand.JournalStopped.class, this::onJournalStopped)
         .onMessage(ObjectCommand.Call.class, this::onCall)
         .onAnyMessage(message -> this) // timers and late notices of the finished phases
+        .onSignal(PostStop.class, signal -> LivePhase.onPostStop(ctx, this))
         .build();
   }
 
