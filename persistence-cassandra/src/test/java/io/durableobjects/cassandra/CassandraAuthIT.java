@@ -178,6 +178,7 @@ class CassandraAuthIT {
               session
                   .execute(
                       "SELECT count(*) FROM auth_it_plugin.events WHERE persistence_id = ?"
+                          + " AND sequence_nr > 0"
                           + " ALLOW FILTERING",
                       id.id())
                   .one()

@@ -60,9 +60,10 @@ import scala.jdk.javaapi.FutureConverters;
  * as the highest sequence number has moved on, anywhere before it. A refused write fails with
  * {@link JournalFencedException}; it was not applied and the stale instance stops.
  *
- * <p><b>Cost.</b> Activation: one lightweight transaction for a new object, two for an existing
- * one. Each journal write (a group-commit batch of transactions) is one lightweight transaction
- * instead of a plain write; see the README for measured figures.
+ * <p><b>Cost.</b> Activation: one lightweight transaction for a new object or one with a snapshot
+ * (plus a read), two for an existing one without a snapshot. Each journal write (a group-commit
+ * batch of transactions) is one lightweight transaction instead of a plain write; see the README
+ * for measured figures.
  */
 public final class FencedCassandraJournal extends AsyncWriteJournal {
 
@@ -107,15 +108,51 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
     // fromSequenceNr is the snapshot's sequence number (0 without one): its partition exists.
+    long partitionNr = partitions.of(fromSequenceNr);
+    CompletionStage<Long> claimed =
+        fromSequenceNr > 0
+            ? claimAfterSnapshot(persistenceId, partitionNr, fromSequenceNr)
+            : claim(persistenceId, partitionNr, fromSequenceNr, 1);
     return FutureConverters.asScala(
-        claim(persistenceId, partitions.of(fromSequenceNr), fromSequenceNr, 1)
-            .thenApply(
-                highest -> {
-                  if (claimedHere.size() < CLAIMED_HERE_LIMIT) {
-                    claimedHere.add(persistenceId);
-                  }
-                  return highest;
-                }));
+        claimed.thenApply(
+            highest -> {
+              if (claimedHere.size() < CLAIMED_HERE_LIMIT) {
+                claimedHere.add(persistenceId);
+              }
+              return highest;
+            }));
+  }
+
+  /**
+   * The claim of an object that has a snapshot, so a fence in the snapshot's partition: one
+   * lightweight transaction that takes the fence whatever it holds ({@code IF EXISTS}), then a
+   * plain read of the highest sequence number, instead of a failed {@code IF NOT EXISTS} and a
+   * conditional claim (two Paxos rounds). A write applied before the claim is in that read (Paxos
+   * commits at QUORUM, and the read is at QUORUM); one after it, by any other instance, is refused.
+   */
+  private CompletionStage<Long> claimAfterSnapshot(
+      String persistenceId, long partitionNr, long snapshotSequenceNr) {
+    return statements
+        .claimExisting(persistenceId, partitionNr, claimToken)
+        .thenComposeAsync(
+            applied ->
+                applied
+                    ? statements.readHead(persistenceId, partitionNr)
+                    : CompletableFuture.completedFuture(Optional.<Head>empty()),
+            executor)
+        .thenComposeAsync(
+            head -> {
+              if (head.isEmpty()) { // no fence where the snapshot was: the general path
+                return claim(persistenceId, partitionNr, snapshotSequenceNr, 1);
+              }
+              long highest = head.get().highest();
+              if (partitions.of(highest + 1) > partitionNr) {
+                // Full: the next event goes to a later partition, which is the one to claim.
+                return claim(persistenceId, partitionNr + 1, highest, 1);
+              }
+              return CompletableFuture.completedFuture(highest);
+            },
+            executor);
   }
 
   /** Claims the current partition at or after {@code partitionNr}; the highest sequence number. */

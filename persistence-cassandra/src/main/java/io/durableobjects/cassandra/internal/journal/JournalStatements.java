@@ -72,6 +72,7 @@ final class JournalStatements {
   private final PreparedOnce guard;
   private final PreparedOnce openPartition;
   private final PreparedOnce claim;
+  private final PreparedOnce claimExisting;
   private final PreparedOnce readHead;
   private final PreparedOnce replay;
   private final PreparedOnce deleteTo;
@@ -118,6 +119,14 @@ final class JournalStatements {
                 + " SET writer = ? WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
                 + FENCE_ROW
                 + " IF writer = ? AND highest_sequence_nr = ?");
+    this.claimExisting =
+        new PreparedOnce(
+            session,
+            "UPDATE "
+                + table
+                + " SET writer = ? WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
+                + FENCE_ROW
+                + " IF EXISTS");
     this.readHead =
         new PreparedOnce(
             session,
@@ -222,6 +231,18 @@ final class JournalStatements {
                             current.writer(),
                             current.highest()))))
         .thenApply(Outcome::of);
+  }
+
+  /**
+   * Sets the partition's writer to {@code writer} whatever the fence holds, if the partition has a
+   * fence; the outcome carries no fence (read it with {@link #readHead} once applied).
+   */
+  CompletionStage<Boolean> claimExisting(String persistenceId, long partitionNr, String writer) {
+    return claimExisting
+        .get()
+        .thenCompose(
+            statement -> execute(write(statement.bind(writer, persistenceId, partitionNr))))
+        .thenApply(AsyncResultSet::wasApplied);
   }
 
   /** The fence of a partition, read at the journal's read consistency. */

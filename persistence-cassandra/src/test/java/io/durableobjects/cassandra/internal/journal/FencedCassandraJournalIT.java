@@ -114,6 +114,41 @@ class FencedCassandraJournalIT {
   }
 
   @Test
+  void aStaleInstanceCannotWriteOnceAnotherHasRecoveredFromASnapshot() {
+    // With a snapshot, the claim takes the fence unconditionally (IF EXISTS), then reads it.
+    PersistenceId id = newId();
+    ActorTestKit a = node();
+    ActorRef<Ledger.Command> stale = a.spawn(Ledger.withSnapshots(id, 2));
+    assertThat(append(a, stale, "a1", "a2")).isEqualTo("a1,a2"); // snapshot at 2, partition 0
+
+    ActorTestKit b = node();
+    ActorRef<Ledger.Command> current = b.spawn(Ledger.withSnapshots(id, 2));
+    assertThat(get(b, current)).isEqualTo("a1,a2");
+
+    assertRefused(a, stale, "a3");
+    assertThat(append(b, current, "b3")).isEqualTo("a1,a2,b3");
+    ActorTestKit c = node();
+    assertThat(get(c, c.spawn(Ledger.withSnapshots(id, 2)))).isEqualTo("a1,a2,b3");
+  }
+
+  @Test
+  void aSnapshotAtTheEndOfAFullPartitionMakesTheClaimTakeTheNextOne() {
+    PersistenceId id = newId();
+    ActorTestKit a = node();
+    ActorRef<Ledger.Command> stale = a.spawn(Ledger.withSnapshots(id, 3));
+    assertThat(append(a, stale, "1", "2", "3"))
+        .isEqualTo("1,2,3"); // snapshot at 3: partition 0 full
+
+    ActorTestKit b = node();
+    ActorRef<Ledger.Command> current = b.spawn(Ledger.withSnapshots(id, 3));
+    assertThat(get(b, current)).isEqualTo("1,2,3"); // claims partition 1, the next one
+
+    assertRefused(a, stale, "4a");
+    assertThat(append(b, current, "4b")).isEqualTo("1,2,3,4b");
+    assertThat(partitionOf(id, 4)).isEqualTo(1);
+  }
+
+  @Test
   void aStaleInstanceThatNeverWroteCannotWriteEither() {
     PersistenceId id = newId();
     ActorTestKit a = node();
