@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,8 +66,8 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class FencedCassandraJournal extends AsyncWriteJournal {
 
-  /** Attempts of one write or claim whose condition met a fence that it can make way for. */
-  private static final int MAX_ATTEMPTS = 8;
+  /** Attempts of one write whose condition met a fence that it can make way for. */
+  private static final int MAX_ATTEMPTS = JournalClaims.MAX_ATTEMPTS;
 
   /** Claims of this node whose object has not written yet, at most this many remembered. */
   private static final int CLAIMED_HERE_LIMIT = 100_000;
@@ -80,8 +79,10 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   private final Serialization serialization;
   private final Executor executor;
 
+  private final JournalClaims claims;
+
   /** Written into the fence by this node's claims; unique per journal instance (node start). */
-  private final String claimToken = "claim:" + UUID.randomUUID();
+  private final String claimToken;
 
   /** Objects claimed by this node that have not written yet: their first write expects a claim. */
   private final Set<String> claimedHere = ConcurrentHashMap.newKeySet();
@@ -101,6 +102,8 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
     this.deletes = new EventDeletes(statements, partitions, executor);
+    this.claims = new JournalClaims(statements, partitions, executor);
+    this.claimToken = claims.token();
   }
 
   // ---- recovery: claim, then replay -------------------------------------------------------
@@ -108,96 +111,16 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
     // fromSequenceNr is the snapshot's sequence number (0 without one): its partition exists.
-    long partitionNr = partitions.of(fromSequenceNr);
-    CompletionStage<Long> claimed =
-        fromSequenceNr > 0
-            ? claimAfterSnapshot(persistenceId, partitionNr, fromSequenceNr)
-            : claim(persistenceId, partitionNr, fromSequenceNr, 1);
     return FutureConverters.asScala(
-        claimed.thenApply(
-            highest -> {
-              if (claimedHere.size() < CLAIMED_HERE_LIMIT) {
-                claimedHere.add(persistenceId);
-              }
-              return highest;
-            }));
-  }
-
-  /**
-   * The claim of an object that has a snapshot, so a fence in the snapshot's partition: one
-   * lightweight transaction that takes the fence whatever it holds ({@code IF EXISTS}), then a
-   * plain read of the highest sequence number, instead of a failed {@code IF NOT EXISTS} and a
-   * conditional claim (two Paxos rounds). A write applied before the claim is in that read (Paxos
-   * commits at QUORUM, and the read is at QUORUM); one after it, by any other instance, is refused.
-   */
-  private CompletionStage<Long> claimAfterSnapshot(
-      String persistenceId, long partitionNr, long snapshotSequenceNr) {
-    return statements
-        .claimExisting(persistenceId, partitionNr, claimToken)
-        .thenComposeAsync(
-            applied ->
-                applied
-                    ? statements.readHead(persistenceId, partitionNr)
-                    : CompletableFuture.completedFuture(Optional.<Head>empty()),
-            executor)
-        .thenComposeAsync(
-            head -> {
-              if (head.isEmpty()) { // no fence where the snapshot was: the general path
-                return claim(persistenceId, partitionNr, snapshotSequenceNr, 1);
-              }
-              long highest = head.get().highest();
-              if (partitions.of(highest + 1) > partitionNr) {
-                // Full: the next event goes to a later partition, which is the one to claim.
-                return claim(persistenceId, partitionNr + 1, highest, 1);
-              }
-              return CompletableFuture.completedFuture(highest);
-            },
-            executor);
-  }
-
-  /** Claims the current partition at or after {@code partitionNr}; the highest sequence number. */
-  private CompletionStage<Long> claim(
-      String persistenceId, long partitionNr, long highestBefore, int attempt) {
-    return statements
-        .openPartition(persistenceId, partitionNr, claimToken, highestBefore)
-        .thenComposeAsync(
-            opened -> {
-              if (opened.applied()) {
-                return CompletableFuture.completedFuture(highestBefore);
-              }
-              return claimExisting(persistenceId, partitionNr, opened.current(), attempt);
-            },
-            executor);
-  }
-
-  private CompletionStage<Long> claimExisting(
-      String persistenceId, long partitionNr, Optional<Head> current, int attempt) {
-    if (current.isEmpty() || attempt > MAX_ATTEMPTS) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException(
-              "could not claim the journal of "
-                  + persistenceId
-                  + " (partition "
-                  + partitionNr
-                  + ", fence "
-                  + current
-                  + ") after "
-                  + attempt
-                  + " attempts"));
-    }
-    Head head = current.get();
-    if (partitions.of(head.highest() + 1) > partitionNr) {
-      // This partition is full: the next event goes to a later one, which is the one to claim.
-      return claim(persistenceId, partitionNr + 1, head.highest(), attempt);
-    }
-    return statements
-        .claim(persistenceId, partitionNr, claimToken, head)
-        .thenComposeAsync(
-            claimed ->
-                claimed.applied()
-                    ? CompletableFuture.completedFuture(head.highest())
-                    : claimExisting(persistenceId, partitionNr, claimed.current(), attempt + 1),
-            executor);
+        claims
+            .claim(persistenceId, fromSequenceNr)
+            .thenApply(
+                highest -> {
+                  if (claimedHere.size() < CLAIMED_HERE_LIMIT) {
+                    claimedHere.add(persistenceId);
+                  }
+                  return highest;
+                }));
   }
 
   @Override

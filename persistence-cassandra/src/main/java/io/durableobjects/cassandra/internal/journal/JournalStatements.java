@@ -72,7 +72,7 @@ final class JournalStatements {
   private final PreparedOnce guard;
   private final PreparedOnce openPartition;
   private final PreparedOnce claim;
-  private final PreparedOnce claimExisting;
+  private final PreparedOnce takeFence;
   private final PreparedOnce readHead;
   private final PreparedOnce replay;
   private final PreparedOnce deleteTo;
@@ -119,7 +119,7 @@ final class JournalStatements {
                 + " SET writer = ? WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr = "
                 + FENCE_ROW
                 + " IF writer = ? AND highest_sequence_nr = ?");
-    this.claimExisting =
+    this.takeFence =
         new PreparedOnce(
             session,
             "UPDATE "
@@ -237,8 +237,8 @@ final class JournalStatements {
    * Sets the partition's writer to {@code writer} whatever the fence holds, if the partition has a
    * fence; the outcome carries no fence (read it with {@link #readHead} once applied).
    */
-  CompletionStage<Boolean> claimExisting(String persistenceId, long partitionNr, String writer) {
-    return claimExisting
+  CompletionStage<Boolean> takeFence(String persistenceId, long partitionNr, String writer) {
+    return takeFence
         .get()
         .thenCompose(
             statement -> execute(write(statement.bind(writer, persistenceId, partitionNr))))
