@@ -12,6 +12,7 @@ import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectCaller;
 import io.durableobjects.core.internal.ObjectCatalogs;
 import io.durableobjects.core.internal.ShardedNamespace;
+import io.durableobjects.core.internal.history.JournalEvents;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.spi.AlarmIndex;
@@ -100,7 +101,16 @@ public final class DurableObjects implements Extension {
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    this.admin = new NamespaceAdmin(namespaces, classes, catalog);
+    this.admin =
+        new NamespaceAdmin(
+            namespaces,
+            classes,
+            catalog,
+            new JournalEvents(
+                system,
+                settings.journalPluginId(),
+                settings.snapshotPluginId(),
+                settings.askTimeout()));
     // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
     ClusterSingleton.get(system)
         .init(
