@@ -11,6 +11,9 @@ import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.DurableObjectStub;
 import io.durableobjects.core.DurableObjects;
 import io.durableobjects.core.ObjectChange;
+import io.durableobjects.core.internal.history.HistoryPruning;
+import io.durableobjects.core.internal.history.JournalEvents;
+import io.durableobjects.core.internal.history.JournalHistory;
 import io.durableobjects.gateway.DurableObjectsServer;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -202,6 +205,44 @@ class ChangeFeedIT {
     assertThat(badPoint.body()).contains("neither a sequence number nor an ISO-8601 instant");
     HttpResponse<String> future = admin("GET", "/admin/v1/counter/objects/" + id + "?asOf=999");
     assertThat(future.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void pruningDropsOlderTransactionsAndKeepsTheState() throws Exception {
+    String counter = "/v1/counter/by-name/pruned";
+    for (int i = 0; i < 5; i++) {
+      NodeFixture.post(port(), counter + "/increment");
+    }
+    String id = idOf("pruned");
+    com.typesafe.config.Config config = node.system().settings().config();
+    String journalId = config.getString("durable-objects.journal.plugin-id");
+    String snapshotId = config.getString("durable-objects.journal.snapshot-plugin-id");
+    JournalEvents journal =
+        new JournalEvents(node.system(), journalId, snapshotId, Duration.ofSeconds(10));
+    HistoryPruning pruning =
+        new HistoryPruning(
+            journal,
+            new JournalHistory(node.system(), journalId, snapshotId, Duration.ofSeconds(10)));
+    String persistenceId = "durable-object-counter|" + id;
+    long prunedTo =
+        pruning
+            .prune(persistenceId, System.currentTimeMillis() + 1000)
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
+    assertThat(prunedTo).isEqualTo(5);
+
+    JsonNode history = getJson("/admin/v1/counter/objects/" + id + "/history");
+    assertThat(history.get("transactions")).isEmpty();
+    assertThat(history.get("lastSequenceNr").asLong()).isEqualTo(5);
+    assertThat(getJson("/admin/v1/counter/objects/" + id + "?asOf=5").get("entries").get(0))
+        .hasToString("{\"key\":\"count\",\"value\":5}");
+    HttpResponse<String> gone = admin("GET", "/admin/v1/counter/objects/" + id + "?asOf=3");
+    assertThat(gone.statusCode()).isEqualTo(410);
+    assertThat(gone.body()).contains("history_gone");
+
+    node.close(); // the next activation starts from the pruner's snapshot
+    node = startNode();
+    assertThat(NodeFixture.post(port(), counter + "/increment").body()).isEqualTo("6");
   }
 
   private String idOf(String name) {

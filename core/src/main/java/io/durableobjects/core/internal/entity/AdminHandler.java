@@ -4,6 +4,7 @@ import io.durableobjects.core.DurableObjectException;
 import io.durableobjects.core.internal.history.EntryPage;
 import io.durableobjects.core.internal.history.HistoryPoint;
 import io.durableobjects.core.internal.history.JournalEvents;
+import io.durableobjects.core.internal.history.JournalHistory;
 import io.durableobjects.core.internal.history.PastStates;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
