@@ -70,4 +70,26 @@ public interface DurableObjectStub {
    *     ASCII
    */
   DurableObjectStub withIdempotencyKey(String key);
+
+  /**
+   * The object's change feed: one {@link ObjectChange} per committed transaction, in order of
+   * sequence number, each once, from the first after {@code afterSequenceNr} on: read from the
+   * journal up to the object's present, then live as transactions become durable (never one a
+   * client could not have been answered). Pass the last sequence number seen to resume with no gap
+   * and no duplicate, across the object's eviction or move and node restarts; pass -1 to start at
+   * the present. The materialized stage completes with the object's sequence number when it took
+   * the subscription.
+   *
+   * <p>The stream fails with a {@link DurableObjectException}: 404 {@code feed_disabled} if the
+   * object's class has no feed ({@link ChangeFeed}); 410 {@code history_gone} if the journal no
+   * longer holds the transactions after {@code afterSequenceNr} (the namespace's {@code
+   * history.retention}); 503 {@code feed_overflow} if the consumer falls thousands of changes
+   * behind (resume from the last seen). An open feed keeps its object active.
+   *
+   * @param afterSequenceNr the last sequence number already seen; -1: only changes from now on
+   */
+  default org.apache.pekko.stream.javadsl.Source<ObjectChange, CompletionStage<Long>> changes(
+      long afterSequenceNr) {
+    throw new UnsupportedOperationException(getClass().getName() + " has no change feed");
+  }
 }

@@ -12,12 +12,18 @@ import io.durableobjects.core.internal.NodeServices;
 import io.durableobjects.core.internal.ObjectCaller;
 import io.durableobjects.core.internal.ObjectCatalogs;
 import io.durableobjects.core.internal.ShardedNamespace;
+import io.durableobjects.core.internal.history.HistoryPruner;
+import io.durableobjects.core.internal.history.HistoryPruning;
+import io.durableobjects.core.internal.history.JournalEvents;
+import io.durableobjects.core.internal.history.JournalHistory;
 import io.durableobjects.core.internal.storage.StorageSettings;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.ObjectCatalog;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,7 +106,32 @@ public final class DurableObjects implements Extension {
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    this.admin = new NamespaceAdmin(namespaces, classes, catalog);
+    JournalEvents journal =
+        new JournalEvents(
+            system, settings.journalPluginId(), settings.snapshotPluginId(), settings.askTimeout());
+    this.admin = new NamespaceAdmin(namespaces, classes, catalog, journal);
+    // One job in the cluster deletes history past each namespace's retention (a cluster singleton).
+    ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(
+                Behaviors.supervise(
+                        HistoryPruner.create(
+                            List.copyOf(settings.namespaces().values()),
+                            catalog,
+                            new HistoryPruning(
+                                journal,
+                                new JournalHistory(
+                                    system,
+                                    settings.journalPluginId(),
+                                    settings.snapshotPluginId(),
+                                    settings.askTimeout())),
+                            system
+                                .settings()
+                                .config()
+                                .getDuration("durable-objects.history.prune-interval"),
+                            Clock.systemUTC()))
+                    .onFailure(SupervisorStrategy.restart()),
+                "durable-objects-history-pruner"));
     // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
     ClusterSingleton.get(system)
         .init(

@@ -14,9 +14,8 @@ import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
 import io.durableobjects.gateway.internal.BearerAuth;
 import io.durableobjects.gateway.internal.BrowserGuard;
+import io.durableobjects.gateway.internal.ChangeJson;
 import io.durableobjects.gateway.internal.ErrorResponses;
-import java.io.IOException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +54,7 @@ public final class AdminRoutes extends AllDirectives {
   private final Function<String, DurableObjectNamespace> namespaces;
   private final BearerAuth auth;
   private final BrowserGuard browsers;
+  private final AdminHistoryRoutes history;
 
   AdminRoutes(
       ObjectAdmin admin,
@@ -65,6 +65,7 @@ public final class AdminRoutes extends AllDirectives {
     this.namespaces = namespaces;
     this.auth = auth;
     this.browsers = browsers;
+    this.history = new AdminHistoryRoutes(admin, namespaces, this);
   }
 
   public Route route() {
@@ -104,9 +105,21 @@ public final class AdminRoutes extends AllDirectives {
                         concat(
                             get(
                                 () ->
-                                    paged(
-                                        (limit, cursor) -> inspect(namespace, id, limit, cursor))),
-                            delete(() -> answer(() -> deleteAll(namespace, id)))))));
+                                    parameterOptional(
+                                        "asOf",
+                                        asOf ->
+                                            paged(
+                                                (limit, cursor) ->
+                                                    asOf.isPresent()
+                                                        ? history.inspectAsOf(
+                                                            namespace,
+                                                            id,
+                                                            asOf.get(),
+                                                            limit(limit),
+                                                            cursor)
+                                                        : inspect(namespace, id, limit, cursor)))),
+                            delete(() -> answer(() -> deleteAll(namespace, id))))),
+                pathPrefix(PathMatchers.segment(), id -> history.routes(namespace, id))));
   }
 
   /** A paged listing: the optional {@code limit} and {@code cursor} query parameters. */
@@ -154,7 +167,7 @@ public final class AdminRoutes extends AllDirectives {
             });
   }
 
-  private static int limit(Optional<String> raw) {
+  static int limit(Optional<String> raw) {
     if (raw.isEmpty()) {
       return DEFAULT_LIMIT;
     }
@@ -176,7 +189,7 @@ public final class AdminRoutes extends AllDirectives {
   }
 
   /** Runs an admin call; maps bad input to 400 and known failures to their status. */
-  private Route answer(Supplier<CompletionStage<HttpResponse>> call) {
+  Route answer(Supplier<CompletionStage<HttpResponse>> call) {
     CompletionStage<HttpResponse> response;
     try {
       response = call.get();
@@ -211,7 +224,11 @@ public final class AdminRoutes extends AllDirectives {
     return json(body);
   }
 
-  private static HttpResponse inspectionJson(ObjectInspection inspection) {
+  static HttpResponse inspectionJson(ObjectInspection inspection) {
+    return json(inspectionBody(inspection));
+  }
+
+  static ObjectNode inspectionBody(ObjectInspection inspection) {
     ObjectNode body = JSON.createObjectNode();
     body.put("id", inspection.id());
     body.put("namespace", inspection.namespace());
@@ -230,23 +247,13 @@ public final class AdminRoutes extends AllDirectives {
     body.put("lastWriteTime", inspection.lastWriteTime().map(Object::toString).orElse(null));
     ArrayNode entries = body.putArray("entries");
     for (StoredEntry entry : inspection.entries()) {
-      ObjectNode e = entries.addObject();
-      e.put("key", entry.key());
-      if (entry.json().isPresent()) {
-        try {
-          e.set("value", JSON.readTree(entry.json().get()));
-        } catch (IOException unreadable) {
-          e.put("value", entry.json().get());
-        }
-      } else {
-        e.put("base64", Base64.getEncoder().encodeToString(entry.bytes().orElseThrow()));
-      }
+      ChangeJson.entry(entries.addObject(), entry);
     }
     body.put("nextCursor", inspection.nextCursor().orElse(null));
-    return json(body);
+    return body;
   }
 
-  private static HttpResponse json(ObjectNode body) {
+  static HttpResponse json(ObjectNode body) {
     return HttpResponse.create()
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
   }

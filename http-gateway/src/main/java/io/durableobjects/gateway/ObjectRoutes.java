@@ -71,6 +71,7 @@ public final class ObjectRoutes extends AllDirectives {
   private final WebSocketUpgrades webSockets;
   private final ObjectChecks checks;
   private final RpcRoutes rpc;
+  private final ChangeFeedRoutes changes;
 
   ObjectRoutes(
       Function<String, DurableObjectNamespace> namespaces,
@@ -111,6 +112,7 @@ public final class ObjectRoutes extends AllDirectives {
     this.drain = drain;
     this.checks = new ObjectChecks(namespaces, settings, auth, limits, browsers, metrics);
     this.rpc = new RpcRoutes(checks, settings, limits, metrics, drain);
+    this.changes = new ChangeFeedRoutes(checks);
   }
 
   public Route route() {
@@ -123,6 +125,7 @@ public final class ObjectRoutes extends AllDirectives {
                     concat(
                         path("ids", () -> post(() -> newId(namespace))),
                         pathPrefix("rpc", () -> rpc.route(namespace)),
+                        pathPrefix("changes", () -> changes.route(namespace)),
                         pathPrefix(
                             "by-name",
                             () ->

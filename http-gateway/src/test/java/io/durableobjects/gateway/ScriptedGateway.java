@@ -325,6 +325,36 @@ final class ScriptedGateway implements AutoCloseable {
     }
 
     @Override
+    public CompletionStage<io.durableobjects.core.admin.HistoryPage> history(
+        DurableObjectId id, long fromSequenceNr, int limit) {
+      known(id.namespace());
+      return CompletableFuture.completedFuture(
+          new io.durableobjects.core.admin.HistoryPage(
+              id.namespace(), id.toString(), 0, 0, List.of(), java.util.OptionalLong.empty()));
+    }
+
+    @Override
+    public CompletionStage<io.durableobjects.core.admin.PastInspection> inspectAsOf(
+        DurableObjectId id, String asOf, Optional<String> afterKey, int limit) {
+      return inspect(id, afterKey, limit)
+          .thenApply(
+              inspection ->
+                  new io.durableobjects.core.admin.PastInspection(inspection, 0, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Long> restore(DurableObjectId id, String asOf) {
+      known(id.namespace());
+      return CompletableFuture.completedFuture(0L);
+    }
+
+    @Override
+    public CompletionStage<Long> fork(DurableObjectId source, String asOf, DurableObjectId target) {
+      known(source.namespace());
+      return CompletableFuture.completedFuture(0L);
+    }
+
+    @Override
     public CompletionStage<Done> ping() {
       return CompletableFuture.completedFuture(Done.getInstance());
     }

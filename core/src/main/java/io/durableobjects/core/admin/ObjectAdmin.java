@@ -46,6 +46,45 @@ public interface ObjectAdmin {
    */
   CompletionStage<Integer> deleteAll(DurableObjectId id);
 
+  /**
+   * One page of the object's history, from the journal (the object is not activated): its
+   * transactions from {@code fromSequenceNr} on. How far back it goes is the namespace's {@code
+   * history.retention}; without it, the journal keeps the transactions since the object's oldest
+   * kept snapshot.
+   *
+   * @param fromSequenceNr the first sequence number of the page; 0 for the oldest kept
+   * @param limit 1 to {@link #MAX_PAGE_SIZE} transactions read (those that change nothing shown
+   *     count too)
+   */
+  CompletionStage<HistoryPage> history(DurableObjectId id, long fromSequenceNr, int limit);
+
+  /**
+   * The object as it was at {@code asOf} (a sequence number, or an ISO-8601 instant), read from its
+   * snapshots and journal without touching the running object: one page of its entries.
+   *
+   * @throws IllegalArgumentException if {@code asOf}, the limit or the cursor is malformed; the
+   *     stage fails with a {@link io.durableobjects.core.DurableObjectException} 410 {@code
+   *     history_gone} if the journal no longer holds that point
+   */
+  CompletionStage<PastInspection> inspectAsOf(
+      DurableObjectId id, String asOf, Optional<String> afterKey, int limit);
+
+  /**
+   * Restores the object's keys and alarms to what they were at {@code asOf}, as one transaction of
+   * the object (so the restore is itself in its history, and can be undone the same way).
+   *
+   * @return the sequence number restored, once the restore is durable
+   */
+  CompletionStage<Long> restore(DurableObjectId id, String asOf);
+
+  /**
+   * Copies the keys and alarms {@code source} had at {@code asOf} into {@code target} (of the same
+   * namespace), replacing whatever it holds, as one transaction of {@code target}.
+   *
+   * @return the sequence number of {@code source} copied, once the copy is durable
+   */
+  CompletionStage<Long> fork(DurableObjectId source, String asOf, DurableObjectId target);
+
   /** Completes normally when the store holding the journal and catalog answers. */
   CompletionStage<Done> ping();
 }

@@ -2,20 +2,33 @@ package io.durableobjects.core.internal;
 
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
+import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.UnknownNamespaceException;
+import io.durableobjects.core.admin.HistoryPage;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.PastInspection;
 import io.durableobjects.core.admin.StoredEntry;
+import io.durableobjects.core.internal.entity.CommittedState;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand.AdminOperation;
+import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.durableobjects.core.internal.history.Changes;
+import io.durableobjects.core.internal.history.EntryPage;
+import io.durableobjects.core.internal.history.HistoryPoint;
+import io.durableobjects.core.internal.history.JournalEvents;
+import io.durableobjects.core.internal.history.KeyFilter;
+import io.durableobjects.core.internal.history.PastStates;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.JournalReads;
 import io.durableobjects.core.spi.ObjectCatalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
@@ -24,14 +37,19 @@ public final class NamespaceAdmin implements ObjectAdmin {
   private final Map<String, DurableObjectNamespace> namespaces;
   private final Map<String, String> classes;
   private final ObjectCatalog catalog;
+  private final JournalEvents journal;
+  private final PastStates past;
 
   public NamespaceAdmin(
       Map<String, DurableObjectNamespace> namespaces,
       Map<String, String> classes,
-      ObjectCatalog catalog) {
+      ObjectCatalog catalog,
+      JournalEvents journal) {
     this.namespaces = namespaces;
     this.classes = Map.copyOf(classes);
     this.catalog = catalog;
+    this.journal = journal;
+    this.past = new PastStates(journal);
   }
 
   @Override
@@ -69,6 +87,107 @@ public final class NamespaceAdmin implements ObjectAdmin {
     return namespace(id.namespace())
         .admin(id, AdminOperation.DELETE_ALL, null, 0)
         .thenApply(reply -> ((FetchReply.Deleted) reply).keysDeleted());
+  }
+
+  @Override
+  public CompletionStage<HistoryPage> history(DurableObjectId id, long fromSequenceNr, int limit) {
+    namespace(id.namespace());
+    checkLimit(limit);
+    if (fromSequenceNr < 0) {
+      throw new IllegalArgumentException(
+          "from must be a sequence number, 0 or more, got " + fromSequenceNr);
+    }
+    String persistenceId = ShardedNamespace.persistenceId(id);
+    CompletionStage<Long> oldest =
+        journal
+            .read(persistenceId, 1, Long.MAX_VALUE, 1)
+            .thenApply(read -> read.events().isEmpty() ? 0L : read.events().get(0).sequenceNr());
+    return oldest.thenCompose(
+        first ->
+            journal
+                .read(
+                    persistenceId,
+                    Math.max(Math.max(fromSequenceNr, first), 1),
+                    Long.MAX_VALUE,
+                    limit)
+                .thenApply(
+                    read -> {
+                      List<ObjectChange> changes = new ArrayList<>();
+                      long last = 0;
+                      for (JournalReads.Event event : read.events()) {
+                        Changes.of(
+                                event.sequenceNr(),
+                                (TransactionCommitted) event.payload(),
+                                event.timestampMillis(),
+                                KeyFilter.ALL)
+                            .ifPresent(changes::add);
+                        last = event.sequenceNr();
+                      }
+                      return new HistoryPage(
+                          id.namespace(),
+                          id.toString(),
+                          first,
+                          read.highestSequenceNr(),
+                          changes,
+                          last > 0 && last < read.highestSequenceNr()
+                              ? OptionalLong.of(last + 1)
+                              : OptionalLong.empty());
+                    }));
+  }
+
+  @Override
+  public CompletionStage<PastInspection> inspectAsOf(
+      DurableObjectId id, String asOf, Optional<String> afterKey, int limit) {
+    namespace(id.namespace());
+    checkLimit(limit);
+    HistoryPoint point = HistoryPoint.parse(asOf);
+    return past.at(ShardedNamespace.persistenceId(id), point)
+        .thenApply(
+            then -> {
+              CommittedState state = then.state();
+              EntryPage page =
+                  EntryPage.of(state.data(), afterKey.orElse(null), limit, Long.MAX_VALUE);
+              long millis = state.lastWriteMillis();
+              Optional<Instant> time =
+                  then.sequenceNr() > 0 && millis > 0
+                      ? Optional.of(Instant.ofEpochMilli(millis))
+                      : Optional.empty();
+              ObjectInspection inspection =
+                  toInspection(
+                      id,
+                      new FetchReply.Inspected(
+                          null,
+                          state.data().size(),
+                          state.data().bytes(),
+                          then.sequenceNr(),
+                          millis,
+                          page.keys(),
+                          page.values(),
+                          page.nextCursor(),
+                          state.alarms().all()));
+              return new PastInspection(inspection, then.sequenceNr(), time);
+            });
+  }
+
+  @Override
+  public CompletionStage<Long> restore(DurableObjectId id, String asOf) {
+    return fork(id, asOf, id);
+  }
+
+  @Override
+  public CompletionStage<Long> fork(DurableObjectId source, String asOf, DurableObjectId target) {
+    namespace(source.namespace());
+    if (!source.namespace().equals(target.namespace())) {
+      throw new IllegalArgumentException(
+          "a fork stays in its namespace: "
+              + source.namespace()
+              + " cannot be copied into "
+              + target.namespace());
+    }
+    HistoryPoint.parse(asOf); // refused here, with its reason, before the object is called
+    return namespace(target.namespace())
+        .restore(target, ShardedNamespace.persistenceId(source), asOf)
+        .thenApply(reply -> ((FetchReply.Restored) reply).restoredSequenceNr());
   }
 
   @Override

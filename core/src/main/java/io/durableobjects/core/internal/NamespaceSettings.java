@@ -27,16 +27,19 @@ public final class NamespaceSettings {
   private final MethodHandle constructor;
   private final boolean handlesAlarms;
   private final Optional<Duration> idleTimeout;
+  private final HistoryRetention history;
 
   private NamespaceSettings(
       String name,
       Class<? extends DurableObject> objectClass,
       MethodHandle constructor,
-      Optional<Duration> idleTimeout) {
+      Optional<Duration> idleTimeout,
+      HistoryRetention history) {
     this.name = name;
     this.objectClass = objectClass;
     this.constructor = constructor;
     this.idleTimeout = idleTimeout;
+    this.history = history;
     this.handlesAlarms = ObjectHandlers.handlesAlarms(objectClass);
   }
 
@@ -55,6 +58,11 @@ public final class NamespaceSettings {
 
   public String name() {
     return name;
+  }
+
+  /** How long the journal keeps this namespace's transactions ({@code history.retention}). */
+  public HistoryRetention history() {
+    return history;
   }
 
   public Class<? extends DurableObject> objectClass() {
@@ -147,7 +155,12 @@ public final class NamespaceSettings {
     }
     @SuppressWarnings("unchecked")
     Class<? extends DurableObject> objectClass = (Class<? extends DurableObject>) loaded;
-    return new NamespaceSettings(name, objectClass, constructor, idleTimeout(config, path));
+    return new NamespaceSettings(
+        name,
+        objectClass,
+        constructor,
+        idleTimeout(config, path),
+        HistoryRetention.fromConfig(config, path));
   }
 
   private static Optional<Duration> idleTimeout(Config config, String path) {

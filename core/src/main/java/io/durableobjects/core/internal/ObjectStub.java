@@ -3,14 +3,17 @@ package io.durableobjects.core.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectStub;
+import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.internal.feed.ChangeFeeds;
 import io.durableobjects.core.internal.rpc.RpcByName;
 import io.durableobjects.core.internal.rpc.RpcProxies;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * INTERNAL API: a stub of one object: its fetches and RPC calls become {@link ObjectCommand.Call}s
@@ -22,13 +25,16 @@ final class ObjectStub implements DurableObjectStub {
   private final CallOrigin origin;
   private final ObjectMapper mapper;
   private final String idempotencyKey;
+  private final ChangeFeeds feeds;
 
   ObjectStub(
       DurableObjectId id,
       ObjectCaller caller,
       CallOrigin origin,
       ObjectMapper mapper,
-      String idempotencyKey) {
+      String idempotencyKey,
+      ChangeFeeds feeds) {
+    this.feeds = feeds;
     this.id = id;
     this.caller = caller;
     this.origin = origin;
@@ -42,7 +48,16 @@ final class ObjectStub implements DurableObjectStub {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new ObjectStub(id, caller, origin, mapper, key);
+    return new ObjectStub(id, caller, origin, mapper, key, feeds);
+  }
+
+  @Override
+  public Source<ObjectChange, CompletionStage<Long>> changes(long afterSequenceNr) {
+    if (afterSequenceNr < -1) {
+      throw new IllegalArgumentException(
+          "afterSequenceNr must be -1 (from now on) or a sequence number, got " + afterSequenceNr);
+    }
+    return feeds.changes(id, afterSequenceNr);
   }
 
   @Override

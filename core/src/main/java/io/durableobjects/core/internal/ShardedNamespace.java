@@ -7,6 +7,8 @@ import io.durableobjects.core.DurableObjectStub;
 import io.durableobjects.core.InvalidObjectIdException;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand;
+import io.durableobjects.core.internal.feed.ChangeFeeds;
+import io.durableobjects.core.internal.history.JournalEvents;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -22,9 +24,11 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   private final ObjectCaller caller;
   private final ObjectMapper mapper;
   private final CallOrigin origin;
+  private final ChangeFeeds feeds;
 
   private ShardedNamespace(
-      String name, ObjectCaller caller, ObjectMapper mapper, CallOrigin origin) {
+      String name, ObjectCaller caller, ObjectMapper mapper, CallOrigin origin, ChangeFeeds feeds) {
+    this.feeds = feeds;
     this.name = name;
     this.caller = caller;
     this.mapper = mapper;
@@ -37,12 +41,19 @@ public final class ShardedNamespace implements DurableObjectNamespace {
    * through the object's output gate.
    */
   public ShardedNamespace withCallOrigin(CallOrigin origin) {
-    return new ShardedNamespace(name, caller, mapper, origin);
+    return new ShardedNamespace(name, caller, mapper, origin, feeds);
   }
 
   /** The sharding entity type of a namespace's objects. */
   public static EntityTypeKey<ObjectCommand> typeKey(String namespace) {
     return EntityTypeKey.create(ObjectCommand.class, "durable-object-" + namespace);
+  }
+
+  /** The persistence ID of the object {@code id}: {@code durable-object-<namespace>|<hex id>}. */
+  public static String persistenceId(DurableObjectId id) {
+    return org.apache.pekko.persistence.typed.PersistenceId.of(
+            typeKey(id.namespace()).name(), id.toString())
+        .id();
   }
 
   /** Starts sharding for this namespace on this node. */
@@ -52,8 +63,18 @@ public final class ShardedNamespace implements DurableObjectNamespace {
       DurableObjectsSettings settings,
       NodeServices services) {
     NamespaceSharding.init(system, namespace, settings, services);
+    ChangeFeeds feeds =
+        new ChangeFeeds(
+            system,
+            namespace.name(),
+            namespace.objectClass(),
+            new JournalEvents(
+                system,
+                settings.journalPluginId(),
+                settings.snapshotPluginId(),
+                settings.askTimeout()));
     return new ShardedNamespace(
-        namespace.name(), services.caller(), services.mapper(), CallOrigin.NONE);
+        namespace.name(), services.caller(), services.mapper(), CallOrigin.NONE, feeds);
   }
 
   /** The way this namespace's calls reach objects. */
@@ -94,7 +115,7 @@ public final class ShardedNamespace implements DurableObjectNamespace {
   @Override
   public DurableObjectStub get(DurableObjectId id) {
     checkOwn(id);
-    return new ObjectStub(id, caller, origin, mapper, null);
+    return new ObjectStub(id, caller, origin, mapper, null, feeds);
   }
 
   /**
@@ -106,6 +127,22 @@ public final class ShardedNamespace implements DurableObjectNamespace {
     checkOwn(id);
     return caller.call(
         id, origin, replyTo -> new ObjectCommand.Admin(operation, afterKey, limit, replyTo), false);
+  }
+
+  /**
+   * Replaces {@code id}'s keys and alarms with those of {@code sourcePersistenceId}'s state at
+   * {@code asOf}, as one transaction of {@code id}.
+   */
+  public CompletionStage<FetchReply> restore(
+      DurableObjectId id, String sourcePersistenceId, String asOf) {
+    checkOwn(id);
+    return caller.call(
+        id,
+        origin,
+        replyTo ->
+            new ObjectCommand.Admin(
+                ObjectCommand.AdminOperation.RESTORE, null, 0, sourcePersistenceId, asOf, replyTo),
+        false);
   }
 
   private void checkOwn(DurableObjectId id) {

@@ -43,6 +43,14 @@ public record SnapshotPolicy(
     return new SnapshotPolicy(every, keep, deleteEvents, afterBytes, beforeStopAfter);
   }
 
+  /** Snapshots kept when a namespace keeps history: all of them, until the history is pruned. */
+  static final int KEEP_ALL = 1_000_000;
+
+  /** This policy, deleting no events and no snapshots (a namespace that keeps its history). */
+  public SnapshotPolicy keepingHistory() {
+    return new SnapshotPolicy(every, KEEP_ALL, false, afterBytes, beforeStopAfter);
+  }
+
   /**
    * Whether a snapshot is due by size: {@code bytesSinceSnapshot} of events have been written since
    * the last one, and the object's data takes {@code dataBytes}.

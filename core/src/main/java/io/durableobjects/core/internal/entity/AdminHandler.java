@@ -1,9 +1,13 @@
 package io.durableobjects.core.internal.entity;
 
 import io.durableobjects.core.DurableObjectException;
+import io.durableobjects.core.internal.history.EntryPage;
+import io.durableobjects.core.internal.history.HistoryPoint;
+import io.durableobjects.core.internal.history.JournalEvents;
+import io.durableobjects.core.internal.history.JournalHistory;
+import io.durableobjects.core.internal.history.PastStates;
 import io.durableobjects.core.internal.storage.KeyValueState;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,9 @@ import org.slf4j.Logger;
 final class AdminHandler implements CallHandler {
   private final EntityContext ctx;
   private final JournalHistory history;
+  private PastStates past; // made on the first restore: most objects never see one
+  // The state a restore read (on another thread), applied once its stage completed (finish).
+  private volatile PastStates.PastState restoring;
 
   AdminHandler(EntityContext ctx) {
     this.ctx = ctx;
@@ -35,6 +42,19 @@ final class AdminHandler implements CallHandler {
             ctx.config.journalPluginId(),
             ctx.config.snapshotPluginId(),
             ctx.config.requestTimeout());
+  }
+
+  private PastStates past() {
+    if (past == null) {
+      past =
+          new PastStates(
+              new JournalEvents(
+                  ctx.actor.getSystem(),
+                  ctx.config.journalPluginId(),
+                  ctx.config.snapshotPluginId(),
+                  ctx.config.requestTimeout()));
+    }
+    return past;
   }
 
   /** Whether {@code call} is an operator's delete, which erases the object. */
@@ -98,33 +118,66 @@ final class AdminHandler implements CallHandler {
             });
   }
 
+  /**
+   * A restore's state, read by {@link #run}, replaces the keys and alarms in the call's
+   * transaction: one transaction that deletes everything, then writes each key and alarm of that
+   * state, so that the restore is in the object's history like any write. Sockets and remembered
+   * idempotency keys are the object's present, not its data: they stay.
+   */
+  @Override
+  public Outcome finish(ObjectCommand.Call call, Turn turn, Outcome outcome) {
+    PastStates.PastState state = restoring;
+    restoring = null;
+    if (state == null || outcome.failure() != null) {
+      return outcome;
+    }
+    TransactionalStorage tx = turn.tx();
+    tx.deleteAll();
+    Iterator<Map.Entry<String, byte[]>> entries = state.state().data().iterator();
+    try {
+      while (entries.hasNext()) {
+        Map.Entry<String, byte[]> entry = entries.next();
+        tx.putEncoded(entry.getKey(), entry.getValue());
+      }
+    } catch (DurableObjectException tooLarge) { // the limits changed since: nothing is written
+      return new Outcome(null, tooLarge);
+    }
+    state.state().alarms().all().forEach(tx::putAlarm);
+    ctx.log.info(
+        "Object {} restored to sequence number {} of {} on an operator's request",
+        ctx.hex(),
+        state.sequenceNr(),
+        ((ObjectCommand.Admin) call).source());
+    return outcome;
+  }
+
   @Override
   public CompletableFuture<FetchReply> run(ObjectCommand.Call call, Turn turn) {
     ObjectCommand.Admin admin = (ObjectCommand.Admin) call;
     KeyValueState data = turn.working().data();
     Logger log = ctx.log;
+    if (admin.operation() == ObjectCommand.AdminOperation.RESTORE) {
+      restoring = null;
+      return past()
+          .at(admin.source(), HistoryPoint.parse(admin.asOf()))
+          .thenApply(
+              state -> {
+                restoring = state;
+                return (FetchReply)
+                    new FetchReply.Restored(state.sequenceNr(), state.state().data().size());
+              })
+          .toCompletableFuture();
+    }
     if (admin.operation() == ObjectCommand.AdminOperation.DELETE_ALL) {
       int keys = data.size();
       turn.tx().deleteAll();
       log.info("Object {} deleted all {} keys on an operator's request", ctx.hex(), keys);
       return CompletableFuture.completedFuture(new FetchReply.Deleted(keys));
     }
-    List<String> keys = new ArrayList<>();
-    List<byte[]> values = new ArrayList<>();
-    Iterator<Map.Entry<String, byte[]>> it = data.scan(admin.afterKey(), false, null, false);
-    long pageBytes = 0;
     // A page also ends at INSPECT_PAGE_BYTES, so that the reply fits one remoting frame (Artery's
-    // default is 256 KiB) when the caller is on another node: at least one entry, whatever its
-    // size.
-    while (it.hasNext()
-        && keys.size() < admin.limit()
-        && pageBytes < ObjectEntity.INSPECT_PAGE_BYTES) {
-      Map.Entry<String, byte[]> entry = it.next();
-      keys.add(entry.getKey());
-      values.add(entry.getValue());
-      pageBytes += entry.getKey().length() * 3L + entry.getValue().length;
-    }
-    String nextCursor = it.hasNext() ? keys.get(keys.size() - 1) : null;
+    // default is 256 KiB) when the caller is on another node.
+    EntryPage page =
+        EntryPage.of(data, admin.afterKey(), admin.limit(), ObjectEntity.INSPECT_PAGE_BYTES);
     // Counts what the reply may reveal: writes not yet durable are held by the output gate.
     long sequenceNr = turn.working().lastSequenceNr() + ctx.output.unconfirmed();
     return CompletableFuture.completedFuture(
@@ -134,9 +187,9 @@ final class AdminHandler implements CallHandler {
             turn.working().size().reported(),
             sequenceNr,
             turn.working().lastWriteMillis(),
-            keys,
-            values,
-            nextCursor,
+            page.keys(),
+            page.values(),
+            page.nextCursor(),
             turn.working().alarms().all()));
   }
 }

@@ -51,6 +51,16 @@ final class Broken extends AbstractBehavior<ObjectCommand> {
   public Receive<ObjectCommand> createReceive() {
     return newReceiveBuilder()
         .onMessage(ObjectCommand.Call.class, this::onCall)
+        .onMessage(
+            ObjectCommand.SubscribeChanges.class,
+            subscribe -> {
+              subscribe
+                  .subscriber()
+                  .tell(
+                      new io.durableobjects.core.internal.feed.FeedMessage.Unavailable(
+                          "the object is stopping"));
+              return this;
+            })
         .onMessage(InternalCommand.BatchPersisted.class, this::onBatchPersisted)
         .onMessage(InternalCommand.AlarmIndexCovered.class, this::onAlarmIndexCovered)
         .onMessage(InternalCommand.AlarmIndexSettled.class, this::onAlarmIndexSettled)

@@ -33,6 +33,16 @@ final class Closing extends AbstractBehavior<ObjectCommand> {
     return newReceiveBuilder()
         .onMessage(InternalCommand.JournalStopped.class, this::onJournalStopped)
         .onMessage(ObjectCommand.Call.class, this::onCall)
+        .onMessage(
+            ObjectCommand.SubscribeChanges.class,
+            subscribe -> {
+              subscribe
+                  .subscriber()
+                  .tell(
+                      new io.durableobjects.core.internal.feed.FeedMessage.Unavailable(
+                          "the object is stopping"));
+              return this;
+            })
         .onAnyMessage(message -> this) // timers and late notices of the finished phases
         .onSignal(PostStop.class, signal -> LivePhase.onPostStop(ctx, this))
         .build();

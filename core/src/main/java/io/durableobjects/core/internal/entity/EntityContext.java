@@ -32,6 +32,7 @@ final class EntityContext {
   final AlarmIndexKeeper alarmIndex;
   final AlarmDelivery alarms;
   final SocketWatch sockets;
+  final ChangeSubscribers feed;
   final CatalogRecorder catalog;
   final CallRunner calls;
 
@@ -83,6 +84,7 @@ final class EntityContext {
             hex,
             actor.getSystem().<FetchReply>ignoreRef());
     this.sockets = new SocketWatch(actor);
+    this.feed = new ChangeSubscribers(this);
     this.catalog =
         new CatalogRecorder(config.catalog(), config.namespace().name(), hex, clock, log);
     this.calls = new CallRunner(this);

@@ -43,6 +43,12 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
   /** The answer to an {@link ObjectCommand.Admin} delete-all: how many keys it deleted. */
   record Deleted(int keysDeleted) implements FetchReply {}
 
+  /**
+   * The answer to an {@link ObjectCommand.Admin} restore: the source's sequence number whose state
+   * the object now holds, and how many keys that state has.
+   */
+  record Restored(long restoredSequenceNr, int keys) implements FetchReply {}
+
   /** The request failed; the fields map onto a {@link DurableObjectException}. */
   record Failed(int status, String code, String message) implements FetchReply {
     static Failed of(DurableObjectException e) {

@@ -56,6 +56,10 @@ interface InternalCommand extends ObjectCommand, NoSerializationVerificationNeed
   /** From the journal child: the batch is durable. */
   record BatchPersisted(long batchId, long lastSequenceNr) implements InternalCommand {}
 
+  /** A change feed subscribed to the object stopped (its client left, or its node is gone). */
+  record SubscriberGone(ActorRef<io.durableobjects.core.internal.feed.FeedMessage> subscriber)
+      implements InternalCommand {}
+
   /**
    * From the journal child, just before it stops: its write was refused because another instance of
    * the object holds the journal now ({@link io.durableobjects.core.spi.JournalFencedException}).

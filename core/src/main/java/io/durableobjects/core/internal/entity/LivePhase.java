@@ -79,6 +79,19 @@ abstract class LivePhase extends AbstractBehavior<ObjectCommand> {
         .onMessageEquals(InternalCommand.AlarmTimer.INSTANCE, this::onAlarmTimer)
         .onMessage(InternalCommand.SocketGone.class, this::onSocketGone)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
+        .onMessage(
+            ObjectCommand.SubscribeChanges.class,
+            subscribe -> {
+              ctx.identity.learn(subscribe.objectName());
+              ctx.feed.add(subscribe.subscriber(), working.lastSequenceNr());
+              return this;
+            })
+        .onMessage(
+            InternalCommand.SubscriberGone.class,
+            gone -> {
+              ctx.feed.remove(gone.subscriber());
+              return this;
+            })
         .onSignal(PostStop.class, signal -> onPostStop(ctx, this))
         .build();
   }

@@ -93,7 +93,13 @@ public interface ObjectCommand {
     /** Answer metadata and one page of entries ({@link FetchReply.Inspected}). */
     INSPECT,
     /** Delete every key in one transaction ({@link FetchReply.Deleted}). */
-    DELETE_ALL
+    DELETE_ALL,
+    /**
+     * Replace the object's keys and alarms, in one transaction, with those of {@code source}'s
+     * state at {@code asOf} ({@link FetchReply.Restored}): a restore (the object's own history) or
+     * a fork (another object's).
+     */
+    RESTORE
   }
 
   /**
@@ -102,9 +108,23 @@ public interface ObjectCommand {
    *
    * @param afterKey for {@code INSPECT}: list entries after this key, or null from the first
    * @param limit for {@code INSPECT}: the most entries to answer
+   * @param source for {@code RESTORE}: the persistence ID whose history to read
+   * @param asOf for {@code RESTORE}: the point of that history (a sequence number or an instant)
    */
-  record Admin(AdminOperation operation, String afterKey, int limit, ActorRef<FetchReply> replyTo)
+  record Admin(
+      AdminOperation operation,
+      String afterKey,
+      int limit,
+      String source,
+      String asOf,
+      ActorRef<FetchReply> replyTo)
       implements Call {
+    /** An inspection or a delete. */
+    public Admin(
+        AdminOperation operation, String afterKey, int limit, ActorRef<FetchReply> replyTo) {
+      this(operation, afterKey, limit, null, null, replyTo);
+    }
+
     @Override
     public String objectName() {
       return null;
@@ -178,6 +198,18 @@ public interface ObjectCommand {
       return "WakeForAlarms[" + LogText.escape(objectName) + ", due " + dueMillis + "]";
     }
   }
+
+  /**
+   * A change feed subscribes to the object (from any node, through sharding): it is answered {@link
+   * io.durableobjects.core.internal.feed.FeedMessage.Subscribed} with the durable sequence number,
+   * then sent every transaction after it as it becomes durable, until either side stops. It is not
+   * a call: it neither waits for the input gate nor starts the object's instance.
+   *
+   * @param objectName the name the ID was derived from, if the subscriber knows it; otherwise null
+   */
+  record SubscribeChanges(
+      String objectName, ActorRef<io.durableobjects.core.internal.feed.FeedMessage> subscriber)
+      implements ObjectCommand, DurableObjectsSerializable {}
 
   /**
    * Sent by sharding to passivate the object: it finishes its activation, the call it runs, the

@@ -110,8 +110,13 @@ public final class ObjectEntity {
       return services.alarmIndex();
     }
 
+    /**
+     * The node's snapshot policy; in a namespace that keeps history, snapshots delete neither
+     * events nor older snapshots (the {@code HistoryPruner} does, past the retention).
+     */
     SnapshotPolicy snapshots() {
-      return settings.snapshots();
+      SnapshotPolicy policy = settings.snapshots();
+      return namespace.history().enabled() ? policy.keepingHistory() : policy;
     }
 
     String journalPluginId() {

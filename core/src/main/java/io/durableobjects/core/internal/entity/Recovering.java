@@ -43,6 +43,19 @@ final class Recovering extends AbstractBehavior<ObjectCommand> {
         .onMessage(InternalCommand.AlarmIndexSettled.class, this::onAlarmIndexSettled)
         .onMessage(InternalCommand.SocketGone.class, this::onSocketGone)
         .onMessageEquals(ObjectCommand.Stop.INSTANCE, this::onStop)
+        .onMessage(
+            ObjectCommand.SubscribeChanges.class,
+            subscribe -> {
+              ctx.identity.learn(subscribe.objectName());
+              ctx.feed.hold(subscribe.subscriber());
+              return this;
+            })
+        .onMessage(
+            InternalCommand.SubscriberGone.class,
+            gone -> {
+              ctx.feed.remove(gone.subscriber());
+              return this;
+            })
         .onSignal(PostStop.class, signal -> LivePhase.onPostStop(ctx, this))
         .build(); // timers, late stages and confirmations of an older incarnation: ignored
   }
@@ -55,6 +68,7 @@ final class Recovering extends AbstractBehavior<ObjectCommand> {
 
   private Behavior<ObjectCommand> onRecovered(InternalCommand.JournalRecovered recovered) {
     WorkingState working = new WorkingState(ctx, recovered);
+    ctx.feed.recovered(recovered.lastSequenceNr());
     ctx.sockets.watch(working.sockets());
     if (!working.data().isEmpty()) {
       // Also repairs an entry lost to a crash between a journal write and its catalog record.

@@ -185,6 +185,7 @@ final class WorkingState {
       return false;
     }
     lastSequenceNr = done.lastSequenceNr;
+    ctx.feed.publish(done.lastSequenceNr - done.events.size() + 1, done.events);
     if (ctx.output.allDurable()) {
       ctx.catalog.record(!data.isEmpty(), ctx.identity.name()); // data is exactly the durable state
       tidyAlarmIndex();

@@ -56,7 +56,7 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   /** Registered in reference.conf; must never change. */
   public static final int IDENTIFIER = 1_704_117;
 
-  static final String TRANSACTION_MANIFEST = "transaction-committed";
+  public static final String TRANSACTION_MANIFEST = "transaction-committed";
   static final String SNAPSHOT_MANIFEST = "object-snapshot";
   static final byte TRANSACTION_VERSION = 1;
   static final byte TRANSACTION_VERSION_WITH_BOUND_RECORDS = 2;

@@ -145,7 +145,11 @@ public final class TransactionalStorage implements Storage {
   @Override
   public void put(String key, Object value) {
     Keys.validate(key);
-    byte[] encoded = codec.encode(key, value);
+    putEncoded(key, codec.encode(key, value));
+  }
+
+  /** Stores a value encoded already (an earlier state restored), with the checks of a put. */
+  public void putEncoded(String key, byte[] encoded) {
     KeyValueState next = state.put(key, encoded);
     limits.checkData(state, next, "storing key '" + key + "'");
     limits.check(size(), sizeWith(next), "storing key '" + key + "'");

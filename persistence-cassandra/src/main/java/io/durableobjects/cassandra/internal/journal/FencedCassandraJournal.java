@@ -8,6 +8,7 @@ import io.durableobjects.cassandra.CassandraSettings;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.EventRow;
 import io.durableobjects.cassandra.internal.journal.JournalStatements.Head;
 import io.durableobjects.core.spi.JournalFencedException;
+import io.durableobjects.core.spi.JournalReads;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.japi.pf.ReceiveBuilder;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.PersistentRepr$;
@@ -29,9 +32,11 @@ import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import scala.PartialFunction;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
 
 /**
  * INTERNAL API: the objects' Pekko Persistence journal on Cassandra, with one writer per object
@@ -80,6 +85,7 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
   private final Executor executor;
 
   private final JournalClaims claims;
+  private final UnclaimedReads unclaimedReads;
 
   /** Written into the fence by this node's claims; unique per journal instance (node start). */
   private final String claimToken;
@@ -104,6 +110,24 @@ public final class FencedCassandraJournal extends AsyncWriteJournal {
     this.deletes = new EventDeletes(statements, partitions, executor);
     this.claims = new JournalClaims(statements, partitions, executor);
     this.claimToken = claims.token();
+    this.unclaimedReads =
+        new UnclaimedReads(
+            statements,
+            partitions,
+            (persistenceId, from, to, max, callback) ->
+                new Replay(persistenceId, to, max, callback).partition(partitions.of(from), from),
+            executor);
+  }
+
+  /** {@link JournalReads.ReadEvents}: an object's events read without claiming its journal. */
+  @Override
+  public PartialFunction<Object, BoxedUnit> receivePluginInternal() {
+    return ReceiveBuilder.create()
+        .match(
+            JournalReads.ReadEvents.class,
+            read -> Patterns.pipe(unclaimedReads.read(read), context().dispatcher()).to(sender()))
+        .build()
+        .onMessage();
   }
 
   // ---- recovery: claim, then replay -------------------------------------------------------

@@ -1,4 +1,4 @@
-package io.durableobjects.core.internal.entity;
+package io.durableobjects.core.internal.history;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -14,6 +14,9 @@ import org.apache.pekko.persistence.DeleteSnapshotsFailure;
 import org.apache.pekko.persistence.DeleteSnapshotsSuccess;
 import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.SaveSnapshotFailure;
+import org.apache.pekko.persistence.SaveSnapshotSuccess;
+import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.SnapshotProtocol;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 
@@ -30,12 +33,12 @@ import org.apache.pekko.persistence.SnapshotSelectionCriteria;
  * journal deletes the event rows of every partition and keeps its fence ({@code
  * FencedCassandraJournal}).
  */
-final class JournalHistory {
+public final class JournalHistory {
   private final ActorRef journal;
   private final ActorRef snapshots;
   private final Duration timeout;
 
-  JournalHistory(
+  public JournalHistory(
       org.apache.pekko.actor.typed.ActorSystem<?> system,
       String journalPluginId,
       String snapshotPluginId,
@@ -50,29 +53,60 @@ final class JournalHistory {
   }
 
   /** Deletes every snapshot, then every event, of {@code persistenceId} up to {@code toSeqNr}. */
-  CompletionStage<Void> erase(String persistenceId, long toSequenceNr) {
+  public CompletionStage<Void> erase(String persistenceId, long toSequenceNr) {
+    return deleteSnapshots(persistenceId, toSequenceNr)
+        .thenCompose(done -> deleteEvents(persistenceId, toSequenceNr));
+  }
+
+  /** Deletes the snapshots of {@code persistenceId} up to {@code toSequenceNr}. */
+  public CompletionStage<Void> deleteSnapshots(String persistenceId, long toSequenceNr) {
     return Patterns.ask(
             snapshots,
             new SnapshotProtocol.DeleteSnapshots(
                 persistenceId, SnapshotSelectionCriteria.create(toSequenceNr, Long.MAX_VALUE)),
             timeout)
-        .thenCompose(
+        .thenApply(
             reply -> {
               if (!(reply instanceof DeleteSnapshotsSuccess)) {
                 throw failed(
                     "its snapshots", reply instanceof DeleteSnapshotsFailure f ? f.cause() : reply);
               }
-              return Patterns.askWithReplyTo(
-                  journal,
-                  replyTo ->
-                      new JournalProtocol.DeleteMessagesTo(persistenceId, toSequenceNr, replyTo),
-                  timeout);
-            })
+              return null;
+            });
+  }
+
+  /** Deletes the events of {@code persistenceId} up to {@code toSequenceNr}. */
+  public CompletionStage<Void> deleteEvents(String persistenceId, long toSequenceNr) {
+    return Patterns.askWithReplyTo(
+            journal,
+            replyTo -> new JournalProtocol.DeleteMessagesTo(persistenceId, toSequenceNr, replyTo),
+            timeout)
         .thenApply(
             reply -> {
               if (!(reply instanceof DeleteMessagesSuccess)) {
                 throw failed(
                     "its events", reply instanceof DeleteMessagesFailure f ? f.cause() : reply);
+              }
+              return null;
+            });
+  }
+
+  /**
+   * Writes {@code state} as the snapshot of {@code persistenceId} at {@code sequenceNr}, taken at
+   * {@code timestampMillis}: the state its journal replays to there, so recovery may start from it.
+   */
+  public CompletionStage<Void> saveSnapshot(
+      String persistenceId, long sequenceNr, long timestampMillis, Object state) {
+    return Patterns.ask(
+            snapshots,
+            new SnapshotProtocol.SaveSnapshot(
+                new SnapshotMetadata(persistenceId, sequenceNr, timestampMillis), state),
+            timeout)
+        .thenApply(
+            reply -> {
+              if (!(reply instanceof SaveSnapshotSuccess)) {
+                throw failed(
+                    "a snapshot", reply instanceof SaveSnapshotFailure f ? f.cause() : reply);
               }
               return null;
             });

@@ -1,0 +1,69 @@
+package io.durableobjects.core.internal.entity;
+
+import io.durableobjects.core.internal.feed.FeedMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+
+/**
+ * INTERNAL API: the change feeds subscribed to one object ({@link ObjectCommand.SubscribeChanges}).
+ * Each batch, once durable, goes to every subscriber as one {@link FeedMessage.Committed}, in
+ * order: a feed sees only what a client could have been answered. An object without subscribers
+ * pays one emptiness check per batch. Subscribers that arrive while the object recovers are
+ * answered once it knows its sequence number.
+ */
+final class ChangeSubscribers {
+  private final EntityContext ctx;
+  private final Set<ActorRef<FeedMessage>> subscribers = new LinkedHashSet<>();
+  private final List<ActorRef<FeedMessage>> waiting = new ArrayList<>();
+  private Serializer serializer;
+
+  ChangeSubscribers(EntityContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** A subscriber, answered now: every transaction after {@code durableSequenceNr} follows. */
+  void add(ActorRef<FeedMessage> subscriber, long durableSequenceNr) {
+    if (subscribers.add(subscriber)) {
+      ctx.actor.watchWith(subscriber, new InternalCommand.SubscriberGone(subscriber));
+    }
+    subscriber.tell(new FeedMessage.Subscribed(ctx.actor.getSelf(), durableSequenceNr));
+  }
+
+  /** A subscriber that arrived during recovery, answered by {@link #recovered}. */
+  void hold(ActorRef<FeedMessage> subscriber) {
+    waiting.add(subscriber);
+  }
+
+  /** Recovery ended at {@code sequenceNr}: the subscribers that waited are answered. */
+  void recovered(long sequenceNr) {
+    waiting.forEach(subscriber -> add(subscriber, sequenceNr));
+    waiting.clear();
+  }
+
+  void remove(ActorRef<FeedMessage> subscriber) {
+    subscribers.remove(subscriber);
+    waiting.remove(subscriber);
+  }
+
+  /** A batch became durable: its transactions, from {@code firstSequenceNr} on. */
+  void publish(long firstSequenceNr, List<TransactionCommitted> events) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    if (serializer == null) {
+      serializer =
+          SerializationExtension.get(ctx.actor.getSystem()).findSerializerFor(events.get(0));
+    }
+    List<byte[]> encoded = new ArrayList<>(events.size());
+    for (TransactionCommitted event : events) {
+      encoded.add(serializer.toBinary(event));
+    }
+    FeedMessage.Committed message = new FeedMessage.Committed(firstSequenceNr, encoded);
+    subscribers.forEach(subscriber -> subscriber.tell(message));
+  }
+}
