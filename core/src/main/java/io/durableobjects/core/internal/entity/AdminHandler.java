@@ -137,6 +137,6 @@ final class AdminHandler implements CallHandler {
             keys,
             values,
             nextCursor,
-            turn.working().alarms().all()));
+            turn.working().alarms().userAlarms())); // not the runtime's expiry alarm
   }
 }

@@ -31,6 +31,7 @@ final class EntityContext {
   final OutputGate output;
   final AlarmIndexKeeper alarmIndex;
   final AlarmDelivery alarms;
+  final ObjectExpiry expiry;
   final SocketWatch sockets;
   final CatalogRecorder catalog;
   final CallRunner calls;
@@ -73,6 +74,7 @@ final class EntityContext {
             log,
             config.alarms(),
             metrics);
+    this.expiry = new ObjectExpiry(config.namespace().expireAfterIdle(), clock, metrics, log, hex);
     this.alarms =
         new AlarmDelivery(
             config.alarms(),
@@ -81,7 +83,8 @@ final class EntityContext {
             metrics,
             log,
             hex,
-            actor.getSystem().<FetchReply>ignoreRef());
+            actor.getSystem().<FetchReply>ignoreRef(),
+            expiry);
     this.sockets = new SocketWatch(actor);
     this.catalog =
         new CatalogRecorder(config.catalog(), config.namespace().name(), hex, clock, log);
