@@ -1,5 +1,6 @@
 package io.durableobjects.core.internal.entity;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableobjects.core.AlarmHandler;
@@ -10,6 +11,7 @@ import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.Storage;
 import io.durableobjects.core.internal.storage.AlarmRules;
+import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.spi.AlarmIndexEntry;
 import java.time.Duration;
 import java.time.Instant;
@@ -312,6 +314,42 @@ class ExpiryTest {
     ok(neverKit, object, "forever", "/put");
     assertThat(indexRows(neverKit, "forever")).isEmpty();
     assertThat(after(neverKit, object, Duration.ofDays(400)).keys()).containsExactly("k");
+    assertThat(expirations(neverKit)).isZero();
+  }
+
+  /** Seeds the journal of {@code name} with a key and an expiry alarm set at t0 for t0 + due. */
+  private static void seed(EntityTestKit on, String name, long t0, long dueInMillis) {
+    ScheduledAlarm alarm = new ScheduledAlarm(AlarmRules.EXPIRY, t0, 0, t0 + dueInMillis);
+    on.journal.persistForRecovery(
+        on.persistenceIdOf(name),
+        List.of(
+            new TransactionCommitted(
+                false,
+                List.of(new TransactionCommitted.Change("k", "\"v\"".getBytes(UTF_8))),
+                null,
+                t0,
+                List.of(new TransactionCommitted.AlarmChange(AlarmRules.EXPIRY, alarm)))));
+  }
+
+  @Test
+  void aDeadlineSetUnderAShorterSettingIsMovedOnNotActedOn() {
+    long t0 = kit.clock.millis();
+    seed(kit, "raised", t0, 2_500); // set while expire-after-idle was 2s: its last call is unknown
+    ActorRef<ObjectCommand> object = kit.spawn("raised");
+    assertThat(after(kit, object, Duration.ofMillis(2_500)).keys()).containsExactly("k");
+    awaitRows(kit, "raised", Instant.ofEpochMilli(t0 + 2_500 + 12_500));
+    assertThat(after(kit, object, Duration.ofMillis(12_499)).keys()).containsExactly("k");
+    assertThat(after(kit, object, Duration.ofMillis(1)).keyCount()).isZero();
+  }
+
+  @Test
+  void aNamespaceThatTurnedExpiryOffDropsTheDeadlinesLeft() {
+    long t0 = neverKit.clock.millis();
+    seed(neverKit, "turned-off", t0, 12_500);
+    ActorRef<ObjectCommand> object = neverKit.spawn("turned-off");
+    assertThat(after(neverKit, object, Duration.ofMillis(12_500)).keys()).containsExactly("k");
+    awaitRows(neverKit, "turned-off");
+    assertThat(after(neverKit, object, Duration.ofDays(1)).keys()).containsExactly("k");
     assertThat(expirations(neverKit)).isZero();
   }
 
