@@ -164,7 +164,7 @@ public final class NamespaceAdmin implements ObjectAdmin {
                           page.keys(),
                           page.values(),
                           page.nextCursor(),
-                          state.alarms().all()));
+                          state.alarms().userAlarms()));
               return new PastInspection(inspection, then.sequenceNr(), time);
             });
   }

@@ -28,18 +28,21 @@ public final class NamespaceSettings {
   private final boolean handlesAlarms;
   private final Optional<Duration> idleTimeout;
   private final HistoryRetention history;
+  private final Optional<Duration> expireAfterIdle;
 
   private NamespaceSettings(
       String name,
       Class<? extends DurableObject> objectClass,
       MethodHandle constructor,
       Optional<Duration> idleTimeout,
-      HistoryRetention history) {
+      HistoryRetention history,
+      Optional<Duration> expireAfterIdle) {
     this.name = name;
     this.objectClass = objectClass;
     this.constructor = constructor;
     this.idleTimeout = idleTimeout;
     this.history = history;
+    this.expireAfterIdle = expireAfterIdle;
     this.handlesAlarms = ObjectHandlers.handlesAlarms(objectClass);
   }
 
@@ -54,6 +57,14 @@ public final class NamespaceSettings {
    */
   public Optional<Duration> idleTimeout() {
     return idleTimeout;
+  }
+
+  /**
+   * This namespace's {@code expire-after-idle}, when set: an object not called for this long is
+   * erased (its data, alarms and history), as by the admin delete. Empty: objects never expire.
+   */
+  public Optional<Duration> expireAfterIdle() {
+    return expireAfterIdle;
   }
 
   public String name() {
@@ -160,7 +171,45 @@ public final class NamespaceSettings {
         objectClass,
         constructor,
         idleTimeout(config, path),
-        HistoryRetention.fromConfig(config, path));
+        HistoryRetention.fromConfig(config, path),
+        expireAfterIdle(config, path));
+  }
+
+  /** The longest expire-after-idle: its alarm time (now + E + E/4, in millis) must not overflow. */
+  static final Duration MAX_EXPIRE_AFTER_IDLE = Duration.ofDays(36500);
+
+  /** {@code expire-after-idle}: absent or {@code off} is never; else at least 1s. */
+  private static Optional<Duration> expireAfterIdle(Config config, String path) {
+    String key = "expire-after-idle";
+    if (!config.hasPath(key)) {
+      return Optional.empty();
+    }
+    ConfigValue value = config.getValue(key);
+    String keyPath = path + "." + key;
+    if ((value.valueType() == ConfigValueType.STRING && "off".equals(value.unwrapped()))
+        || (value.valueType() == ConfigValueType.BOOLEAN
+            && Boolean.FALSE.equals(value.unwrapped()))) {
+      return Optional.empty();
+    }
+    Duration expiry;
+    try {
+      expiry = config.getDuration(key);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw new ConfigException.BadValue(
+          value.origin(),
+          keyPath,
+          "expected a duration such as 30d or 12h, or off: " + e.getMessage(),
+          e);
+    }
+    if (expiry.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException.BadValue(
+          value.origin(), keyPath, "must be at least 1s (or off), got " + expiry);
+    }
+    if (expiry.compareTo(MAX_EXPIRE_AFTER_IDLE) > 0) {
+      throw new ConfigException.BadValue(
+          value.origin(), keyPath, "must be at most 36500d (or off), got " + expiry);
+    }
+    return Optional.of(expiry);
   }
 
   private static Optional<Duration> idleTimeout(Config config, String path) {

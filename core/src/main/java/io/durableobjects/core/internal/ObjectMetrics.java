@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * durable_objects_alarms_fired_total}, {@code durable_objects_alarms_retried_total}, {@code
  * durable_objects_alarms_dropped_total}, {@code durable_objects_alarms_lag_seconds} (from an
  * alarm's time to the start of its first delivery), {@code
- * durable_objects_alarms_index_retries_total} (failed alarm index writes retried), all tagged with
+ * durable_objects_alarms_index_retries_total} (failed alarm index writes retried), {@code
+ * durable_objects_expirations_total} (objects erased by {@code expire-after-idle}), all tagged with
  * {@code namespace}.
  */
 public final class ObjectMetrics {
@@ -31,6 +32,7 @@ public final class ObjectMetrics {
   private final Counter alarmsDropped;
   private final Timer alarmLag;
   private final Counter alarmIndexRetries;
+  private final Counter expirations;
 
   public ObjectMetrics(MeterRegistry registry, String namespace) {
     Gauge.builder("durable_objects.objects.active", active, AtomicInteger::get)
@@ -75,6 +77,11 @@ public final class ObjectMetrics {
             namespace,
             "index.retries",
             "Alarm index writes of objects that failed and are tried again");
+    expirations =
+        Counter.builder("durable_objects.expirations")
+            .description("Objects erased because they were not called for expire-after-idle")
+            .tag("namespace", namespace)
+            .register(registry);
     alarmLag =
         Timer.builder("durable_objects.alarms.lag")
             .description("From an alarm's scheduled time to the start of its first delivery")
@@ -110,6 +117,11 @@ public final class ObjectMetrics {
   /** An object's alarm index write failed and is tried again. */
   public void alarmIndexRetried() {
     alarmIndexRetries.increment();
+  }
+
+  /** An object expired (expire-after-idle): its erasure is committed. */
+  public void expired() {
+    expirations.increment();
   }
 
   /** A first delivery started {@code lagMillis} after the alarm's time. */

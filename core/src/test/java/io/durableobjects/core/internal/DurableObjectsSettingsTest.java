@@ -11,6 +11,7 @@ import io.durableobjects.core.FetchHandler;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DurableObjectsSettingsTest {
@@ -154,6 +155,52 @@ class DurableObjectsSettingsTest {
                         + "\ndurable-objects.namespaces.session.idle-timeout = soon"))
         .hasMessageContaining("durable-objects.namespaces.session.idle-timeout")
         .hasMessageContaining("expected a duration");
+  }
+
+  @Test
+  void expireAfterIdleIsOffUnlessANamespaceSetsIt() {
+    String key = "\ndurable-objects.namespaces.carts.expire-after-idle = ";
+    DurableObjectsSettings settings =
+        parse(ns("counter", Good.class) + "\n" + ns("carts", Good.class) + key + "30d");
+    assertThat(settings.namespaces().get("counter").expireAfterIdle()).isEmpty();
+    assertThat(settings.namespaces().get("carts").expireAfterIdle()).contains(Duration.ofDays(30));
+    assertThat(
+            parse(ns("carts", Good.class) + key + "1s").namespaces().get("carts").expireAfterIdle())
+        .contains(Duration.ofSeconds(1));
+    assertThat(
+            parse(ns("carts", Good.class) + key + "off")
+                .namespaces()
+                .get("carts")
+                .expireAfterIdle())
+        .isEmpty();
+    assertThat(
+            parse(ns("carts", Good.class) + key + "false")
+                .namespaces()
+                .get("carts")
+                .expireAfterIdle())
+        .isEmpty();
+  }
+
+  @Test
+  void expireAfterIdleMustBeADurationOfAtLeastOneSecond() {
+    String key = "\ndurable-objects.namespaces.carts.expire-after-idle = ";
+    for (String bad : List.of("0s", "-5m", "999ms")) {
+      assertThatThrownBy(() -> parse(ns("carts", Good.class) + key + bad))
+          .isInstanceOf(ConfigException.BadValue.class)
+          .hasMessageContaining("durable-objects.namespaces.carts.expire-after-idle")
+          .hasMessageContaining("must be at least 1s");
+    }
+    assertThatThrownBy(() -> parse(ns("carts", Good.class) + key + "soon"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.namespaces.carts.expire-after-idle")
+        .hasMessageContaining("expected a duration");
+    assertThatThrownBy(() -> parse(ns("carts", Good.class) + key + "true"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.namespaces.carts.expire-after-idle");
+    assertThatThrownBy(() -> parse(ns("carts", Good.class) + key + "36501d"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("durable-objects.namespaces.carts.expire-after-idle")
+        .hasMessageContaining("at most 36500d");
   }
 
   @Test

@@ -142,7 +142,8 @@ final class AdminHandler implements CallHandler {
     } catch (DurableObjectException tooLarge) { // the limits changed since: nothing is written
       return new Outcome(null, tooLarge);
     }
-    state.state().alarms().all().forEach(tx::putAlarm);
+    // The object's own alarms: the runtime's expiry alarm of then is not a deadline of now.
+    state.state().alarms().userAlarms().forEach(tx::putAlarm);
     ctx.log.info(
         "Object {} restored to sequence number {} of {} on an operator's request",
         ctx.hex(),
@@ -190,6 +191,6 @@ final class AdminHandler implements CallHandler {
             page.keys(),
             page.values(),
             page.nextCursor(),
-            turn.working().alarms().all()));
+            turn.working().alarms().userAlarms())); // not the runtime's expiry alarm
   }
 }

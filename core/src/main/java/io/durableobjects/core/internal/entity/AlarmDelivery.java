@@ -5,6 +5,7 @@ import io.durableobjects.core.Response;
 import io.durableobjects.core.internal.AlarmSettings;
 import io.durableobjects.core.internal.ObjectHandlers;
 import io.durableobjects.core.internal.ObjectMetrics;
+import io.durableobjects.core.internal.storage.AlarmRules;
 import io.durableobjects.core.internal.storage.AlarmSchedule;
 import io.durableobjects.core.internal.storage.ScheduledAlarm;
 import io.durableobjects.core.internal.storage.TransactionalStorage;
@@ -29,6 +30,9 @@ import org.slf4j.Logger;
  * fails, its writes are dropped and the alarm is kept for a retry after a growing delay ({@code
  * durable-objects.alarms.first-retry-delay}, doubling), or dropped after the last retry, in a
  * transaction of the runtime's own.
+ *
+ * <p>The runtime's internal expiry alarm ({@link AlarmRules#EXPIRY}) is delivered the same way but
+ * never to the object's handler: {@link ObjectExpiry} decides, also for a class without one.
  */
 final class AlarmDelivery implements CallHandler {
   private static final String TIMER = "alarm";
@@ -45,6 +49,7 @@ final class AlarmDelivery implements CallHandler {
   private final Logger log;
   private final String hex;
   private final ActorRef<FetchReply> nobody;
+  private final ObjectExpiry expiry;
   // A DeliverAlarm is waiting or running (one at a time); the alarm it is delivering, once chosen.
   private boolean queued;
   private ScheduledAlarm delivering;
@@ -56,7 +61,8 @@ final class AlarmDelivery implements CallHandler {
       ObjectMetrics metrics,
       Logger log,
       String hex,
-      ActorRef<FetchReply> nobody) {
+      ActorRef<FetchReply> nobody,
+      ObjectExpiry expiry) {
     this.settings = settings;
     this.timers = timers;
     this.clock = clock;
@@ -64,6 +70,7 @@ final class AlarmDelivery implements CallHandler {
     this.log = log;
     this.hex = hex;
     this.nobody = nobody;
+    this.expiry = expiry;
   }
 
   /** Sets the timer for the next alarm, unless a delivery is queued or there is none. */
@@ -124,6 +131,9 @@ final class AlarmDelivery implements CallHandler {
     ScheduledAlarm alarm = next.get();
     delivering = alarm;
     tx.removeAlarm(alarm.name());
+    if (AlarmRules.isInternal(alarm.name())) {
+      return CompletableFuture.completedFuture(expiry.fire(alarm, turn));
+    }
     if (alarm.retryCount() == 0) {
       metrics.alarmLag(now - alarm.scheduledMillis());
     }
@@ -145,7 +155,7 @@ final class AlarmDelivery implements CallHandler {
       }
       return null; // logged with its retry; nobody waits for a reply
     }
-    if (alarm != null) {
+    if (alarm != null && !AlarmRules.isInternal(alarm.name())) {
       metrics.alarmFired();
     }
     return outcome;

@@ -185,21 +185,27 @@ final class CallRunner {
                   + " (durable-objects.entity.max-response-size); the request's writes were not"
                   + " applied");
     }
+    boolean counts = ObjectExpiry.counts(call);
     if (failure != null) {
-      replyFailure(call, failure);
+      refuse(call, counts, turn.working(), failure);
       return;
     }
     TransactionalStorage tx = turn.tx();
+    if (counts) {
+      ctx.expiry.called(tx); // in the call's own transaction: durable before its reply leaves
+    }
     Batch.PendingReply reply = new Batch.PendingReply(call.replyTo(), success);
     TransactionCommitted event = tx.hasChanges() ? tx.toEvent() : null;
-    if (event != null && tooLargeToWrite(call, event)) {
+    StorageException tooLarge = event == null ? null : tooLargeToWrite(event);
+    if (tooLarge != null) {
+      refuse(call, counts, turn.working(), tooLarge);
       return;
     }
     IdempotencyRecords.Remembered record = idempotency.rememberable(call, success);
     if (record != null) {
       StorageException full = rememberingOverflows(tx, turn.working().remembered(), record);
       if (full != null) {
-        replyFailure(call, full);
+        refuse(call, counts, turn.working(), full);
         return;
       }
       event = (event == null ? new TransactionCommitted(List.of()) : event).withRemembered(record);
@@ -217,7 +223,7 @@ final class CallRunner {
     if (alarmsSet > 0) {
       ctx.metrics.alarmsScheduled(alarmsSet);
     }
-    if (AdminHandler.erases(call)) {
+    if (AdminHandler.erases(call) || ObjectExpiry.erases(call, success)) {
       // The remembered requests and responses go with the data, and then the journal's history.
       admin.commitErasure(
           turn.working(), tx, event.forgettingRemembered(), ctx.sockets.effectsOf(tx), reply);
@@ -227,24 +233,41 @@ final class CallRunner {
   }
 
   /**
-   * Refuses (413) a transaction one journal write cannot hold. The storage limits bound what an
-   * object holds, not what one transaction changes: keys written and deleted again in one request
-   * each leave a change.
+   * Answers a call that failed (its writes are dropped); one that counts as a call still keeps the
+   * object from expiring, in a transaction of the runtime's own that the failure waits for.
    */
-  private boolean tooLargeToWrite(ObjectCommand.Call call, TransactionCommitted event) {
+  private void refuse(
+      ObjectCommand.Call call, boolean counts, WorkingState working, Throwable failure) {
+    keepAlive(counts, working);
+    replyFailure(call, failure);
+  }
+
+  private void keepAlive(boolean counts, WorkingState working) {
+    if (!counts) {
+      return;
+    }
+    TransactionalStorage tx = working.detached();
+    if (ctx.expiry.called(tx)) {
+      working.commit(tx, tx.toEvent(), List.of(), null);
+    }
+  }
+
+  /**
+   * The refusal (413) of a transaction one journal write cannot hold, or null if it fits. The
+   * storage limits bound what an object holds, not what one transaction changes: keys written and
+   * deleted again in one request each leave a change.
+   */
+  private static StorageException tooLargeToWrite(TransactionCommitted event) {
     int bytes = JournalSerializer.transactionSize(event);
     if (bytes <= EntityLimits.MAX_WRITE_BYTES) {
-      return false;
+      return null;
     }
-    replyFailure(
-        call,
-        StorageException.limitExceeded(
-            "the request's changes take "
-                + bytes
-                + " bytes in the journal; one journal write holds at most "
-                + EntityLimits.MAX_WRITE_BYTES
-                + " (Cassandra refuses larger writes); nothing was written"));
-    return true;
+    return StorageException.limitExceeded(
+        "the request's changes take "
+            + bytes
+            + " bytes in the journal; one journal write holds at most "
+            + EntityLimits.MAX_WRITE_BYTES
+            + " (Cassandra refuses larger writes); nothing was written");
   }
 
   /**

@@ -31,6 +31,7 @@ final class EntityContext {
   final OutputGate output;
   final AlarmIndexKeeper alarmIndex;
   final AlarmDelivery alarms;
+  final ObjectExpiry expiry;
   final SocketWatch sockets;
   final ChangeSubscribers feed;
   final CatalogRecorder catalog;
@@ -74,6 +75,7 @@ final class EntityContext {
             log,
             config.alarms(),
             metrics);
+    this.expiry = new ObjectExpiry(config.namespace().expireAfterIdle(), clock, metrics, log, hex);
     this.alarms =
         new AlarmDelivery(
             config.alarms(),
@@ -82,7 +84,8 @@ final class EntityContext {
             metrics,
             log,
             hex,
-            actor.getSystem().<FetchReply>ignoreRef());
+            actor.getSystem().<FetchReply>ignoreRef(),
+            expiry);
     this.sockets = new SocketWatch(actor);
     this.feed = new ChangeSubscribers(this);
     this.catalog =

@@ -3,6 +3,7 @@ package io.durableobjects.core.internal.history;
 import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.admin.StoredEntry;
 import io.durableobjects.core.internal.entity.TransactionCommitted;
+import io.durableobjects.core.internal.storage.AlarmRules;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ public final class Changes {
     }
     List<ObjectChange.AlarmChange> alarms = new ArrayList<>();
     for (TransactionCommitted.AlarmChange alarm : event.alarmChanges()) {
+      if (alarm.name().equals(AlarmRules.EXPIRY)) {
+        continue; // the runtime's, not the object's
+      }
       alarms.add(
           new ObjectChange.AlarmChange(
               alarm.name(),

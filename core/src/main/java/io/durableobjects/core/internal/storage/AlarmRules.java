@@ -14,6 +14,18 @@ import java.time.Instant;
  */
 public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerObject) {
 
+  /**
+   * The name of the runtime's expiry alarm ({@code expire-after-idle}). Internal alarm names start
+   * with U+0000, a control character, which {@link #validateName} refuses: no object can set, read
+   * or delete one, and {@link AlarmSchedule#times()} (the object's list) leaves them out.
+   */
+  public static final String EXPIRY = "\u0000expire-after-idle";
+
+  /** Whether {@code name} is one of the runtime's internal alarms, never the object's own. */
+  public static boolean isInternal(String name) {
+    return !name.isEmpty() && name.charAt(0) == '\u0000';
+  }
+
   /** Rules that allow alarms, for tests of storage alone. */
   public static final AlarmRules PERMISSIVE = new AlarmRules("(any)", true, 1000);
 
@@ -78,7 +90,8 @@ public record AlarmRules(String objectClass, boolean handlesAlarms, int maxPerOb
    * @throws StorageException (413) beyond {@link #maxPerObject}
    */
   void checkRoomFor(AlarmSchedule current, String name) {
-    if (!current.contains(name) && current.size() >= maxPerObject) {
+    // The runtime's internal alarms do not count: the object did not set them.
+    if (!current.contains(name) && current.size() - current.internalCount() >= maxPerObject) {
       throw StorageException.limitExceeded(
           "setting alarm '"
               + name

@@ -32,6 +32,12 @@ public final class AlarmSchedule {
     return alarm.isDefined() ? Optional.of(alarm.get()) : Optional.empty();
   }
 
+  /** When the alarm {@code name} is delivered next, or Long.MIN_VALUE if there is none. */
+  public long dueMillisOf(String name) {
+    Option<ScheduledAlarm> alarm = alarms.get(name);
+    return alarm.isDefined() ? alarm.get().dueMillis() : Long.MIN_VALUE;
+  }
+
   public boolean contains(String name) {
     return alarms.contains(name);
   }
@@ -100,10 +106,22 @@ public final class AlarmSchedule {
     return "AlarmSchedule" + all();
   }
 
-  /** Each alarm's name and time, in this schedule's order. */
+  /** How many of the alarms are the runtime's internal ones ({@link AlarmRules#isInternal}). */
+  public int internalCount() {
+    return alarms.contains(AlarmRules.EXPIRY) ? 1 : 0;
+  }
+
+  /** The object's own alarms, in UTF-8 order of name: every alarm but the internal ones. */
+  public List<ScheduledAlarm> userAlarms() {
+    List<ScheduledAlarm> list = all();
+    list.removeIf(alarm -> AlarmRules.isInternal(alarm.name()));
+    return list;
+  }
+
+  /** Each of the object's own alarms' name and time, in this schedule's order (no internal one). */
   public java.util.Map<String, java.time.Instant> times() {
     java.util.Map<String, java.time.Instant> result = new java.util.LinkedHashMap<>();
-    for (ScheduledAlarm alarm : all()) {
+    for (ScheduledAlarm alarm : userAlarms()) {
       result.put(alarm.name(), java.time.Instant.ofEpochMilli(alarm.scheduledMillis()));
     }
     return java.util.Collections.unmodifiableMap(result);
