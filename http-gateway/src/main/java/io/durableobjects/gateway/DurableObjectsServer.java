@@ -5,15 +5,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.durableobjects.core.DurableObjects;
+import io.durableobjects.gateway.internal.JvmMeters;
 import io.durableobjects.gateway.internal.ManagementSettings;
 import io.durableobjects.gateway.internal.NodeHealth;
 import io.durableobjects.gateway.internal.RemoteTls;
 import io.durableobjects.gateway.internal.SeedNodes;
 import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -167,11 +165,7 @@ public final class DurableObjectsServer implements AutoCloseable {
   /** The registry /metrics serves: the runtime's and the gateway's meters, and the JVM's. */
   private static PrometheusMeterRegistry prometheus(ActorSystem<?> system) {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(prometheus);
-    new JvmThreadMetrics().bindTo(prometheus);
-    new ProcessorMetrics().bindTo(prometheus);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(prometheus);
+    JvmGcMetrics gc = JvmMeters.bindTo(prometheus);
     system.getWhenTerminated().thenRun(gc::close);
     // Before the runtime starts, so that its meters count from the first request.
     DurableObjects.meterRegistry(system).add(prometheus);

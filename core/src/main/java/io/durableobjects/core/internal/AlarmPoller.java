@@ -83,10 +83,7 @@ public final class AlarmPoller extends AbstractBehavior<AlarmPoller.Command> {
     this.settings = settings;
     this.namespaces = Set.copyOf(namespaces);
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.wakeups =
-        Counter.builder("durable_objects.alarms.wakeups")
-            .description("Objects woken by the alarm poller for an alarm index row")
-            .register(registry);
+    this.wakeups = AlarmPollerMetrics.wakeups(registry);
     // Its own logger: the moves log from the index's threads, where the context's must not be used.
     this.quarantine =
         new AlarmQuarantine(

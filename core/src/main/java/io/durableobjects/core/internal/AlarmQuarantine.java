@@ -2,7 +2,6 @@ package io.durableobjects.core.internal;
 
 import io.durableobjects.core.spi.AlarmIndex;
 import io.durableobjects.core.spi.AlarmIndexEntry;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -160,11 +159,7 @@ final class AlarmQuarantine {
           synchronized (done) {
             done.add(RowKey.of(ahead));
           }
-          Counter.builder("durable_objects.alarms.quarantined")
-              .description("Alarm index rows moved ahead because nothing handled them when due")
-              .tag("namespace", row.namespace())
-              .register(registry)
-              .increment();
+          AlarmPollerMetrics.quarantined(registry, row.namespace()).increment();
           return Done.getInstance();
         });
   }
