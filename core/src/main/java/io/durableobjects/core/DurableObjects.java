@@ -100,7 +100,7 @@ public final class DurableObjects implements Extension {
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    this.admin = new NamespaceAdmin(namespaces, classes, catalog);
+    this.admin = new NamespaceAdmin(namespaces, classes, catalog, system, settings.askTimeout());
     // One poller in the cluster wakes the objects whose alarms are due (a cluster singleton).
     ClusterSingleton.get(system)
         .init(

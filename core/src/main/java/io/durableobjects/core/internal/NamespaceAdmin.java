@@ -3,14 +3,18 @@ package io.durableobjects.core.internal;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.UnknownNamespaceException;
+import io.durableobjects.core.admin.ActiveObjects;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.OpenSocket;
 import io.durableobjects.core.admin.StoredEntry;
 import io.durableobjects.core.internal.entity.FetchReply;
 import io.durableobjects.core.internal.entity.ObjectCommand.AdminOperation;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.IdPrefix;
 import io.durableobjects.core.spi.ObjectCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,20 +22,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /** INTERNAL API: {@link ObjectAdmin} over the sharded namespaces and the catalog. */
 public final class NamespaceAdmin implements ObjectAdmin {
   private final Map<String, DurableObjectNamespace> namespaces;
   private final Map<String, String> classes;
   private final ObjectCatalog catalog;
+  private final ShardingStats sharding;
 
   public NamespaceAdmin(
       Map<String, DurableObjectNamespace> namespaces,
       Map<String, String> classes,
-      ObjectCatalog catalog) {
+      ObjectCatalog catalog,
+      ActorSystem<?> system,
+      Duration askTimeout) {
     this.namespaces = namespaces;
     this.classes = Map.copyOf(classes);
     this.catalog = catalog;
+    this.sharding = new ShardingStats(system, askTimeout);
   }
 
   @Override
@@ -41,9 +50,10 @@ public final class NamespaceAdmin implements ObjectAdmin {
 
   @Override
   public CompletionStage<CatalogPage> listObjects(
-      String namespace, Optional<String> afterId, int limit) {
+      String namespace, String idPrefix, Optional<String> afterId, int limit) {
     ShardedNamespace ns = namespace(namespace);
     checkLimit(limit);
+    IdPrefix prefix = new IdPrefix(idPrefix);
     afterId.ifPresent(
         id -> {
           String problem = ObjectIds.problem(ns.name(), id);
@@ -52,7 +62,12 @@ public final class NamespaceAdmin implements ObjectAdmin {
                 "the cursor is not an ID of this namespace: " + problem);
           }
         });
-    return catalog.list(namespace, afterId, limit);
+    return catalog.list(namespace, prefix.value(), afterId, limit);
+  }
+
+  @Override
+  public CompletionStage<ActiveObjects> activeObjects(String namespace) {
+    return sharding.activeObjects(namespace(namespace).name());
   }
 
   @Override
@@ -116,6 +131,18 @@ public final class NamespaceAdmin implements ObjectAdmin {
                         Instant.ofEpochMilli(alarm.scheduledMillis()),
                         alarm.retryCount(),
                         Instant.ofEpochMilli(alarm.dueMillis())))
-            .toList());
+            .toList(),
+        reply.sockets().stream()
+            .map(
+                socket ->
+                    new OpenSocket(
+                        socket.id(),
+                        socket.tags(),
+                        Optional.ofNullable(socket.attachment())
+                            .map(bytes -> ValueCodec.toStoredEntry(socket.id(), bytes))))
+            .toList(),
+        reply.activationMillis() > 0
+            ? Optional.of(Instant.ofEpochMilli(reply.activationMillis()))
+            : Optional.empty());
   }
 }

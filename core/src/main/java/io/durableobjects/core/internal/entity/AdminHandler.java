@@ -137,6 +137,8 @@ final class AdminHandler implements CallHandler {
             keys,
             values,
             nextCursor,
-            turn.working().alarms().all()));
+            turn.working().alarms().all(),
+            turn.working().sockets().all(),
+            ctx.startedMillis));
   }
 }
