@@ -286,6 +286,7 @@ async function openObject(ns, id, asOf) {
     return;
   }
   renderObject(o, asOf !== undefined);
+  $('object-view').scrollIntoView();
   if (asOf === undefined) {
     const from = Math.max(1, (o.lastSequenceNr || 0) - PAGE + 1);
     loadHistory(from, false, o.lastSequenceNr || 0);
