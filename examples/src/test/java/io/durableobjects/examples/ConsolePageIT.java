@@ -103,6 +103,14 @@ class ConsolePageIT {
 
     click(page, "document.querySelector('#results tr[data-id=" + js(id) + "]')");
     awaitValue(page, "count", "1");
+    // The activation that served the increment: its start is known.
+    assertThat(
+            page.evaluate(
+                    "[...document.querySelectorAll('#object-meta dt')]"
+                        + ".find(dt => dt.textContent === 'Last activation')"
+                        + ".nextElementSibling.textContent")
+                .asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     shot(page, "04-object");
 
     assertThat(NodeFixture.post(port, "/v1/counter/by-name/" + name + "/increment").statusCode())
