@@ -109,7 +109,8 @@ public final class DurableObjects implements Extension {
     JournalEvents journal =
         new JournalEvents(
             system, settings.journalPluginId(), settings.snapshotPluginId(), settings.askTimeout());
-    this.admin = new NamespaceAdmin(namespaces, classes, catalog, journal);
+    this.admin =
+        new NamespaceAdmin(namespaces, classes, catalog, journal, system, settings.askTimeout());
     // One job in the cluster deletes history past each namespace's retention (a cluster singleton).
     ClusterSingleton.get(system)
         .init(

@@ -9,6 +9,7 @@ import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.admin.HistoryPage;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.PastInspection;
+import io.durableobjects.gateway.internal.AdminJson;
 import io.durableobjects.gateway.internal.ChangeJson;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import java.util.Optional;
@@ -89,9 +90,9 @@ final class AdminHistoryRoutes extends AllDirectives {
         .inspectAsOf(id, asOf, cursor, limit)
         .thenApply(
             past -> {
-              ObjectNode body = AdminRoutes.inspectionBody(past.inspection());
+              ObjectNode body = AdminJson.inspection(past.inspection());
               body.set("asOf", point(past));
-              return AdminRoutes.json(body);
+              return AdminJson.response(body);
             });
   }
 
@@ -117,7 +118,7 @@ final class AdminHistoryRoutes extends AllDirectives {
     } else {
       body.putNull("nextCursor");
     }
-    return AdminRoutes.json(body);
+    return AdminJson.response(body);
   }
 
   private CompletionStage<HttpResponse> restore(
@@ -149,7 +150,7 @@ final class AdminHistoryRoutes extends AllDirectives {
     into.name().ifPresent(name -> body.put("name", name));
     body.put("source", from.toString());
     body.put("restoredSequenceNr", seq);
-    return AdminRoutes.json(body);
+    return AdminJson.response(body);
   }
 
   private static ObjectNode point(PastInspection past) {

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.durableobjects.core.DurableObjects;
+import io.durableobjects.gateway.internal.ClusterView;
 import io.durableobjects.gateway.internal.JvmMeters;
 import io.durableobjects.gateway.internal.ManagementSettings;
 import io.durableobjects.gateway.internal.NodeHealth;
@@ -203,7 +204,8 @@ public final class DurableObjectsServer implements AutoCloseable {
         prometheus,
         node,
         shutdown.drain(),
-        GatewayAssembly.webSockets(system, new WebSocketMetrics(objects.meterRegistry())));
+        GatewayAssembly.webSockets(system, new WebSocketMetrics(objects.meterRegistry())),
+        ClusterView.of(system));
   }
 
   /** Where static pages are looked up: the caller's context class loader, else this module's. */

@@ -7,10 +7,12 @@ import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.spi.ClientSockets;
 import io.durableobjects.gateway.internal.BearerAuth;
 import io.durableobjects.gateway.internal.BrowserGuard;
+import io.durableobjects.gateway.internal.ClusterView;
 import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.internal.ErrorResponses;
 import io.durableobjects.gateway.internal.GatewayMetrics;
 import io.durableobjects.gateway.internal.InFlightLimits;
+import io.durableobjects.gateway.internal.NodeMetrics;
 import io.durableobjects.gateway.internal.SocketLimits;
 import io.durableobjects.gateway.internal.SocketTimeouts;
 import io.durableobjects.gateway.internal.WebSocketKeepAlive;
@@ -18,6 +20,7 @@ import io.durableobjects.gateway.internal.WebSocketMetrics;
 import io.durableobjects.gateway.internal.WebSocketUpgrades;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -37,6 +40,7 @@ final class GatewayAssembly {
    *
    * @param meters where the gateway registers its meters
    * @param webSockets the WebSocket upgrades, or null to forward upgrades as plain requests
+   * @param cluster the members, for the admin API
    */
   static GatewayRoutes routes(
       Function<String, DurableObjectNamespace> namespaces,
@@ -47,7 +51,8 @@ final class GatewayAssembly {
       PrometheusMeterRegistry prometheus,
       HealthRoutes.NodeState node,
       DrainDeadline drain,
-      WebSocketUpgrades webSockets) {
+      WebSocketUpgrades webSockets,
+      ClusterView cluster) {
     BearerAuth auth = new BearerAuth(settings.auth());
     BrowserGuard browsers = new BrowserGuard(settings.browser(), auth.required());
     InFlightLimits limits =
@@ -56,9 +61,17 @@ final class GatewayAssembly {
     GatewayMetrics metrics = new GatewayMetrics(meters, limits);
     return new GatewayRoutes(
         new ObjectRoutes(namespaces, settings, auth, browsers, limits, metrics, drain, webSockets),
-        new AdminRoutes(admin, namespaces, auth, browsers),
+        new AdminRoutes(
+            admin,
+            namespaces,
+            auth,
+            browsers,
+            cluster,
+            // The registry /metrics serves, which holds the runtime's meters and the gateway's.
+            new NodeMetrics(prometheus, Clock.systemUTC())),
         new HealthRoutes(node, admin, prometheus, settings.metricsToken()),
-        pages);
+        pages,
+        settings.consoleEnabled() ? ConsoleRoutes.load() : ConsoleRoutes.disabled());
   }
 
   /**

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole HTTP surface of a node: object traffic, the admin API, health, metrics, the API
- * description and the configured static pages. Every response carries an {@code X-Request-Id} (the
- * client's, if it sent a valid one), and every error, including Pekko HTTP's own rejections,
- * answers with the gateway's JSON error shape; unexpected failures are logged with the request ID
- * and answered without detail.
+ * description, the operator console and the configured static pages. Every response carries an
+ * {@code X-Request-Id} (the client's, if it sent a valid one), and every error, including Pekko
+ * HTTP's own rejections, answers with the gateway's JSON error shape; unexpected failures are
+ * logged with the request ID and answered without detail.
  */
 public final class GatewayRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(GatewayRoutes.class);
@@ -34,12 +34,17 @@ public final class GatewayRoutes extends AllDirectives {
   private final Route inner;
 
   public GatewayRoutes(
-      ObjectRoutes objects, AdminRoutes admin, HealthRoutes health, StaticPages pages) {
+      ObjectRoutes objects,
+      AdminRoutes admin,
+      HealthRoutes health,
+      StaticPages pages,
+      ConsoleRoutes console) {
     this(
         List.of(
             discardingBody(GatewayRoutes::isHealthPath, health.route()),
             objects.route(),
             discardingBody(path -> path.startsWith("/admin/"), admin.route()),
+            discardingBody(console::serves, console.route()),
             discardingBody(pages.paths()::contains, pages.route())));
   }
 

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  *     StaticPages}); the paths are checked here, the resources when the pages are loaded
  * @param metricsToken the bearer token {@code GET /metrics} requires, if any ({@code
  *     durable-objects.http.metrics.token}, {@code DO_METRICS_TOKEN})
+ * @param consoleEnabled whether the node serves the operator console ({@link ConsoleRoutes}, {@code
+ *     durable-objects.http.console.enabled}, {@code DO_CONSOLE_ENABLED})
  */
 public record GatewaySettings(
     String host,
@@ -53,11 +55,12 @@ public record GatewaySettings(
     AuthSettings auth,
     BrowserSettings browser,
     Map<String, String> staticPages,
-    Optional<String> metricsToken) {
+    Optional<String> metricsToken,
+    boolean consoleEnabled) {
 
   /** The first path segments of the gateway's own routes, which no static page may use. */
   static final Set<String> RESERVED_SEGMENTS =
-      Set.of("v1", "admin", "health", "metrics", "openapi.yaml");
+      Set.of("v1", "admin", "health", "metrics", "openapi.yaml", "console");
 
   private static final Pattern PAGE_PATH = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+/?");
 
@@ -124,7 +127,8 @@ public record GatewaySettings(
         AuthSettings.fromConfig(c, host),
         BrowserSettings.fromConfig(c, host),
         staticPages(c),
-        metricsToken(c));
+        metricsToken(c),
+        c.getBoolean("console.enabled"));
   }
 
   /** {@code metrics.token}: empty, or 16 to 256 visible ASCII characters (as the API tokens). */
@@ -174,7 +178,7 @@ public record GatewaySettings(
             value.origin(),
             key,
             "a static page must not be under the gateway's own routes (/v1/, /admin/, /health/,"
-                + " /metrics, /openapi.yaml), got '"
+                + " /metrics, /openapi.yaml, /console), got '"
                 + path
                 + "'");
       }

@@ -57,7 +57,8 @@ class OpenApiConformanceTest {
    * <p>Pages configured in {@code durable-objects.http.static-pages} are not listed: they are an
    * operator's content at paths of the operator's choosing, not operations of the API, and a node
    * has none by default (as here). They can never hide a route of the API: see {@link
-   * #noStaticPageCanTakeADocumentedPath}.
+   * #noStaticPageCanTakeADocumentedPath}. Nor is the operator console ({@code /console}, {@link
+   * ConsoleRoutes}): a page, not an operation (its routes are tested in ConsoleAdminRoutesTest).
    */
   private static final List<String> ROUTES =
       List.of(
@@ -67,6 +68,9 @@ class OpenApiConformanceTest {
           "POST /v1/{namespace}/rpc/by-name/{name}/{method}",
           "POST /v1/{namespace}/rpc/by-id/{id}/{method}",
           "GET /admin/v1/namespaces",
+          "GET /admin/v1/cluster",
+          "GET /admin/v1/metrics",
+          "GET /admin/v1/{namespace}/stats",
           "GET /admin/v1/{namespace}/objects",
           "GET /admin/v1/{namespace}/objects/{id}",
           "DELETE /admin/v1/{namespace}/objects/{id}",

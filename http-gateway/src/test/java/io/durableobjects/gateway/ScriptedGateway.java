@@ -12,11 +12,13 @@ import io.durableobjects.core.InvalidObjectIdException;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.core.UnknownNamespaceException;
+import io.durableobjects.core.admin.ActiveObjects;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
 import io.durableobjects.core.internal.IdempotencyKeys;
 import io.durableobjects.core.internal.ObjectIdFactory;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.gateway.internal.ClusterView;
 import io.durableobjects.gateway.internal.DrainDeadline;
 import io.durableobjects.gateway.testing.GatewayNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -78,6 +80,9 @@ final class ScriptedGateway implements AutoCloseable {
   private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{64}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The address the scripted node's cluster view gives itself. */
+  static final String SELF = "pekko://scripted-gateway@127.0.0.1:25520";
+
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
 
@@ -138,7 +143,13 @@ final class ScriptedGateway implements AutoCloseable {
               prometheus,
               () -> null,
               new DrainDeadline(),
-              null);
+              null,
+              // One member: this scripted node, as a real one-node cluster lists itself.
+              () ->
+                  new ClusterView.State(
+                      SELF,
+                      Optional.of(SELF),
+                      List.of(new ClusterView.Member(SELF, "up", List.of(), "default", true))));
       ServerBinding binding =
           GatewayAssembly.bind(system, settings, routes)
               .toCompletableFuture()
@@ -295,9 +306,15 @@ final class ScriptedGateway implements AutoCloseable {
 
     @Override
     public CompletionStage<CatalogPage> listObjects(
-        String namespace, Optional<String> afterId, int limit) {
+        String namespace, String idPrefix, Optional<String> afterId, int limit) {
       known(namespace);
       return CompletableFuture.completedFuture(new CatalogPage(List.of(), Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<ActiveObjects> activeObjects(String namespace) {
+      known(namespace);
+      return CompletableFuture.completedFuture(new ActiveObjects(namespace, Map.of(SELF, 0), 0));
     }
 
     @Override
@@ -315,7 +332,9 @@ final class ScriptedGateway implements AutoCloseable {
               Optional.empty(),
               List.of(),
               Optional.empty(),
-              List.of()));
+              List.of(),
+              List.of(),
+              Optional.empty()));
     }
 
     @Override

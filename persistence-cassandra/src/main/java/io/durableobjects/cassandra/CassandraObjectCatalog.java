@@ -6,6 +6,7 @@ import io.durableobjects.cassandra.internal.CatalogIds;
 import io.durableobjects.cassandra.internal.CatalogStatements;
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.IdPrefix;
 import io.durableobjects.core.spi.ObjectCatalog;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,14 +99,17 @@ public final class CassandraObjectCatalog implements ObjectCatalog {
    *
    * <p>Reads the bucket of {@code afterId} (or bucket 0) and the following ones until the page is
    * full, asking for one entry more than {@code limit}: {@code nextCursor} is present exactly when
-   * more entries followed at the time of reading. The whole page is held in memory, so callers
-   * should bound {@code limit}.
+   * more entries followed at the time of reading. With a prefix, it reads one slice of the prefix's
+   * bucket instead (one query: the IDs of a prefix are contiguous in clustering order). The whole
+   * page is held in memory, so callers should bound {@code limit}.
    *
-   * @throws IllegalArgumentException (failing the stage) if {@code limit < 1} or {@code afterId} is
-   *     not 64 lowercase hex characters
+   * @throws IllegalArgumentException (failing the stage) if {@code limit < 1}, {@code afterId} is
+   *     not 64 lowercase hex characters or {@code idPrefix} is not a valid {@link IdPrefix}
    */
   @Override
-  public CompletionStage<CatalogPage> list(String namespace, Optional<String> afterId, int limit) {
+  public CompletionStage<CatalogPage> list(
+      String namespace, String idPrefix, Optional<String> afterId, int limit) {
+    IdPrefix prefix;
     try {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(afterId, "afterId");
@@ -113,13 +117,33 @@ public final class CassandraObjectCatalog implements ObjectCatalog {
         throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
       }
       afterId.ifPresent(id -> CatalogIds.require("afterId", id));
+      prefix = new IdPrefix(idPrefix);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    int firstBucket = afterId.map(CatalogIds::bucket).orElse(0);
     long wanted = limit + 1L; // one more than the page, to tell whether more follow
+    if (!prefix.isEmpty()) {
+      return range(namespace, prefix, afterId, wanted).thenApply(entries -> page(entries, limit));
+    }
+    int firstBucket = afterId.map(CatalogIds::bucket).orElse(0);
     return collect(namespace, firstBucket, afterId, wanted, new ArrayList<>())
         .thenApply(entries -> page(entries, limit));
+  }
+
+  // The IDs of a prefix all lie in the bucket of its first character, in one contiguous range.
+  private CompletionStage<List<CatalogEntry>> range(
+      String namespace, IdPrefix prefix, Optional<String> afterId, long wanted) {
+    String highest = prefix.highest();
+    if (afterId.isPresent() && afterId.get().compareTo(highest) >= 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    boolean fromCursor = afterId.isPresent() && afterId.get().compareTo(prefix.lowest()) >= 0;
+    String from = fromCursor ? afterId.get() : prefix.lowest();
+    int limit = (int) Math.min(Integer.MAX_VALUE, wanted);
+    return statements
+        .selectRange(namespace, CatalogIds.bucket(from), from, !fromCursor, highest, limit)
+        .thenCompose(session::selectAll)
+        .thenApply(rows -> rows.stream().map(row -> entry(namespace, row)).toList());
   }
 
   /**

@@ -223,6 +223,38 @@ class CassandraObjectCatalogIT {
   }
 
   @Test
+  void aPrefixReadsOnlyItsRangePageByPage() {
+    String ab = "ab";
+    List<String> ids =
+        List.of(
+            "aa" + "f".repeat(62),
+            ab + "0".repeat(62),
+            ab + "7".repeat(62),
+            ab + "f".repeat(62),
+            "ac" + "0".repeat(62),
+            "b" + "0".repeat(63));
+    ids.forEach(id -> await(catalog.record(entry("prefix", id, "x", true, T0))));
+
+    CatalogPage first = await(catalog.list("prefix", ab, Optional.empty(), 2));
+    assertThat(ids(first)).isEqualTo(ids.subList(1, 3));
+    assertThat(first.nextCursor()).contains(ids.get(2));
+    CatalogPage second = await(catalog.list("prefix", ab, first.nextCursor(), 2));
+    assertThat(ids(second)).containsExactly(ids.get(3));
+    assertThat(second.nextCursor()).isEmpty();
+    // A cursor before the prefix starts at it; one after it ends the listing.
+    assertThat(ids(await(catalog.list("prefix", ab, Optional.of(ids.get(0)), 10))))
+        .isEqualTo(ids.subList(1, 4));
+    assertThat(await(catalog.list("prefix", ab, Optional.of(ids.get(4)), 10)).entries()).isEmpty();
+    // One character is one bucket; a whole ID is that object.
+    assertThat(ids(await(catalog.list("prefix", "a", Optional.empty(), 10))))
+        .isEqualTo(ids.subList(0, 5));
+    assertThat(ids(await(catalog.list("prefix", ids.get(5), Optional.empty(), 10))))
+        .containsExactly(ids.get(5));
+    failsWith(catalog.list("prefix", "aX", Optional.empty(), 10))
+        .withMessageContaining("'X' at index 1");
+  }
+
+  @Test
   void invalidArgumentsFailTheStageWithAClearMessage() {
     failsWith(catalog.list("v", Optional.empty(), 0))
         .withMessage("limit must be at least 1, but was 0");

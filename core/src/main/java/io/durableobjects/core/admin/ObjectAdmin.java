@@ -28,7 +28,32 @@ public interface ObjectAdmin {
    * @throws io.durableobjects.core.UnknownNamespaceException if the namespace is not configured
    * @throws IllegalArgumentException if the limit or cursor is malformed
    */
-  CompletionStage<CatalogPage> listObjects(String namespace, Optional<String> afterId, int limit);
+  default CompletionStage<CatalogPage> listObjects(
+      String namespace, Optional<String> afterId, int limit) {
+    return listObjects(namespace, "", afterId, limit);
+  }
+
+  /**
+   * One page of the objects of a namespace that have held data and whose ID starts with {@code
+   * idPrefix}, in ascending order of ID.
+   *
+   * @param idPrefix 0 to 64 lowercase hex characters; empty for every object
+   * @param afterId the previous page's cursor, or empty for the first page
+   * @param limit 1 to {@link #MAX_PAGE_SIZE}
+   * @throws io.durableobjects.core.UnknownNamespaceException if the namespace is not configured
+   * @throws IllegalArgumentException if the prefix, limit or cursor is malformed
+   */
+  CompletionStage<CatalogPage> listObjects(
+      String namespace, String idPrefix, Optional<String> afterId, int limit);
+
+  /**
+   * How many objects of the namespace are in memory on each node, from Cluster Sharding's
+   * statistics (each node's regions answer within the ask timeout; see {@link
+   * ActiveObjects#unansweredShards}).
+   *
+   * @throws io.durableobjects.core.UnknownNamespaceException if the namespace is not configured
+   */
+  CompletionStage<ActiveObjects> activeObjects(String namespace);
 
   /**
    * The object's metadata and one page of its stored entries, in key order. Activates the object.

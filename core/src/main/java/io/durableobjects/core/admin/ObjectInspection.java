@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param entries one page of stored entries, in key order
  * @param nextCursor the key to pass as {@code afterKey} for the next page; empty on the last page
  * @param alarms the object's pending alarms, in order of name
+ * @param sockets the WebSockets the object holds open, in the order it accepted them
+ * @param lastActivationTime when the object's current activation started (its actor on the node
+ *     that holds it now), if known
  */
 public record ObjectInspection(
     String namespace,
@@ -30,7 +33,9 @@ public record ObjectInspection(
     Optional<Instant> lastWriteTime,
     List<StoredEntry> entries,
     Optional<String> nextCursor,
-    List<PendingAlarm> alarms) {
+    List<PendingAlarm> alarms,
+    List<OpenSocket> sockets,
+    Optional<Instant> lastActivationTime) {
   public ObjectInspection {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(id, "id");
@@ -39,5 +44,7 @@ public record ObjectInspection(
     entries = List.copyOf(entries);
     Objects.requireNonNull(nextCursor, "nextCursor");
     alarms = List.copyOf(alarms);
+    sockets = List.copyOf(sockets);
+    Objects.requireNonNull(lastActivationTime, "lastActivationTime");
   }
 }

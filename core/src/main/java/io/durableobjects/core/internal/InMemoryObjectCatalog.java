@@ -2,6 +2,7 @@ package io.durableobjects.core.internal;
 
 import io.durableobjects.core.spi.CatalogEntry;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.IdPrefix;
 import io.durableobjects.core.spi.ObjectCatalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,25 @@ public final class InMemoryObjectCatalog implements ObjectCatalog {
   }
 
   @Override
-  public CompletionStage<CatalogPage> list(String namespace, Optional<String> afterId, int limit) {
+  public CompletionStage<CatalogPage> list(
+      String namespace, String idPrefix, Optional<String> afterId, int limit) {
+    IdPrefix prefix;
+    try {
+      prefix = new IdPrefix(idPrefix);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     NavigableMap<String, CatalogEntry> entries =
         byNamespace.getOrDefault(namespace, new ConcurrentSkipListMap<>());
+    if (afterId.isPresent() && afterId.get().compareTo(prefix.highest()) >= 0) {
+      return CompletableFuture.completedFuture(new CatalogPage(List.of(), Optional.empty()));
+    }
+    // From the cursor or the prefix's lowest ID, whichever is later, to its highest.
+    boolean fromCursor = afterId.isPresent() && afterId.get().compareTo(prefix.lowest()) >= 0;
     NavigableMap<String, CatalogEntry> tail =
-        afterId.isPresent() ? entries.tailMap(afterId.get(), false) : entries;
+        fromCursor
+            ? entries.tailMap(afterId.get(), false).headMap(prefix.highest(), true)
+            : entries.subMap(prefix.lowest(), true, prefix.highest(), true);
     List<CatalogEntry> page = new ArrayList<>();
     for (CatalogEntry e : tail.values()) {
       if (page.size() == limit) {

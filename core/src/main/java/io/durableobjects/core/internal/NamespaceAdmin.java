@@ -4,9 +4,11 @@ import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.UnknownNamespaceException;
+import io.durableobjects.core.admin.ActiveObjects;
 import io.durableobjects.core.admin.HistoryPage;
 import io.durableobjects.core.admin.ObjectAdmin;
 import io.durableobjects.core.admin.ObjectInspection;
+import io.durableobjects.core.admin.OpenSocket;
 import io.durableobjects.core.admin.PastInspection;
 import io.durableobjects.core.admin.StoredEntry;
 import io.durableobjects.core.internal.entity.CommittedState;
@@ -21,8 +23,10 @@ import io.durableobjects.core.internal.history.KeyFilter;
 import io.durableobjects.core.internal.history.PastStates;
 import io.durableobjects.core.internal.storage.ValueCodec;
 import io.durableobjects.core.spi.CatalogPage;
+import io.durableobjects.core.spi.IdPrefix;
 import io.durableobjects.core.spi.JournalReads;
 import io.durableobjects.core.spi.ObjectCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /** INTERNAL API: {@link ObjectAdmin} over the sharded namespaces and the catalog. */
 public final class NamespaceAdmin implements ObjectAdmin {
@@ -39,17 +44,21 @@ public final class NamespaceAdmin implements ObjectAdmin {
   private final ObjectCatalog catalog;
   private final JournalEvents journal;
   private final PastStates past;
+  private final ShardingStats sharding;
 
   public NamespaceAdmin(
       Map<String, DurableObjectNamespace> namespaces,
       Map<String, String> classes,
       ObjectCatalog catalog,
-      JournalEvents journal) {
+      JournalEvents journal,
+      ActorSystem<?> system,
+      Duration askTimeout) {
     this.namespaces = namespaces;
     this.classes = Map.copyOf(classes);
     this.catalog = catalog;
     this.journal = journal;
     this.past = new PastStates(journal);
+    this.sharding = new ShardingStats(system, askTimeout);
   }
 
   @Override
@@ -59,9 +68,10 @@ public final class NamespaceAdmin implements ObjectAdmin {
 
   @Override
   public CompletionStage<CatalogPage> listObjects(
-      String namespace, Optional<String> afterId, int limit) {
+      String namespace, String idPrefix, Optional<String> afterId, int limit) {
     ShardedNamespace ns = namespace(namespace);
     checkLimit(limit);
+    IdPrefix prefix = new IdPrefix(idPrefix);
     afterId.ifPresent(
         id -> {
           String problem = ObjectIds.problem(ns.name(), id);
@@ -70,7 +80,12 @@ public final class NamespaceAdmin implements ObjectAdmin {
                 "the cursor is not an ID of this namespace: " + problem);
           }
         });
-    return catalog.list(namespace, afterId, limit);
+    return catalog.list(namespace, prefix.value(), afterId, limit);
+  }
+
+  @Override
+  public CompletionStage<ActiveObjects> activeObjects(String namespace) {
+    return sharding.activeObjects(namespace(namespace).name());
   }
 
   @Override
@@ -164,7 +179,9 @@ public final class NamespaceAdmin implements ObjectAdmin {
                           page.keys(),
                           page.values(),
                           page.nextCursor(),
-                          state.alarms().userAlarms()));
+                          state.alarms().userAlarms(),
+                          state.sockets().all(),
+                          0L));
               return new PastInspection(inspection, then.sequenceNr(), time);
             });
   }
@@ -235,6 +252,18 @@ public final class NamespaceAdmin implements ObjectAdmin {
                         Instant.ofEpochMilli(alarm.scheduledMillis()),
                         alarm.retryCount(),
                         Instant.ofEpochMilli(alarm.dueMillis())))
-            .toList());
+            .toList(),
+        reply.sockets().stream()
+            .map(
+                socket ->
+                    new OpenSocket(
+                        socket.id(),
+                        socket.tags(),
+                        Optional.ofNullable(socket.attachment())
+                            .map(bytes -> ValueCodec.toStoredEntry(socket.id(), bytes))))
+            .toList(),
+        reply.activationMillis() > 0
+            ? Optional.of(Instant.ofEpochMilli(reply.activationMillis()))
+            : Optional.empty());
   }
 }

@@ -34,7 +34,26 @@ public interface ObjectCatalog {
    * @param limit the most entries to return, at least 1
    * @return the page; its {@code nextCursor} is present when more entries may follow
    */
-  CompletionStage<CatalogPage> list(String namespace, Optional<String> afterId, int limit);
+  default CompletionStage<CatalogPage> list(String namespace, Optional<String> afterId, int limit) {
+    return list(namespace, "", afterId, limit);
+  }
+
+  /**
+   * One page of a namespace's entries whose ID starts with {@code idPrefix}, in ascending order of
+   * ID. The operator console searches by it; an implementation should read only the range of IDs
+   * the prefix covers, not filter a scan of the namespace.
+   *
+   * @param namespace the namespace
+   * @param idPrefix 0 to 64 lowercase hex characters ({@link IdPrefix}); empty for every entry
+   * @param afterId only entries whose ID is greater than this one (the previous page's cursor);
+   *     empty for the first page
+   * @param limit the most entries to return, at least 1
+   * @return the page; its {@code nextCursor} is present when more entries may follow
+   * @throws IllegalArgumentException (failing the stage) if the prefix is not lowercase hex or
+   *     longer than an ID
+   */
+  CompletionStage<CatalogPage> list(
+      String namespace, String idPrefix, Optional<String> afterId, int limit);
 
   /**
    * Completes normally when the store answers a trivial query, exceptionally otherwise. The node's

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.admin.StoredEntry;
-import java.io.IOException;
-import java.util.Base64;
 
 /**
  * INTERNAL API: one committed transaction as JSON, the same in the change feed's events and in the
@@ -44,15 +42,7 @@ public final class ChangeJson {
   /** A stored entry: {@code key} with its JSON {@code value}, or {@code base64} for bytes. */
   public static ObjectNode entry(ObjectNode into, StoredEntry entry) {
     into.put("key", entry.key());
-    if (entry.json().isPresent()) {
-      try {
-        into.set("value", JSON.readTree(entry.json().get()));
-      } catch (IOException unreadable) {
-        into.put("value", entry.json().get());
-      }
-    } else {
-      into.put("base64", Base64.getEncoder().encodeToString(entry.bytes().orElseThrow()));
-    }
+    AdminJson.value(into, entry);
     return into;
   }
 }

@@ -24,6 +24,8 @@ public final class CatalogStatements {
   private final PreparedOnce upsertWithoutName;
   private final PreparedOnce selectBucket;
   private final PreparedOnce selectBucketAfter;
+  private final PreparedOnce selectRange;
+  private final PreparedOnce selectRangeAfter;
   private final PreparedOnce ping;
   private final String readProfile;
   private final String writeProfile;
@@ -59,6 +61,14 @@ public final class CatalogStatements {
     this.selectBucketAfter =
         new PreparedOnce(
             session, select + " WHERE namespace = ? AND bucket = ? AND id > ? LIMIT ?");
+    // The IDs of one prefix: a slice of one bucket's clustering order, never a filtered scan.
+    this.selectRange =
+        new PreparedOnce(
+            session,
+            select + " WHERE namespace = ? AND bucket = ? AND id >= ? AND id <= ? LIMIT ?");
+    this.selectRangeAfter =
+        new PreparedOnce(
+            session, select + " WHERE namespace = ? AND bucket = ? AND id > ? AND id <= ? LIMIT ?");
     this.ping = new PreparedOnce(session, "SELECT release_version FROM system.local");
     this.readProfile = readProfile;
     this.writeProfile = writeProfile;
@@ -114,6 +124,18 @@ public final class CatalogStatements {
           .thenApply(statement -> read(statement, namespace, bucket, afterId.get(), limit));
     }
     return selectBucket.get().thenApply(statement -> read(statement, namespace, bucket, limit));
+  }
+
+  /**
+   * The first {@code limit} entries of one bucket of a namespace from {@code from} to {@code to}
+   * (both IDs of that bucket), in ascending order of ID; {@code from} itself only if {@code
+   * inclusive}.
+   */
+  public CompletionStage<BoundStatement> selectRange(
+      String namespace, int bucket, String from, boolean inclusive, String to, int limit) {
+    return (inclusive ? selectRange : selectRangeAfter)
+        .get()
+        .thenApply(statement -> read(statement, namespace, bucket, from, to, limit));
   }
 
   /** A trivial query of the node-local system table. */

@@ -191,6 +191,8 @@ final class AdminHandler implements CallHandler {
             page.keys(),
             page.values(),
             page.nextCursor(),
-            turn.working().alarms().userAlarms())); // not the runtime's expiry alarm
+            turn.working().alarms().userAlarms(), // not the runtime's expiry alarm
+            turn.working().sockets().all(),
+            ctx.startedMillis));
   }
 }

@@ -38,6 +38,10 @@ final class EntityContext {
   final CallRunner calls;
 
   private final long startNanos = System.nanoTime();
+
+  /** When this activation (the actor) started, for operators: the wall clock, epoch millis. */
+  final long startedMillis;
+
   private final AtomicBoolean activatedOnce = new AtomicBoolean();
 
   EntityContext(
@@ -55,6 +59,7 @@ final class EntityContext {
     actor.setLoggerName(ObjectEntity.class); // the phases log as the entity always did
     this.log = actor.getLog();
     this.clock = config.clock();
+    this.startedMillis = clock.millis();
     this.metrics = config.metrics();
     this.journal = new JournalLink(actor, persistenceId, config);
     this.input =

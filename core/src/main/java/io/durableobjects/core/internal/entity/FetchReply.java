@@ -26,7 +26,8 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
   /**
    * The answer to an {@link ObjectCommand.Admin} inspection: metadata and one page of entries
    * ({@code keys[i]} holds the encoded {@code values[i]}); {@code nextCursor} is null on the last
-   * page; and the object's pending alarms.
+   * page; the object's pending alarms, its open WebSockets, and when its actor started ({@code
+   * activationMillis}, epoch milliseconds).
    */
   record Inspected(
       String name,
@@ -37,7 +38,9 @@ public sealed interface FetchReply extends DurableObjectsSerializable {
       java.util.List<String> keys,
       java.util.List<byte[]> values,
       String nextCursor,
-      java.util.List<io.durableobjects.core.internal.storage.ScheduledAlarm> alarms)
+      java.util.List<io.durableobjects.core.internal.storage.ScheduledAlarm> alarms,
+      java.util.List<io.durableobjects.core.internal.storage.SocketRecord> sockets,
+      long activationMillis)
       implements FetchReply {}
 
   /** The answer to an {@link ObjectCommand.Admin} delete-all: how many keys it deleted. */
