@@ -12,9 +12,11 @@ import io.durableobjects.gateway.testing.GatewayNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -67,6 +69,8 @@ class OpenApiConformanceTest {
           "POST /v1/{namespace}/ids",
           "POST /v1/{namespace}/rpc/by-name/{name}/{method}",
           "POST /v1/{namespace}/rpc/by-id/{id}/{method}",
+          "GET /v1/{namespace}/changes/by-name/{name}",
+          "GET /v1/{namespace}/changes/by-id/{id}",
           "GET /admin/v1/namespaces",
           "GET /admin/v1/cluster",
           "GET /admin/v1/metrics",
@@ -74,6 +78,9 @@ class OpenApiConformanceTest {
           "GET /admin/v1/{namespace}/objects",
           "GET /admin/v1/{namespace}/objects/{id}",
           "DELETE /admin/v1/{namespace}/objects/{id}",
+          "GET /admin/v1/{namespace}/objects/{id}/history",
+          "POST /admin/v1/{namespace}/objects/{id}/restore",
+          "POST /admin/v1/{namespace}/objects/{id}/fork",
           "GET /health/alive",
           "GET /health/ready",
           "GET /metrics",
@@ -381,6 +388,10 @@ class OpenApiConformanceTest {
       if (token != null) {
         authorized(request, token);
       }
+      if (isEventStream(doc, op)) {
+        checkEventStream(doc, op, request, failures);
+        continue;
+      }
       HttpResponse<String> response = node.send(request);
       checkResponse(doc, op, response, requestId, failures);
     }
@@ -497,6 +508,54 @@ class OpenApiConformanceTest {
           "Content-Type", media.getKey().contains("*") ? "application/json" : media.getKey());
     }
     return request.method(op.method.toUpperCase(Locale.ROOT), body);
+  }
+
+  /** Whether {@code op} answers 200 with {@code text/event-stream} (a feed: it does not end). */
+  private static boolean isEventStream(JsonNode doc, Operation op) {
+    return resolve(doc, op.node.path("responses").path("200"))
+        .path("content")
+        .has("text/event-stream");
+  }
+
+  /**
+   * Calls a feed and checks its status, its media type and its first event: an {@code id} and data
+   * in the shape of the schema the description names for the events' data ({@code Change}).
+   */
+  private static void checkEventStream(
+      JsonNode doc, Operation op, HttpRequest.Builder request, List<String> failures)
+      throws Exception {
+    HttpResponse<java.io.InputStream> response =
+        HttpClient.newHttpClient()
+            .send(
+                request.timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      if (response.statusCode() != 200 || !mediaType(response).equals("text/event-stream")) {
+        failures.add(op + " answered " + response.statusCode() + " " + mediaType(response));
+        return;
+      }
+      String id = null;
+      String data = null;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.startsWith("id:")) {
+          id = line.substring(3).trim();
+        } else if (line.startsWith("data:")) {
+          data = line.substring(5).trim();
+        } else if (line.isEmpty() && data != null) { // the event is complete
+          List<String> problems = new ArrayList<>();
+          JsonNode event = JSON.readTree(data);
+          validate(doc, doc.at("/components/schemas/Change"), event, op + " event", problems);
+          if (!event.path("seq").asText().equals(id)) {
+            problems.add(op + ": the event's id " + id + " is not its seq " + event.path("seq"));
+          }
+          failures.addAll(problems);
+          return;
+        }
+      }
+      failures.add(op + ": the feed ended without an event");
+    }
   }
 
   private static String exampleOf(JsonNode parameter) {

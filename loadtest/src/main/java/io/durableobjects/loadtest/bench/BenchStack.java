@@ -40,6 +40,7 @@ final class BenchStack implements AutoCloseable {
   final List<String> failures = new ArrayList<>();
   final WriteScenarios writes;
   final ObjectScenarios objects;
+  final FeedScenario feeds;
   private final String hostPort;
   private final List<String> notes = new ArrayList<>();
 
@@ -52,6 +53,7 @@ final class BenchStack implements AutoCloseable {
     this.report = new BenchReport(out, node);
     this.writes = new WriteScenarios(this);
     this.objects = new ObjectScenarios(this);
+    this.feeds = new FeedScenario(this, hostPort);
   }
 
   /**
@@ -132,6 +134,7 @@ final class BenchStack implements AutoCloseable {
           case SPREAD -> writes.spread(seconds);
           case COLD -> objects.cold(seconds);
           case MILLION -> writes.million(seconds);
+          case FEED -> feeds.run(seconds);
           case ACTIVATION -> objects.activation();
           case MEMORY -> objects.memory();
         };

@@ -18,6 +18,7 @@ enum Scenario {
   SPREAD("spread", 256),
   COLD("cold", 256),
   MILLION("million", 256),
+  FEED("feed", 64),
   ACTIVATION("activation", 1),
   MEMORY("memory", 256);
 

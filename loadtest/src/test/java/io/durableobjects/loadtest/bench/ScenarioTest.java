@@ -17,6 +17,7 @@ class ScenarioTest {
             Scenario.SPREAD,
             Scenario.COLD,
             Scenario.MILLION,
+            Scenario.FEED,
             Scenario.ACTIVATION,
             Scenario.MEMORY),
         Scenario.selected(""));
