@@ -119,6 +119,22 @@ class ConsolePageIT {
     awaitValue(page, "count", "2");
     shot(page, "05-after-increment");
 
+    // The history lists both increments; the state after the first is one click away.
+    awaitTrue(
+        page,
+        "document.querySelectorAll('#history tr').length === 2"
+            + " && !!document.querySelector('#history tr[data-seq=\"1\"] button')",
+        "the history lists both transactions");
+    click(page, "document.querySelector('#history tr[data-seq=\"1\"] button')");
+    awaitValue(page, "count", "1");
+    awaitTrue(
+        page,
+        "document.getElementById('asof-banner').textContent.includes('as of transaction 1')",
+        "the page says which point of the history it shows");
+    shot(page, "05b-history");
+    click(page, "document.getElementById('refresh')");
+    awaitValue(page, "count", "2");
+
     click(page, "document.getElementById('delete')");
     awaitTrue(page, "document.getElementById('confirm').open", "the confirmation dialog opens");
     shot(page, "06-confirm-delete");

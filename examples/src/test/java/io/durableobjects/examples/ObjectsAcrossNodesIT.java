@@ -8,6 +8,7 @@ import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.DurableObjectId;
 import io.durableobjects.core.DurableObjectNamespace;
 import io.durableobjects.core.DurableObjects;
+import io.durableobjects.core.ObjectChange;
 import io.durableobjects.core.Request;
 import io.durableobjects.core.Response;
 import io.durableobjects.gateway.DurableObjectsServer;
@@ -18,7 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -117,6 +122,34 @@ class ObjectsAcrossNodesIT {
   }
 
   /** Adds one to the counter through the node's gateway or its Java API; the new count. */
+  @Test
+  void everyNodeFollowsTheChangeFeedOfAnObjectOnAnother(InJvmCluster cluster) throws Exception {
+    cluster.ensureNodes(3);
+    List<DurableObjectsServer> nodes = cluster.nodes();
+    String name = "followed-" + System.nanoTime();
+    List<CompletionStage<List<ObjectChange>>> feeds = new ArrayList<>();
+    for (DurableObjectsServer node : nodes) {
+      DurableObjectNamespace counters = DurableObjects.get(node.system()).namespace(COUNTER);
+      Pair<CompletionStage<Long>, CompletionStage<List<ObjectChange>>> feed =
+          counters
+              .get(counters.idFromName(name))
+              .changes(-1)
+              .take(3)
+              .toMat(Sink.seq(), Keep.both())
+              .run(node.system());
+      assertThat(feed.first().toCompletableFuture().get(20, TimeUnit.SECONDS)).isZero();
+      feeds.add(feed.second());
+    }
+    for (int k = 0; k < 3; k++) {
+      increment(nodes.get(k), name, true); // through each node; the object lives on one
+    }
+    for (CompletionStage<List<ObjectChange>> feed : feeds) {
+      assertThat(feed.toCompletableFuture().get(20, TimeUnit.SECONDS))
+          .extracting(change -> change.put().get(0).json().orElseThrow())
+          .containsExactly("1", "2", "3");
+    }
+  }
+
   private static String increment(DurableObjectsServer node, String name, boolean http)
       throws Exception {
     if (http) {

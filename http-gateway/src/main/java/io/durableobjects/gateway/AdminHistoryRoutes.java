@@ -99,7 +99,7 @@ final class AdminHistoryRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> history(
       String namespace, String hex, Optional<String> from, Optional<String> limit) {
     DurableObjectId id = namespaces.apply(namespace).idFromString(hex);
-    long first = from.map(raw -> sequenceNr(raw, "from")).orElse(0L);
+    long first = from.map(raw -> ChangeFeedRoutes.sequenceNr(raw, "from")).orElse(0L);
     return admin.history(id, first, AdminRoutes.limit(limit)).thenApply(this::historyJson);
   }
 
@@ -166,18 +166,5 @@ final class AdminHistoryRoutes extends AllDirectives {
             new IllegalArgumentException(
                 "asOf is missing: give a sequence number or an ISO-8601 instant such as"
                     + " 2026-12-06T10:15:30Z"));
-  }
-
-  private static long sequenceNr(String raw, String what) {
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new IllegalArgumentException(
-        what + " must be a sequence number, 0 or more, got '" + ErrorResponses.shorten(raw) + "'");
   }
 }

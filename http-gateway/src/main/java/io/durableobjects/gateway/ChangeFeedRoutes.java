@@ -105,7 +105,8 @@ final class ChangeFeedRoutes extends AllDirectives {
     return -1;
   }
 
-  private static long sequenceNr(String raw, String what) {
+  /** {@code raw} as a sequence number (0 or more), else an error that names {@code what}. */
+  static long sequenceNr(String raw, String what) {
     try {
       long value = Long.parseLong(raw);
       if (value >= 0) {

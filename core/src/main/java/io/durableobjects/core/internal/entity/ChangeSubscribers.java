@@ -18,8 +18,10 @@ import org.apache.pekko.serialization.Serializer;
  */
 final class ChangeSubscribers {
   private final EntityContext ctx;
-  private final Set<ActorRef<FeedMessage>> subscribers = new LinkedHashSet<>();
-  private final List<ActorRef<FeedMessage>> waiting = new ArrayList<>();
+  // Made on the first subscription: most objects never have one, and each active object's bytes
+  // count (bin/bench memory).
+  private Set<ActorRef<FeedMessage>> subscribers = Set.of();
+  private List<ActorRef<FeedMessage>> waiting = List.of();
   private Serializer serializer;
 
   ChangeSubscribers(EntityContext ctx) {
@@ -28,6 +30,9 @@ final class ChangeSubscribers {
 
   /** A subscriber, answered now: every transaction after {@code durableSequenceNr} follows. */
   void add(ActorRef<FeedMessage> subscriber, long durableSequenceNr) {
+    if (subscribers.isEmpty()) {
+      subscribers = new LinkedHashSet<>();
+    }
     if (subscribers.add(subscriber)) {
       ctx.actor.watchWith(subscriber, new InternalCommand.SubscriberGone(subscriber));
     }
@@ -36,18 +41,27 @@ final class ChangeSubscribers {
 
   /** A subscriber that arrived during recovery, answered by {@link #recovered}. */
   void hold(ActorRef<FeedMessage> subscriber) {
+    if (waiting.isEmpty()) {
+      waiting = new ArrayList<>();
+    }
     waiting.add(subscriber);
   }
 
   /** Recovery ended at {@code sequenceNr}: the subscribers that waited are answered. */
   void recovered(long sequenceNr) {
-    waiting.forEach(subscriber -> add(subscriber, sequenceNr));
-    waiting.clear();
+    if (!waiting.isEmpty()) {
+      waiting.forEach(subscriber -> add(subscriber, sequenceNr));
+      waiting = List.of();
+    }
   }
 
   void remove(ActorRef<FeedMessage> subscriber) {
-    subscribers.remove(subscriber);
-    waiting.remove(subscriber);
+    if (!subscribers.isEmpty()) {
+      subscribers.remove(subscriber);
+    }
+    if (!waiting.isEmpty()) {
+      waiting.remove(subscriber);
+    }
   }
 
   /** A batch became durable: its transactions, from {@code firstSequenceNr} on. */

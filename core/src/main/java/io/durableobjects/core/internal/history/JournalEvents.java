@@ -33,6 +33,10 @@ import scala.jdk.javaapi.OptionConverters;
  * claims nothing there). Snapshots come through Pekko's snapshot protocol.
  */
 public final class JournalEvents {
+  private enum ReplayTimedOut {
+    INSTANCE
+  }
+
   private final ActorSystem<?> system;
   private final ActorRef journal;
   private final ActorRef snapshots;
@@ -104,32 +108,41 @@ public final class JournalEvents {
     List<JournalReads.Event> events = new ArrayList<>();
     org.apache.pekko.actor.typed.ActorRef<Object> collector =
         system.systemActorOf(
-            Behaviors.receive(Object.class)
-                .onAnyMessage(
-                    message -> {
-                      if (message instanceof JournalProtocol.ReplayedMessage replayed) {
-                        events.add(
-                            new JournalReads.Event(
-                                replayed.persistent().sequenceNr(),
-                                replayed.persistent().timestamp(),
-                                replayed.persistent().payload()));
-                        return Behaviors.same();
-                      }
-                      if (message instanceof JournalProtocol.RecoverySuccess success) {
-                        result.complete(
-                            new JournalReads.EventsRead(events, success.highestSequenceNr()));
-                      } else if (message instanceof JournalProtocol.ReplayMessagesFailure f) {
-                        result.completeExceptionally(f.cause());
-                      }
-                      return Behaviors.stopped();
-                    })
-                .build(),
+            Behaviors.<Object>setup(
+                ctx -> {
+                  ctx.setReceiveTimeout(timeout, ReplayTimedOut.INSTANCE); // never left behind
+                  return Behaviors.receive(Object.class)
+                      .onAnyMessage(
+                          message -> {
+                            if (message instanceof JournalProtocol.ReplayedMessage replayed) {
+                              events.add(
+                                  new JournalReads.Event(
+                                      replayed.persistent().sequenceNr(),
+                                      replayed.persistent().timestamp(),
+                                      replayed.persistent().payload()));
+                              return Behaviors.same();
+                            }
+                            if (message instanceof JournalProtocol.RecoverySuccess success) {
+                              result.complete(
+                                  new JournalReads.EventsRead(events, success.highestSequenceNr()));
+                            } else if (message
+                                instanceof JournalProtocol.ReplayMessagesFailure failure) {
+                              result.completeExceptionally(failure.cause());
+                            } else {
+                              result.completeExceptionally(
+                                  new java.util.concurrent.TimeoutException(
+                                      "the journal did not replay within " + timeout));
+                            }
+                            return Behaviors.stopped();
+                          })
+                      .build();
+                }),
             "journal-read-" + UUID.randomUUID(),
             Props.empty());
     journal.tell(
         new JournalProtocol.ReplayMessages(
             from, to, max, persistenceId, Adapter.toClassic(collector)),
         ActorRef.noSender());
-    return result.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return result;
   }
 }

@@ -43,12 +43,12 @@ public final class PastStates {
               CommittedState state =
                   snapshot.map(s -> (CommittedState) s.snapshot()).orElse(CommittedState.EMPTY);
               long from = snapshot.map(s -> s.metadata().sequenceNr()).orElse(0L);
-              return replay(persistenceId, point, new PastState(state, from, 0), true);
+              return replay(persistenceId, point, new PastState(state, from, 0));
             });
   }
 
   private CompletionStage<PastState> replay(
-      String persistenceId, HistoryPoint point, PastState sofar, boolean first) {
+      String persistenceId, HistoryPoint point, PastState sofar) {
     long next = sofar.sequenceNr() + 1;
     return journal
         .read(persistenceId, next, point.sequenceNr(), PAGE)
@@ -86,7 +86,7 @@ public final class PastStates {
               if (read.events().size() < PAGE || at >= Math.min(highest, point.sequenceNr())) {
                 return CompletableFuture.completedFuture(now);
               }
-              return replay(persistenceId, point, now, false);
+              return replay(persistenceId, point, now);
             });
   }
 
