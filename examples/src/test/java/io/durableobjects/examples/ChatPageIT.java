@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.gateway.DurableObjectsServer;
@@ -39,6 +38,7 @@ class ChatPageIT {
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
 
+  private static BrowserNode browser;
   private static DurableObjectsServer node;
   private static HeadlessChromium chromium;
   private static String baseUrl;
@@ -68,30 +68,20 @@ class ChatPageIT {
 
   @BeforeAll
   static void start(EmbeddedCassandra cassandra) throws Exception {
-    NodeFixture fixture = new NodeFixture(ChatPageIT.class, cassandra);
-    node =
-        DurableObjectsServer.start(
-            DurableObjectsServer.loadConfig(
-                ConfigFactory.parseString(
-                        "durable-objects.http.auth { required = on, tokens = \"" + TOKEN + "\" }")
-                    .withFallback(fixture.nodeConfig())));
-    baseUrl = "http://127.0.0.1:" + node.httpAddress().getPort();
-    chromium =
-        HeadlessChromium.start(
-            HeadlessChromium.find().orElseThrow(),
-            Path.of("target", "chromium-profile-" + UUID.randomUUID()));
+    browser =
+        BrowserNode.start(
+            ChatPageIT.class,
+            cassandra,
+            "durable-objects.http.auth { required = on, tokens = \"" + TOKEN + "\" }");
+    node = browser.node;
+    chromium = browser.chromium;
+    baseUrl = browser.baseUrl;
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (chromium != null) {
-        chromium.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

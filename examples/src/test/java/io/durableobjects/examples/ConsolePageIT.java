@@ -3,7 +3,6 @@ package io.durableobjects.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.typesafe.config.ConfigFactory;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.internal.ObjectIds;
@@ -33,36 +32,27 @@ class ConsolePageIT {
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
 
+  private static BrowserNode browser;
   private static DurableObjectsServer node;
   private static HeadlessChromium chromium;
   private static String baseUrl;
 
   @BeforeAll
   static void start(EmbeddedCassandra cassandra) throws Exception {
-    NodeFixture fixture = new NodeFixture(ConsolePageIT.class, cassandra);
-    node =
-        DurableObjectsServer.start(
-            DurableObjectsServer.loadConfig(
-                ConfigFactory.parseString(
-                        "durable-objects.http.auth.admin-token = \"" + ADMIN_TOKEN + "\"")
-                    .withFallback(fixture.nodeConfig())));
-    baseUrl = "http://127.0.0.1:" + node.httpAddress().getPort();
-    chromium =
-        HeadlessChromium.start(
-            HeadlessChromium.find().orElseThrow(),
-            Path.of("target", "chromium-profile-" + UUID.randomUUID()));
+    browser =
+        BrowserNode.start(
+            ConsolePageIT.class,
+            cassandra,
+            "durable-objects.http.auth.admin-token = \"" + ADMIN_TOKEN + "\"");
+    node = browser.node;
+    chromium = browser.chromium;
+    baseUrl = browser.baseUrl;
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (chromium != null) {
-        chromium.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

@@ -54,11 +54,7 @@ final class Broken extends AbstractBehavior<ObjectCommand> {
         .onMessage(
             ObjectCommand.SubscribeChanges.class,
             subscribe -> {
-              subscribe
-                  .subscriber()
-                  .tell(
-                      new io.durableobjects.core.internal.feed.FeedMessage.Unavailable(
-                          "the object is stopping"));
+              ChangeSubscribers.refuse(subscribe);
               return this;
             })
         .onMessage(InternalCommand.BatchPersisted.class, this::onBatchPersisted)

@@ -28,8 +28,29 @@ final class ChangeSubscribers {
     this.ctx = ctx;
   }
 
+  /**
+   * A subscription: answered now with {@code durableSequenceNr}, or once recovery ends if it is
+   * {@link #RECOVERING}.
+   */
+  void subscribe(ObjectCommand.SubscribeChanges subscribe, long durableSequenceNr) {
+    ctx.identity.learn(subscribe.objectName());
+    if (durableSequenceNr == RECOVERING) {
+      hold(subscribe.subscriber());
+    } else {
+      add(subscribe.subscriber(), durableSequenceNr);
+    }
+  }
+
+  /** A subscription the object cannot take in its phase (stopping, broken): to be tried again. */
+  static void refuse(ObjectCommand.SubscribeChanges subscribe) {
+    subscribe.subscriber().tell(new FeedMessage.Unavailable("the object is stopping"));
+  }
+
+  /** The sequence number of an object still recovering: not known yet. */
+  static final long RECOVERING = -1;
+
   /** A subscriber, answered now: every transaction after {@code durableSequenceNr} follows. */
-  void add(ActorRef<FeedMessage> subscriber, long durableSequenceNr) {
+  private void add(ActorRef<FeedMessage> subscriber, long durableSequenceNr) {
     if (subscribers.isEmpty()) {
       subscribers = new LinkedHashSet<>();
     }
@@ -40,7 +61,7 @@ final class ChangeSubscribers {
   }
 
   /** A subscriber that arrived during recovery, answered by {@link #recovered}. */
-  void hold(ActorRef<FeedMessage> subscriber) {
+  private void hold(ActorRef<FeedMessage> subscriber) {
     if (waiting.isEmpty()) {
       waiting = new ArrayList<>();
     }
@@ -55,7 +76,14 @@ final class ChangeSubscribers {
     }
   }
 
-  void remove(ActorRef<FeedMessage> subscriber) {
+  /** A subscriber stopped; the phase {@code current} goes on. */
+  <T> org.apache.pekko.actor.typed.Behavior<T> removed(
+      InternalCommand.SubscriberGone gone, org.apache.pekko.actor.typed.Behavior<T> current) {
+    remove(gone.subscriber());
+    return current;
+  }
+
+  private void remove(ActorRef<FeedMessage> subscriber) {
     if (!subscribers.isEmpty()) {
       subscribers.remove(subscriber);
     }

@@ -36,11 +36,7 @@ final class Closing extends AbstractBehavior<ObjectCommand> {
         .onMessage(
             ObjectCommand.SubscribeChanges.class,
             subscribe -> {
-              subscribe
-                  .subscriber()
-                  .tell(
-                      new io.durableobjects.core.internal.feed.FeedMessage.Unavailable(
-                          "the object is stopping"));
+              ChangeSubscribers.refuse(subscribe);
               return this;
             })
         .onAnyMessage(message -> this) // timers and late notices of the finished phases

@@ -82,16 +82,10 @@ abstract class LivePhase extends AbstractBehavior<ObjectCommand> {
         .onMessage(
             ObjectCommand.SubscribeChanges.class,
             subscribe -> {
-              ctx.identity.learn(subscribe.objectName());
-              ctx.feed.add(subscribe.subscriber(), working.lastSequenceNr());
+              ctx.feed.subscribe(subscribe, working.lastSequenceNr());
               return this;
             })
-        .onMessage(
-            InternalCommand.SubscriberGone.class,
-            gone -> {
-              ctx.feed.remove(gone.subscriber());
-              return this;
-            })
+        .onMessage(InternalCommand.SubscriberGone.class, gone -> ctx.feed.removed(gone, this))
         .onSignal(PostStop.class, signal -> onPostStop(ctx, this))
         .build();
   }

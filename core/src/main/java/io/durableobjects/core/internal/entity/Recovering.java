@@ -46,16 +46,10 @@ final class Recovering extends AbstractBehavior<ObjectCommand> {
         .onMessage(
             ObjectCommand.SubscribeChanges.class,
             subscribe -> {
-              ctx.identity.learn(subscribe.objectName());
-              ctx.feed.hold(subscribe.subscriber());
+              ctx.feed.subscribe(subscribe, ChangeSubscribers.RECOVERING);
               return this;
             })
-        .onMessage(
-            InternalCommand.SubscriberGone.class,
-            gone -> {
-              ctx.feed.remove(gone.subscriber());
-              return this;
-            })
+        .onMessage(InternalCommand.SubscriberGone.class, gone -> ctx.feed.removed(gone, this))
         .onSignal(PostStop.class, signal -> LivePhase.onPostStop(ctx, this))
         .build(); // timers, late stages and confirmations of an older incarnation: ignored
   }
