@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,23 +50,24 @@ class ChangeFeedIT {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final String ADMIN_TOKEN = "change-feed-admin-token-0123456789";
 
-  private NodeFixture fixture;
-  private DurableObjectsServer node;
+  // One node for the class; the tests that restart it leave the new one here.
+  private static NodeFixture fixture;
+  private static DurableObjectsServer node;
 
-  @BeforeEach
-  void start(EmbeddedCassandra cassandra) {
+  @BeforeAll
+  static void start(EmbeddedCassandra cassandra) {
     fixture = new NodeFixture(ChangeFeedIT.class, cassandra);
     node = startNode();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     if (node != null) {
       node.close();
     }
   }
 
-  private DurableObjectsServer startNode() {
+  private static DurableObjectsServer startNode() {
     Config config =
         ConfigFactory.parseString(
                 "durable-objects.namespaces.counter { idle-timeout = 1s, history.retention = 7d }\n"
@@ -77,7 +78,7 @@ class ChangeFeedIT {
     return DurableObjectsServer.start(DurableObjectsServer.loadConfig(config));
   }
 
-  private int port() {
+  private static int port() {
     return node.httpAddress().getPort();
   }
 
