@@ -51,7 +51,8 @@ final class FeedSubscriber extends AbstractBehavior<Object> {
     INSTANCE
   }
 
-  private record Read(JournalReads.EventsRead read, Throwable failure) {}
+  /** A journal read's result: the events after {@code delivered} up to {@code to}. */
+  private record Read(JournalReads.EventsRead read, Throwable failure, long to) {}
 
   private final TimerScheduler<Object> timers;
   private final EntityRef<ObjectCommand> entity;
@@ -177,8 +178,8 @@ final class FeedSubscriber extends AbstractBehavior<Object> {
     readingTo = sequenceNr;
     getContext()
         .pipeToSelf(
-            journal.read(persistenceId, delivered + 1, readingTo, READ_PAGE),
-            (read, failure) -> new Read(read, failure));
+            journal.read(persistenceId, delivered + 1, sequenceNr, READ_PAGE),
+            (read, failure) -> new Read(read, failure, sequenceNr));
   }
 
   private Behavior<Object> onRead(Read result) {
@@ -195,7 +196,7 @@ final class FeedSubscriber extends AbstractBehavior<Object> {
     long expected = delivered + 1;
     boolean missing =
         read.events().isEmpty()
-            ? expected <= Math.min(readingTo, read.highestSequenceNr())
+            ? expected <= Math.min(result.to(), read.highestSequenceNr())
             : read.events().get(0).sequenceNr() != expected;
     if (missing) {
       return fail(
@@ -210,7 +211,8 @@ final class FeedSubscriber extends AbstractBehavior<Object> {
     for (JournalReads.Event event : read.events()) {
       pass(event.sequenceNr(), (TransactionCommitted) event.payload(), event.timestampMillis());
     }
-    if (delivered < readingTo && read.events().size() == READ_PAGE) {
+    // A full page, or a subscription renewed during the read with a later sequence number.
+    if (delivered < readingTo && (read.events().size() == READ_PAGE || result.to() < readingTo)) {
       readUpTo(readingTo);
       return this;
     }
