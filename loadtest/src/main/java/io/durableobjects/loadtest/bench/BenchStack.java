@@ -139,7 +139,8 @@ final class BenchStack implements AutoCloseable {
           case MEMORY -> objects.memory();
         };
     if (m != null) {
-      report.line(label(scenario.label, run), scenario.clients, m);
+      int clients = scenario == Scenario.FEED ? FeedScenario.CLIENTS : scenario.clients;
+      report.line(label(scenario.label, run), clients, m);
     }
     notes.forEach(out::println);
     notes.clear();

@@ -21,15 +21,19 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The {@code feed} scenario: {@value #COUNTERS} counters incremented by {@link Scenario#FEED}'s
- * clients while one change feed per counter ({@code GET /v1/counter/changes/by-name/...}, Server-
- * Sent Events) is open. It measures the feed's latency, from the transaction's commit (the event's
+ * The {@code feed} scenario: {@value #COUNTERS} counters incremented by {@link #CLIENTS} clients
+ * while one change feed per counter ({@code GET /v1/counter/changes/by-name/...}, Server- Sent
+ * Events) is open. It measures the feed's latency, from the transaction's commit (the event's
  * {@code time}, the node's clock) to the event's arrival at the client (this process's clock; both
  * on this machine, to the millisecond), and checks that each feed saw every count of its counter
  * once, in order, up to the counter's final value.
  */
 final class FeedScenario {
   static final int COUNTERS = 100;
+
+  /** The writing clients: {@code bench.feedClients} (BENCH_FEED_CLIENTS), 1 for a light load. */
+  static final int CLIENTS = Integer.getInteger("bench.feedClients", Scenario.FEED.clients);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BenchStack stack;
@@ -57,8 +61,7 @@ final class FeedScenario {
       HttpLoad.Requests increments =
           LoadRequests.randomOf(COUNTERS, i -> stack.post(counterPath(prefix + i) + "increment"));
       BenchReport.Measured m =
-          stack.report.measure(
-              () -> stack.load.run(increments, Scenario.FEED.clients, seconds), "counter");
+          stack.report.measure(() -> stack.load.run(increments, CLIENTS, seconds), "counter");
       Histogram latency = new Histogram(1, 600_000, 3);
       long events = 0;
       int wrong = 0;
