@@ -97,18 +97,20 @@ public final class DurableObjects implements Extension {
             meterRegistry,
             new ObjectCaller(
                 system, reachability, settings.askTimeout(), settings.unreachableAskTimeout()));
+    // One reader of the journal beside the running objects: feeds, history, the pruner.
+    JournalEvents journal =
+        new JournalEvents(
+            system, settings.journalPluginId(), settings.snapshotPluginId(), settings.askTimeout());
     settings
         .namespaces()
         .values()
         .forEach(
             ns -> {
-              byName.put(ns.name(), ShardedNamespace.start(system, ns, settings, services));
+              byName.put(
+                  ns.name(), ShardedNamespace.start(system, ns, settings, services, journal));
               classes.put(ns.name(), ns.objectClass().getName());
             });
     this.namespaces = Collections.unmodifiableMap(byName);
-    JournalEvents journal =
-        new JournalEvents(
-            system, settings.journalPluginId(), settings.snapshotPluginId(), settings.askTimeout());
     this.admin =
         new NamespaceAdmin(namespaces, classes, catalog, journal, system, settings.askTimeout());
     // One job in the cluster deletes history past each namespace's retention (a cluster singleton).

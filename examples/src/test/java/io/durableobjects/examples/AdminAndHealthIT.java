@@ -92,24 +92,8 @@ class AdminAndHealthIT {
       // before it), no snapshot, and the remembered key is gone: its retry is a new request.
       try (CqlSession session = cassandra.openSession()) {
         String persistenceId = "durable-object-counter|" + alpha;
-        List<Long> events = new ArrayList<>();
-        session
-            .execute(
-                "SELECT sequence_nr FROM "
-                    + fixture.journalKeyspace
-                    + ".events WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr > 0",
-                persistenceId)
-            .forEach(row -> events.add(row.isNull(0) ? null : row.getLong(0)));
-        assertThat(events).containsExactly(2L);
-        assertThat(
-                session
-                    .execute(
-                        "SELECT sequence_nr FROM "
-                            + fixture.snapshotKeyspace
-                            + ".snapshots WHERE persistence_id = ?",
-                        persistenceId)
-                    .all())
-            .isEmpty();
+        assertThat(fixture.eventSequenceNrs(session, persistenceId)).containsExactly(2L);
+        assertThat(fixture.snapshotSequenceNrs(session, persistenceId)).isEmpty();
       }
       HttpResponse<String> retried =
           NodeFixture.postIdempotent(port, "/v1/counter/by-name/alpha/increment", "first-alpha");

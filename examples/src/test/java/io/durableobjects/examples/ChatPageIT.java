@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
-import io.durableobjects.gateway.DurableObjectsServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +38,6 @@ class ChatPageIT {
   private static final long STEP_MILLIS = 20_000;
 
   private static BrowserNode browser;
-  private static DurableObjectsServer node;
-  private static HeadlessChromium chromium;
-  private static String baseUrl;
 
   /**
    * Skips every test of the class, before any extension starts Cassandra, when there is no
@@ -73,9 +69,6 @@ class ChatPageIT {
             ChatPageIT.class,
             cassandra,
             "durable-objects.http.auth { required = on, tokens = \"" + TOKEN + "\" }");
-    node = browser.node;
-    chromium = browser.chromium;
-    baseUrl = browser.baseUrl;
   }
 
   @AfterAll
@@ -87,7 +80,7 @@ class ChatPageIT {
 
   @Test
   void theNodeServesThePage() throws Exception {
-    HttpResponse<String> page = NodeFixture.get(node.httpAddress().getPort(), PAGE);
+    HttpResponse<String> page = NodeFixture.get(browser.node.httpAddress().getPort(), PAGE);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=UTF-8");
     assertThat(page.body()).contains("id=\"messages\"").doesNotContain("http://", "https://");
@@ -121,7 +114,7 @@ class ChatPageIT {
 
   @Test
   void withoutTheTokenTheRoomStaysClosed() {
-    HeadlessChromium.Page page = openChatPage(baseUrl + PAGE);
+    HeadlessChromium.Page page = openChatPage(browser.baseUrl + PAGE);
     set(page, "room", "no-token");
     set(page, "name", "eve");
     page.evaluate("document.getElementById('join').click()");
@@ -137,8 +130,10 @@ class ChatPageIT {
     // The same script opens the room from the node's own page, and not from the same page served
     // as http://localhost:<port>, another origin than 127.0.0.1:<port> (cross-site WebSocket
     // hijacking).
-    assertThat(openRoomSocket(openChatPage(baseUrl + PAGE))).isEqualTo("open durable-objects");
-    HeadlessChromium.Page foreign = openChatPage(baseUrl.replace("127.0.0.1", "localhost") + PAGE);
+    assertThat(openRoomSocket(openChatPage(browser.baseUrl + PAGE)))
+        .isEqualTo("open durable-objects");
+    HeadlessChromium.Page foreign =
+        openChatPage(browser.baseUrl.replace("127.0.0.1", "localhost") + PAGE);
     assertThat(openRoomSocket(foreign)).isEqualTo("closed 1006");
   }
 
@@ -154,7 +149,7 @@ class ChatPageIT {
         """
             .formatted(
                 js(
-                    baseUrl.replace("http:", "ws:")
+                    browser.baseUrl.replace("http:", "ws:")
                         + "/v1/chat-room/by-name/hijack/ws?name=mallory"),
                 js(TOKEN));
     return page.evaluate(script).asText();
@@ -178,12 +173,12 @@ class ChatPageIT {
 
   /** A new tab on the chat page with the token, once the page has loaded. */
   private static HeadlessChromium.Page openChatPage() {
-    return openChatPage(baseUrl + PAGE + "#token=" + TOKEN);
+    return openChatPage(browser.baseUrl + PAGE + "#token=" + TOKEN);
   }
 
   /** A new tab on the chat page at {@code url}, once the page has loaded. */
   private static HeadlessChromium.Page openChatPage(String url) {
-    HeadlessChromium.Page page = chromium.openPage(url);
+    HeadlessChromium.Page page = browser.chromium.openPage(url);
     String loaded =
         "location.pathname === "
             + js(PAGE)

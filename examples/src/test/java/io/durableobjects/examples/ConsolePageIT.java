@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.internal.ObjectIds;
-import io.durableobjects.gateway.DurableObjectsServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -33,9 +32,6 @@ class ConsolePageIT {
   private static final long STEP_MILLIS = 20_000;
 
   private static BrowserNode browser;
-  private static DurableObjectsServer node;
-  private static HeadlessChromium chromium;
-  private static String baseUrl;
 
   @BeforeAll
   static void start(EmbeddedCassandra cassandra) throws Exception {
@@ -44,9 +40,6 @@ class ConsolePageIT {
             ConsolePageIT.class,
             cassandra,
             "durable-objects.http.auth.admin-token = \"" + ADMIN_TOKEN + "\"");
-    node = browser.node;
-    chromium = browser.chromium;
-    baseUrl = browser.baseUrl;
   }
 
   @AfterAll
@@ -58,7 +51,7 @@ class ConsolePageIT {
 
   @Test
   void anOperatorFindsWatchesAndDeletesAnObject() throws Exception {
-    int port = node.httpAddress().getPort();
+    int port = browser.node.httpAddress().getPort();
     String name = "console-" + UUID.randomUUID().toString().substring(0, 8);
     String id = ObjectIds.fromName("counter", name);
     assertThat(NodeFixture.post(port, "/v1/counter/by-name/" + name + "/increment").statusCode())
@@ -173,7 +166,7 @@ class ConsolePageIT {
   // ---------------------------------------------------------------------------------------------
 
   private static HeadlessChromium.Page openConsole() {
-    HeadlessChromium.Page page = chromium.openPage(baseUrl + "/console");
+    HeadlessChromium.Page page = browser.chromium.openPage(browser.baseUrl + "/console");
     String loaded =
         "location.pathname === '/console' && document.readyState === 'complete'"
             + " && !document.getElementById('login-view').hidden";

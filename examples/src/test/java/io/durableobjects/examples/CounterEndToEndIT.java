@@ -77,15 +77,7 @@ class CounterEndToEndIT {
               .one();
       assertThat(fence.getLong("highest_sequence_nr")).isEqualTo(102L);
       assertThat(fence.getString("writer")).isEqualTo(rows.get(101).getString("writer_uuid"));
-      assertThat(
-              session
-                  .execute(
-                      "SELECT sequence_nr FROM "
-                          + fixture.snapshotKeyspace
-                          + ".snapshots WHERE persistence_id = ?",
-                      persistenceId)
-                  .one()
-                  .getLong(0))
+      assertThat(fixture.snapshotSequenceNrs(session, persistenceId).get(0))
           .as("the checkpoint's snapshot")
           .isEqualTo(101L);
     }

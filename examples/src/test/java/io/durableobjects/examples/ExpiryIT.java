@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -94,26 +93,8 @@ class ExpiryIT {
     Await.until(
         "the journal history of " + id + " deleted",
         Duration.ofSeconds(10),
-        () -> {
-          List<Long> events = new ArrayList<>();
-          session
-              .execute(
-                  "SELECT sequence_nr FROM "
-                      + fixture.journalKeyspace
-                      + ".events WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr > 0",
-                  persistenceId)
-              .forEach(row -> events.add(row.getLong(0)));
-          return events.equals(List.of(2L));
-        });
-    assertThat(
-            session
-                .execute(
-                    "SELECT sequence_nr FROM "
-                        + fixture.snapshotKeyspace
-                        + ".snapshots WHERE persistence_id = ?",
-                    persistenceId)
-                .all())
-        .isEmpty();
+        () -> fixture.eventSequenceNrs(session, persistenceId).equals(List.of(2L)));
+    assertThat(fixture.snapshotSequenceNrs(session, persistenceId)).isEmpty();
   }
 
   private static void awaitReady(int port) throws Exception {

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,6 +43,30 @@ final class NodeFixture {
         "durable-objects.cassandra.journal-keyspace", journalKeyspace,
         "durable-objects.cassandra.snapshot-keyspace", snapshotKeyspace,
         "durable-objects.journal.snapshot-every", "1000");
+  }
+
+  /** The sequence numbers of the events in partition 0 of {@code persistenceId}, in order. */
+  List<Long> eventSequenceNrs(CqlSession session, String persistenceId) {
+    List<Long> events = new ArrayList<>();
+    session
+        .execute(
+            "SELECT sequence_nr FROM "
+                + journalKeyspace
+                + ".events WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr > 0",
+            persistenceId)
+        .forEach(row -> events.add(row.getLong(0)));
+    return events;
+  }
+
+  /** The sequence numbers of the snapshots of {@code persistenceId}, in order. */
+  List<Long> snapshotSequenceNrs(CqlSession session, String persistenceId) {
+    List<Long> snapshots = new ArrayList<>();
+    session
+        .execute(
+            "SELECT sequence_nr FROM " + snapshotKeyspace + ".snapshots WHERE persistence_id = ?",
+            persistenceId)
+        .forEach(row -> snapshots.add(row.getLong(0)));
+    return snapshots;
   }
 
   /** Config overrides for an in-process node on a free HTTP port. */

@@ -56,23 +56,15 @@ public final class ShardedNamespace implements DurableObjectNamespace {
         .id();
   }
 
-  /** Starts sharding for this namespace on this node. */
+  /** Starts sharding for this namespace on this node; its feeds read {@code journal}. */
   public static ShardedNamespace start(
       ActorSystem<?> system,
       NamespaceSettings namespace,
       DurableObjectsSettings settings,
-      NodeServices services) {
+      NodeServices services,
+      JournalEvents journal) {
     NamespaceSharding.init(system, namespace, settings, services);
-    ChangeFeeds feeds =
-        new ChangeFeeds(
-            system,
-            namespace.name(),
-            namespace.objectClass(),
-            new JournalEvents(
-                system,
-                settings.journalPluginId(),
-                settings.snapshotPluginId(),
-                settings.askTimeout()));
+    ChangeFeeds feeds = new ChangeFeeds(system, namespace.name(), namespace.objectClass(), journal);
     return new ShardedNamespace(
         namespace.name(), services.caller(), services.mapper(), CallOrigin.NONE, feeds);
   }

@@ -64,6 +64,9 @@ public final class ObjectEntity {
    *
    * @param clock wall time: alarm due times, idempotency retention, commit times; timeouts and
    *     timers use the actor system's scheduler instead
+   * @param snapshots the node's snapshot policy; in a namespace that keeps history, snapshots
+   *     delete neither events nor older snapshots (the {@code HistoryPruner} does, past the
+   *     retention)
    */
   public record Config(
       NamespaceSettings namespace,
@@ -71,7 +74,8 @@ public final class ObjectEntity {
       NodeServices services,
       RpcDispatch rpc,
       ObjectMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      SnapshotPolicy snapshots) {
 
     /** The configuration of the entities of {@code namespace}, on the system clock. */
     public static Config of(
@@ -91,7 +95,10 @@ public final class ObjectEntity {
           services,
           new RpcDispatch(services.mapper()),
           new ObjectMetrics(services.registry(), namespace.name()),
-          clock);
+          clock,
+          namespace.history().enabled()
+              ? settings.snapshots().keepingHistory()
+              : settings.snapshots());
     }
 
     ValueCodec codec() {
@@ -108,15 +115,6 @@ public final class ObjectEntity {
 
     AlarmIndex alarmIndex() {
       return services.alarmIndex();
-    }
-
-    /**
-     * The node's snapshot policy; in a namespace that keeps history, snapshots delete neither
-     * events nor older snapshots (the {@code HistoryPruner} does, past the retention).
-     */
-    SnapshotPolicy snapshots() {
-      SnapshotPolicy policy = settings.snapshots();
-      return namespace.history().enabled() ? policy.keepingHistory() : policy;
     }
 
     String journalPluginId() {

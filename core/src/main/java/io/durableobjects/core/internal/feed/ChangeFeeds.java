@@ -76,13 +76,14 @@ public final class ChangeFeeds {
               CompletableFuture<Long> subscribed = new CompletableFuture<>();
               system.systemActorOf(
                   FeedSubscriber.create(
-                      ClusterSharding.get(system)
-                          .entityRefFor(ShardedNamespace.typeKey(namespace), id.toString()),
-                      id.name().orElse(null),
-                      persistenceId,
+                      new FeedSubscriber.Followed(
+                          ClusterSharding.get(system)
+                              .entityRefFor(ShardedNamespace.typeKey(namespace), id.toString()),
+                          id.name().orElse(null),
+                          persistenceId,
+                          journal,
+                          filter),
                       afterSequenceNr,
-                      journal,
-                      filter,
                       out,
                       subscribed),
                   "change-feed-" + UUID.randomUUID(),

@@ -73,52 +73,50 @@ final class FeedSubscriber extends AbstractBehavior<Object> {
 
   private ActorRef<ObjectCommand> watched;
 
-  static Behavior<Object> create(
+  /**
+   * The object a feed follows and how its changes are read.
+   *
+   * @param objectName the name its ID was derived from, or null
+   */
+  record Followed(
       EntityRef<ObjectCommand> entity,
       String objectName,
       String persistenceId,
-      long afterSequenceNr,
       JournalEvents journal,
-      KeyFilter filter,
+      KeyFilter filter) {}
+
+  /**
+   * A feed of {@code followed} after {@code afterSequenceNr} (-1: from now on) into {@code out};
+   * {@code subscribed} completes with the object's sequence number when it takes the subscription.
+   */
+  static Behavior<Object> create(
+      Followed followed,
+      long afterSequenceNr,
       ActorRef<FeedOutput> out,
       CompletableFuture<Long> subscribed) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new FeedSubscriber(
-                        ctx,
-                        timers,
-                        entity,
-                        objectName,
-                        persistenceId,
-                        afterSequenceNr,
-                        journal,
-                        filter,
-                        out,
-                        subscribed)));
+                    new FeedSubscriber(ctx, timers, followed, afterSequenceNr, out, subscribed)));
   }
 
   private FeedSubscriber(
       ActorContext<Object> ctx,
       TimerScheduler<Object> timers,
-      EntityRef<ObjectCommand> entity,
-      String objectName,
-      String persistenceId,
+      Followed followed,
       long afterSequenceNr,
-      JournalEvents journal,
-      KeyFilter filter,
       ActorRef<FeedOutput> out,
       CompletableFuture<Long> subscribed) {
     super(ctx);
     this.subscribed = subscribed;
     this.timers = timers;
-    this.entity = entity;
-    this.objectName = objectName;
-    this.persistenceId = persistenceId;
+    this.entity = followed.entity();
+    this.objectName = followed.objectName();
+    this.persistenceId = followed.persistenceId();
     this.delivered = afterSequenceNr;
-    this.journal = journal;
-    this.filter = filter;
+    this.journal = followed.journal();
+    this.filter = followed.filter();
     this.out = out;
     this.serialization = SerializationExtension.get(ctx.getSystem());
     ctx.watchWith(out, ConsumerGone.INSTANCE);

@@ -49,10 +49,14 @@ public final class Changes {
     if (!event.deleteAll() && put.isEmpty() && deleted.isEmpty() && alarms.isEmpty()) {
       return Optional.empty();
     }
-    long millis = event.committedAtMillis() > 0 ? event.committedAtMillis() : writtenMillis;
     return Optional.of(
         new ObjectChange(
-            sequenceNr, Instant.ofEpochMilli(millis), event.deleteAll(), put, deleted, alarms));
+            sequenceNr,
+            Instant.ofEpochMilli(commitMillis(event, writtenMillis)),
+            event.deleteAll(),
+            put,
+            deleted,
+            alarms));
   }
 
   /** When {@code event} committed: its own time, else when the journal wrote it. */
