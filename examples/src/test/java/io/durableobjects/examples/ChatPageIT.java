@@ -2,7 +2,6 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
@@ -36,6 +35,14 @@ class ChatPageIT {
 
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
+
+  /** What the page shows, added to a failed wait's error. */
+  private static final String DIAGNOSTICS =
+      "(() => { const status = document.getElementById('status');"
+          + " const list = document.getElementById('messages');"
+          + " return 'status: ' + (status ? status.textContent : '-') + '; messages: '"
+          + " + (list ? JSON.stringify([...list.children].map(li => li.textContent)) : '-');"
+          + " })()";
 
   private static BrowserNode browser;
 
@@ -242,36 +249,10 @@ class ChatPageIT {
    * {@code what}, the status line and the message list.
    */
   private static void awaitTrue(HeadlessChromium.Page page, String condition, String what) {
-    String script =
-        """
-        new Promise((resolve, reject) => {
-          const deadline = Date.now() + %d;
-          const check = () => {
-            if (%s) {
-              resolve(true);
-            } else if (Date.now() > deadline) {
-              const status = document.getElementById('status');
-              const list = document.getElementById('messages');
-              reject(new Error('timed out: ' + %s + '; status: '
-                  + (status ? status.textContent : '-') + '; messages: '
-                  + (list ? JSON.stringify([...list.children].map(li => li.textContent)) : '-')));
-            } else {
-              setTimeout(check, 25);
-            }
-          };
-          check();
-        })
-        """
-            .formatted(STEP_MILLIS, condition, js(what));
-    page.evaluate(script);
+    page.awaitTrue(condition, what, STEP_MILLIS, DIAGNOSTICS);
   }
 
-  /** {@code text} as a JavaScript string literal. */
   private static String js(String text) {
-    try {
-      return JsonResponses.JSON.writeValueAsString(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return HeadlessChromium.jsString(text);
   }
 }

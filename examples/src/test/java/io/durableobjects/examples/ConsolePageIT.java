@@ -2,7 +2,6 @@ package io.durableobjects.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.durableobjects.cassandra.embedded.EmbeddedCassandra;
 import io.durableobjects.cassandra.testkit.CassandraExtension;
 import io.durableobjects.core.internal.ObjectIds;
@@ -30,6 +29,12 @@ class ConsolePageIT {
 
   /** How long the page may take for any one step, in milliseconds (in the browser's clock). */
   private static final long STEP_MILLIS = 20_000;
+
+  /** What the page shows, added to a failed wait's error. */
+  private static final String DIAGNOSTICS =
+      "(() => { const text = (id) => { const e = document.getElementById(id);"
+          + " return e ? e.textContent : '-'; };"
+          + " return 'error: ' + text('error') + '; login error: ' + text('login-error'); })()";
 
   private static BrowserNode browser;
 
@@ -216,36 +221,10 @@ class ConsolePageIT {
    * Waits, in the page, until {@code condition} is true; fails with {@code what} and the errors.
    */
   private static void awaitTrue(HeadlessChromium.Page page, String condition, String what) {
-    String script =
-        """
-        new Promise((resolve, reject) => {
-          const deadline = Date.now() + %d;
-          const text = (id) => { const e = document.getElementById(id); return e ? e.textContent : '-'; };
-          const check = () => {
-            let ok = false;
-            try { ok = %s; } catch (e) { ok = false; }
-            if (ok) {
-              resolve(true);
-            } else if (Date.now() > deadline) {
-              reject(new Error('timed out: ' + %s + '; error: ' + text('error')
-                  + '; login error: ' + text('login-error')));
-            } else {
-              setTimeout(check, 25);
-            }
-          };
-          check();
-        })
-        """
-            .formatted(STEP_MILLIS, condition, js(what));
-    page.evaluate(script);
+    page.awaitTrue(condition, what, STEP_MILLIS, DIAGNOSTICS);
   }
 
-  /** {@code text} as a JavaScript string literal. */
   private static String js(String text) {
-    try {
-      return JsonResponses.JSON.writeValueAsString(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return HeadlessChromium.jsString(text);
   }
 }

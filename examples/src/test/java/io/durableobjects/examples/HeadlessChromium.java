@@ -1,5 +1,6 @@
 package io.durableobjects.examples;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,6 +59,15 @@ final class HeadlessChromium implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final WebSocket devTools;
 
+  /** {@code text} as a JavaScript string literal. */
+  static String jsString(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   /** One tab. */
   final class Page {
     private final String sessionId;
@@ -84,6 +94,36 @@ final class HeadlessChromium implements AutoCloseable {
                 + details.at("/exception/description").asText(details.path("text").asText()));
       }
       return result.at("/result/value");
+    }
+
+    /**
+     * Waits, in the tab, until {@code condition} (a JavaScript expression; one that throws counts
+     * as false) is true, checking every 25 ms.
+     *
+     * @param what what is awaited, for the error
+     * @param diagnostics a JavaScript expression whose text the error adds: what the page shows
+     * @throws AssertionError after {@code timeoutMillis} (in the browser's clock)
+     */
+    void awaitTrue(String condition, String what, long timeoutMillis, String diagnostics) {
+      evaluate(
+          """
+          new Promise((resolve, reject) => {
+            const deadline = Date.now() + %d;
+            const check = () => {
+              let ok = false;
+              try { ok = %s; } catch (e) { ok = false; }
+              if (ok) {
+                resolve(true);
+              } else if (Date.now() > deadline) {
+                reject(new Error('timed out: ' + %s + '; ' + (%s)));
+              } else {
+                setTimeout(check, 25);
+              }
+            };
+            check();
+          })
+          """
+              .formatted(timeoutMillis, condition, jsString(what), diagnostics));
     }
 
     /** Saves what the tab shows as a PNG. */
